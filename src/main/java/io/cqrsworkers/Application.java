@@ -1,0 +1,36 @@
+package io.cqrsworkers;
+
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.config.Profiles;
+import org.apache.camel.main.Main;
+
+import java.io.File;
+
+/**
+ * Starts the service: camel-main with the top-level application.properties and routes/*.camel.yaml when run from the
+ * repository, or the copies packaged inside the artifact when those folders are absent (a container, say).
+ */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Chosen before the first logger exists, so the log format can follow the profile.
+        String profile = Profiles.active();
+        System.setProperty("log.format", "aws".equals(profile) ? "json" : "text");
+
+        Main main = new Main();
+        main.addInitialProperty("camel.main.profile", profile);
+        if (new File("application.properties").isFile()) {
+            // the profile's file first: it wins over the common one, as in camel-main's own default
+            main.setPropertyPlaceholderLocations("file:application-" + profile + ".properties;optional=true,"
+                    + "file:application.properties");
+        }
+        if (!new File("routes").isDirectory()) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
+        }
+        main.configure().addConfiguration(AppConfiguration.class);
+        System.exit(main.run(args));
+    }
+}

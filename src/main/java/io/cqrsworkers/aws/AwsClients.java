@@ -1,0 +1,127 @@
+package io.cqrsworkers.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The SDK clients of the service, built once. Against AWS the region and credentials come from the standard
+ * provider chains; against the embedded services (or any endpoint override) they point at the given endpoints.
+ */
+public final class AwsClients implements AutoCloseable {
+
+    public static final String SQS = "sqs";
+    public static final String S3 = "s3";
+    public static final String DYNAMODB = "dynamodb";
+    public static final String STEP_FUNCTIONS = "stepfunctions";
+
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private final Map<String, URI> endpoints;
+    private final SdkHttpClient http;
+
+    private final SqsClient sqs;
+    private final S3Client s3;
+    private final DynamoDbClient dynamoDb;
+    private final DynamoDbStreamsClient dynamoDbStreams;
+    private final SfnClient sfn;
+
+    /**
+     * @param region      null for the default region provider chain
+     * @param credentials null for the default credentials provider chain
+     * @param endpoints   endpoint overrides by service key; services absent from the map use AWS's endpoints
+     */
+    public AwsClients(Region region, AwsCredentialsProvider credentials, Map<String, URI> endpoints) {
+        this.region = region != null ? region : new DefaultAwsRegionProviderChain().getRegion();
+        this.credentials = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+        this.endpoints = Map.copyOf(endpoints);
+        this.http = ApacheHttpClient.builder()
+                .maxConnections(200)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        this.sqs = configure(SqsClient.builder(), SQS).build();
+        this.s3 = configure(S3Client.builder(), S3)
+                .forcePathStyle(endpoints.containsKey(S3))
+                // S3-compatible stores need not support the SDK's default trailing checksums
+                .requestChecksumCalculation(endpoints.containsKey(S3)
+                        ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
+                .build();
+        this.dynamoDb = configure(DynamoDbClient.builder(), DYNAMODB).build();
+        this.dynamoDbStreams = configure(DynamoDbStreamsClient.builder(), DYNAMODB).build();
+        this.sfn = configure(SfnClient.builder(), STEP_FUNCTIONS).build();
+    }
+
+    /** Fixed credentials for endpoints that accept any signature (the embedded services). */
+    public static AwsCredentialsProvider localCredentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
+            B builder, String service) {
+        builder.region(region).credentialsProvider(credentials);
+        builder.httpClient(http);
+        URI endpoint = endpoints.get(service);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public AwsCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    public Map<String, URI> endpoints() {
+        return endpoints;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams;
+    }
+
+    public SfnClient sfn() {
+        return sfn;
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+        s3.close();
+        dynamoDb.close();
+        dynamoDbStreams.close();
+        sfn.close();
+        http.close();
+    }
+}

@@ -1,0 +1,148 @@
+package io.cqrsworkers.config;
+
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
+import io.cqrsworkers.resources.Provisioner;
+import io.cqrsworkers.resources.ResourceDescription;
+import io.cqrsworkers.resources.ResourceNames;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Wires the service: resource-name functions for routes, the embedded AWS services (local profile), the SDK clients
+ * that Camel's aws2 components pick up from the registry, the task-callback bean, and the start-up summary.
+ */
+public class AppConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppConfiguration.class);
+    private static final List<String> SERVICES =
+            List.of(AwsClients.SQS, AwsClients.S3, AwsClients.DYNAMODB, AwsClients.STEP_FUNCTIONS);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Function<String, String> config = key -> properties.resolveProperty(key).orElse(null);
+
+        String prefix = config.apply("app.prefix");
+        if (prefix == null) {
+            throw new IllegalStateException("app.prefix (the environment prefix of every resource name) is not set");
+        }
+        for (String kind : List.of("queue", "table", "bucket")) {
+            properties.addPropertiesFunction(new ResourceNames(kind, prefix));
+        }
+
+        Map<String, URI> endpoints = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            String override = config.apply("aws.endpoint." + service);
+            if (override != null && !override.isBlank()) {
+                endpoints.put(service, URI.create(override.trim()));
+            }
+        }
+
+        EmbeddedAws embedded = null;
+        if (Boolean.parseBoolean(config.apply("app.local.enabled"))) {
+            embedded = startEmbedded(config);
+            endpoints.putAll(embedded.endpoints());
+            HealthCheckRegistry.get(context).register(new EmbeddedAwsHealthCheck(embedded));
+        }
+
+        String region = config.apply("aws.region");
+        AwsClients clients = new AwsClients(region == null || region.isBlank() ? null : Region.of(region.trim()),
+                embedded != null ? AwsClients.localCredentials() : null, endpoints);
+        context.getRegistry().bind("awsClients", clients);
+        context.getRegistry().bind("sqsClient", clients.sqs());
+        context.getRegistry().bind("s3Client", clients.s3());
+        context.getRegistry().bind("dynamoDbClient", clients.dynamoDb());
+        context.getRegistry().bind("dynamoDbStreamsClient", clients.dynamoDbStreams());
+        context.getRegistry().bind("sfnClient", clients.sfn());
+        context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
+
+        if (embedded != null) {
+            new Provisioner(clients, prefix).provision(ResourceDescription.load());
+        }
+
+        EmbeddedAws local = embedded;
+        // stopped after the routes have drained, so in-flight exchanges can still reach AWS
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                clients.close();
+                if (local != null) {
+                    local.close();
+                }
+            }
+        }, true, true);
+        context.addStartupListener(new Summary(config, clients, local));
+    }
+
+    private static EmbeddedAws startEmbedded(Function<String, String> config) throws Exception {
+        Class<?> type;
+        try {
+            type = Class.forName(EmbeddedAws.IMPLEMENTATION);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("This build carries no embedded AWS services (app.local.enabled=true); "
+                    + "run with the aws profile (CAMEL_MAIN_PROFILE=aws) or use the full build", e);
+        }
+        try {
+            return (EmbeddedAws) type.getMethod("start", Function.class).invoke(null, config);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    /** Prints, once, how long the start took and where everything listens. */
+    private static final class Summary implements ExtendedStartupListener {
+        private final Function<String, String> config;
+        private final AwsClients clients;
+        private final EmbeddedAws embedded;
+
+        Summary(Function<String, String> config, AwsClients clients, EmbeddedAws embedded) {
+            this.config = config;
+            this.clients = clients;
+            this.embedded = embedded;
+        }
+
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        }
+
+        @Override
+        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            StringBuilder text = new StringBuilder();
+            text.append(String.format("%s started in %.1f s (profile %s, region %s, prefix %s)%n",
+                    context.getName(), millis / 1000.0, config.apply("camel.main.profile"), clients.region(),
+                    config.apply("app.prefix")));
+            text.append(String.format("  business HTTP   http://%s:%s%n",
+                    config.apply("camel.server.host"), config.apply("camel.server.port")));
+            text.append(String.format("  management      http://%s:%s/observe/health%n",
+                    config.apply("camel.management.host"), config.apply("camel.management.port")));
+            if (embedded != null) {
+                text.append("  embedded AWS (any credentials, region ").append(clients.region()).append("):\n");
+                embedded.endpoints().forEach((service, uri) ->
+                        text.append(String.format("    %-14s %s%n", service, uri)));
+                text.append("  e.g. aws --endpoint-url ").append(embedded.endpoints().get(AwsClients.SQS))
+                        .append(" sqs list-queues");
+            } else if (!clients.endpoints().isEmpty()) {
+                text.append("  endpoint overrides: ").append(clients.endpoints());
+            }
+            LOG.info("{}", text.toString().stripTrailing());
+        }
+    }
+}

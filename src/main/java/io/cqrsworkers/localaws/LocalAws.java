@@ -1,0 +1,108 @@
+package io.cqrsworkers.localaws;
+
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.localaws.s3.S3ProxyService;
+import io.cqrsworkers.localaws.sqs.ElasticMqService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The embedded default: every AWS service the product uses, started in this JVM on 127.0.0.1. This is the one place
+ * that lists them; each is keyed like {@link AwsClients}' endpoint keys.
+ */
+public final class LocalAws implements EmbeddedAws {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalAws.class);
+
+    private final Map<String, EmbeddedService> services;
+
+    private LocalAws(Map<String, EmbeddedService> services) {
+        this.services = services;
+    }
+
+    /**
+     * Starts the services, in parallel, from configuration keys {@code app.local.*}.
+     *
+     * @param config property lookup; returns null for an unset key
+     */
+    public static LocalAws start(Function<String, String> config) throws Exception {
+        String host = setting(config, "app.local.host", "127.0.0.1");
+        Path dataDir = Path.of(setting(config, "app.local.data-dir", ".local-aws"));
+        String region = setting(config, "aws.region", "us-east-1");
+        String account = setting(config, "app.local.account-id", "000000000000");
+
+        Map<String, EmbeddedService> services = new LinkedHashMap<>();
+        services.put(AwsClients.SQS,
+                new ElasticMqService(host, port(config, "sqs", 9324), region, account));
+        services.put(AwsClients.S3,
+                new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
+        // DynamoDB with Streams (port 8000) and Step Functions (port 8083) are added here.
+
+        LocalAws local = new LocalAws(services);
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (EmbeddedService service : services.values()) {
+            starts.add(CompletableFuture.runAsync(() -> {
+                try {
+                    service.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("Embedded " + service.name() + " did not start: " + e.getMessage(), e);
+                }
+            }));
+        }
+        try {
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            local.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw cause instanceof Exception ex ? ex : e;
+        }
+        LOG.debug("Embedded AWS started: {}", local.endpoints());
+        return local;
+    }
+
+    private static int port(Function<String, String> config, String service, int defaultPort) {
+        return Integer.parseInt(setting(config, "app.local." + service + ".port", String.valueOf(defaultPort)));
+    }
+
+    private static String setting(Function<String, String> config, String key, String defaultValue) {
+        String value = config.apply(key);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    @Override
+    public Map<String, URI> endpoints() {
+        Map<String, URI> endpoints = new LinkedHashMap<>();
+        services.forEach((key, service) -> endpoints.put(key, service.endpoint()));
+        return endpoints;
+    }
+
+    @Override
+    public Map<String, Boolean> status() {
+        Map<String, Boolean> status = new LinkedHashMap<>();
+        services.forEach((key, service) -> status.put(key, service.isRunning()));
+        return status;
+    }
+
+    @Override
+    public void close() {
+        List<EmbeddedService> reversed = new ArrayList<>(services.values());
+        java.util.Collections.reverse(reversed);
+        for (EmbeddedService service : reversed) {
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Embedded {} did not stop cleanly: {}", service.name(), e.getMessage());
+            }
+        }
+    }
+}
