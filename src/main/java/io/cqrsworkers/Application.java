@@ -31,6 +31,14 @@ public final class Application {
             main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
         }
         main.configure().addConfiguration(AppConfiguration.class);
-        System.exit(main.run(args));
+        int status;
+        try {
+            status = main.run(args);
+        } catch (Throwable e) {
+            // a failed start must end the process, whatever non-daemon threads the embedded services left behind
+            org.slf4j.LoggerFactory.getLogger(Application.class).error("The service did not start: {}", e.getMessage(), e);
+            status = 1;
+        }
+        System.exit(status);
     }
 }

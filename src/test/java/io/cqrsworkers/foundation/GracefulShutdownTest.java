@@ -69,8 +69,8 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermLetsTheInFlightMessageFinish() throws Exception {
-        String in = queue("drain-in");
-        String done = queue("drain-done");
+        String in = queue("drain-in", 20);
+        String done = queue("drain-done", 20);
         start(3000, 25);
         sqs.sendMessage(b -> b.queueUrl(in).messageBody("order-1"));
         await().atMost(Duration.ofSeconds(30)).until(() -> logged("processing order-1"));
@@ -85,8 +85,8 @@ class GracefulShutdownTest {
 
     @Test
     void aMessageThatCannotFinishInTimeGoesBackToItsQueue() throws Exception {
-        String in = queue("drain-in");
-        queue("drain-done");
+        String in = queue("drain-in", 2);
+        queue("drain-done", 2);
         start(120_000, 2);
         sqs.sendMessage(b -> b.queueUrl(in).messageBody("order-2"));
         await().atMost(Duration.ofSeconds(30)).until(() -> logged("processing order-2"));
@@ -98,9 +98,10 @@ class GracefulShutdownTest {
         assertThat(back).extracting(Message::body).containsExactly("order-2");
     }
 
-    private String queue(String name) {
-        String url = sqs.createQueue(b -> b.queueName(PREFIX + name)
-                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
+    private String queue(String name, int visibilityTimeoutSeconds) {
+        String url = sqs.createQueue(b -> b.queueName(PREFIX + name)).queueUrl();
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(
+                Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(visibilityTimeoutSeconds))));
         sqs.purgeQueue(b -> b.queueUrl(url));
         return url;
     }

@@ -122,7 +122,7 @@ class LocalServiceTest {
     @Test
     void healthIsUpWhenEverythingRunsAndReadinessFallsWhenARouteStops() throws Exception {
         String base = "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health";
-        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(base + "/ready").status() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/ready").status() == 200);
         assertThat(Http.get(base + "/ready").body()).contains("\"status\":\"UP\"");
         assertThat(Http.get(base + "/live").status()).isEqualTo(200);
         assertThat(Http.get(base + "?exposureLevel=full").body()).contains("embedded-aws");
@@ -135,7 +135,7 @@ class LocalServiceTest {
         } finally {
             context.getRouteController().startRoute("test-s3-read");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(base + "/ready").status() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/ready").status() == 200);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws.s3;
 
 import io.cqrsworkers.localaws.EmbeddedService;
-import io.cqrsworkers.localaws.FreePort;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -39,10 +38,9 @@ public final class S3ProxyService implements EmbeddedService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the S3 data folder " + dataDir, e);
         }
-        port = requestedPort == 0 ? FreePort.find(host) : requestedPort;
         S3Proxy p = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString()))
-                .endpoint(URI.create("http://" + host + ":" + port))
+                .endpoint(URI.create("http://" + host + ":" + requestedPort))
                 // like the other embedded services: any signature is accepted
                 .awsAuthentication(AuthenticationType.NONE, null, null)
                 .build();
@@ -50,6 +48,7 @@ public final class S3ProxyService implements EmbeddedService {
         while (!"STARTED".equals(p.getState())) {
             Thread.sleep(5);
         }
+        port = p.getPort(); // the bound one, when 0 was asked for
         proxy = p;
     }
 

@@ -32,8 +32,26 @@ public final class ElasticMqService implements EmbeddedService {
 
     @Override
     public void start() {
-        port = requestedPort == 0 ? FreePort.find(host) : requestedPort;
-        server = SQSRestServerBuilder
+        if (requestedPort != 0) {
+            bind(requestedPort);
+            return;
+        }
+        // ElasticMQ must know its port before binding; another process may take a free port first
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bind(FreePort.find(host));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void bind(int candidate) {
+        port = candidate;
+        SQSRestServer started = SQSRestServerBuilder
                 .withInterface(host)
                 .withPort(port)
                 // the queue URLs ElasticMQ hands out must name the address it really listens on
@@ -41,7 +59,13 @@ public final class ElasticMqService implements EmbeddedService {
                 .withAWSRegion(region)
                 .withAWSAccountId(accountId)
                 .start();
-        server.waitUntilStarted();
+        try {
+            started.waitUntilStarted();
+        } catch (RuntimeException e) {
+            started.stopAndWait();
+            throw e;
+        }
+        server = started;
     }
 
     @Override
