@@ -7,7 +7,20 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
+
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates the described resources through the services' own APIs. Used against the embedded services; in AWS the
@@ -25,11 +38,85 @@ public final class Provisioner {
         this.prefix = prefix;
     }
 
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(queueUrl|table|bucket):([^}]+)}");
+    /** The role a local state machine is created with; the embedded engine does not check it. */
+    private static final String LOCAL_ROLE = "arn:aws:iam::000000000000:role/cqrs-workers";
+
     public void provision(ResourceDescription resources) {
         createBucket(ResourceDescription.physical(prefix, resources.bucket()));
         for (ResourceDescription.Queue queue : resources.queues()) {
             createQueue(resources, queue);
         }
+    }
+
+    /** Tables and state machines, for the services that have them (the embedded DynamoDB and Step Functions). */
+    public void provisionTablesAndStateMachines(ResourceDescription resources) {
+        for (ResourceDescription.Table table : resources.allTables()) {
+            createTable(table);
+        }
+        for (ResourceDescription.StateMachine machine : resources.stateMachines()) {
+            createOrUpdateStateMachine(machine.name(), ResourceDescription.readText(machine.definition()));
+        }
+    }
+
+    private void createTable(ResourceDescription.Table table) {
+        String name = ResourceDescription.physical(prefix, table.name());
+        try {
+            clients.dynamoDb().createTable(b -> {
+                b.tableName(name)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                                AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                        .keySchema(
+                                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build());
+                if (table.stream() != null) {
+                    b.streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                            .streamViewType(StreamViewType.fromValue(table.stream())).build());
+                }
+            });
+            clients.dynamoDb().waiter().waitUntilTableExists(b -> b.tableName(name));
+            clients.dynamoDb().updateTimeToLive(b -> b.tableName(name)
+                    .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
+            LOG.debug("Created table {}", name);
+        } catch (ResourceInUseException e) {
+            LOG.debug("Table {} already exists", name);
+        }
+    }
+
+    /** Creates the machine, or updates its definition when it exists (a restart after an edit). Returns its ARN. */
+    public String createOrUpdateStateMachine(String logicalName, String definition) {
+        String name = ResourceDescription.physical(prefix, logicalName);
+        String resolved = substitute(definition);
+        Optional<String> existing = clients.sfn().listStateMachinesPaginator(b -> b.maxResults(100))
+                .stateMachines().stream().filter(m -> m.name().equals(name)).map(StateMachineListItem::stateMachineArn)
+                .findFirst();
+        if (existing.isPresent()) {
+            clients.sfn().updateStateMachine(b -> b.stateMachineArn(existing.get()).definition(resolved));
+            LOG.debug("Updated state machine {}", name);
+            return existing.get();
+        }
+        String arn = clients.sfn().createStateMachine(b -> b.name(name).definition(resolved).roleArn(LOCAL_ROLE))
+                .stateMachineArn();
+        LOG.debug("Created state machine {}", name);
+        return arn;
+    }
+
+    /** Replaces ${queueUrl:name}, ${table:name} and ${bucket:name} in a definition. */
+    String substitute(String definition) {
+        Matcher m = PLACEHOLDER.matcher(definition);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String physical = ResourceDescription.physical(prefix, m.group(2));
+            String value = switch (m.group(1)) {
+                case "queueUrl" -> clients.sqs().getQueueUrl(b -> b.queueName(physical)).queueUrl();
+                default -> physical;
+            };
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private void createBucket(String name) {

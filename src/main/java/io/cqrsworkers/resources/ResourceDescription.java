@@ -17,7 +17,9 @@ import java.util.List;
  * Names here are logical; {@link #physical(String, String)} adds the environment prefix.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ResourceDescription(String bucket, QueueDefaults queueDefaults, List<Queue> queues) {
+public record ResourceDescription(String bucket, QueueDefaults queueDefaults, List<Queue> queues, List<Table> tables,
+                                  List<String> modules, List<ModuleTable> moduleTables,
+                                  List<StateMachine> stateMachines) {
 
     public static final String LOCATION = "infra/resources.yaml";
     public static final String DLQ_SUFFIX = "-dlq";
@@ -30,6 +32,59 @@ public record ResourceDescription(String bucket, QueueDefaults queueDefaults, Li
     public record Queue(String name, Integer visibilityTimeoutSeconds, Integer maxReceiveCount) {
         public String deadLetterName() {
             return name + DLQ_SUFFIX;
+        }
+    }
+
+    /** A table; {@code stream} is a StreamViewType or null for none. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Table(String name, String stream) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ModuleTable(String suffix, String stream) {
+    }
+
+    /** A state machine and the path of its definition (relative to the working directory or the classpath). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StateMachine(String name, String definition, String workerQueue) {
+    }
+
+    /** Every table, the module tables expanded ({@code <module>-<suffix>}). */
+    public List<Table> allTables() {
+        List<Table> all = new java.util.ArrayList<>(tables == null ? List.of() : tables);
+        for (String module : modules()) {
+            for (ModuleTable table : moduleTables == null ? List.<ModuleTable>of() : moduleTables) {
+                all.add(new Table(moduleTable(module, table.suffix()), table.stream()));
+            }
+        }
+        return all;
+    }
+
+    public static String moduleTable(String module, String suffix) {
+        return module + "-" + suffix;
+    }
+
+    @Override
+    public List<String> modules() {
+        return modules == null ? List.of() : modules;
+    }
+
+    @Override
+    public List<StateMachine> stateMachines() {
+        return stateMachines == null ? List.of() : stateMachines;
+    }
+
+    /** Reads a file named in the description: from the working directory when present, else from the artifact. */
+    public static String readText(String location) {
+        Path file = Path.of(location);
+        try (InputStream in = Files.isRegularFile(file) ? Files.newInputStream(file)
+                : ResourceDescription.class.getClassLoader().getResourceAsStream(location)) {
+            if (in == null) {
+                throw new IllegalStateException(location + " is neither in the working directory nor on the classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + location, e);
         }
     }
 
@@ -50,13 +105,8 @@ public record ResourceDescription(String bucket, QueueDefaults queueDefaults, Li
     public static ResourceDescription load() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        Path file = Path.of(LOCATION);
-        try (InputStream in = Files.isRegularFile(file) ? Files.newInputStream(file)
-                : ResourceDescription.class.getClassLoader().getResourceAsStream(LOCATION)) {
-            if (in == null) {
-                throw new IllegalStateException(LOCATION + " is neither in the working directory nor on the classpath");
-            }
-            return yaml.readValue(in, ResourceDescription.class);
+        try {
+            return yaml.readValue(readText(LOCATION), ResourceDescription.class);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + LOCATION, e);
         }

@@ -1,0 +1,23 @@
+package io.cqrsworkers.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Records {@code <state>:STARTED|FINISHED|FAILED} on the command row and notifies {@code command-status}. */
+public final class CommandStatus {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CommandStore store;
+    private final Notifier notifier;
+
+    public CommandStatus(CommandStore store, Notifier notifier) {
+        this.store = store;
+        this.notifier = notifier;
+    }
+
+    public void record(String module, String pk, String sk, String status, String source) {
+        store.updateStatus(module, pk, sk, status);
+        notifier.notify("command-status", store.tables().table(module, CommandTables.COMMAND), pk, sk,
+                JSON.createObjectNode().put("status", status).put("source", source));
+    }
+}

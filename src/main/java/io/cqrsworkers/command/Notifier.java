@@ -1,0 +1,57 @@
+package io.cqrsworkers.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.util.function.Supplier;
+
+/**
+ * Status notifications ({@code command-status}, {@code task-status}, ...) to the notification queue, and failure
+ * alarms ({@code sfn-alarm}) to the alarm queue, in the original's message shapes.
+ */
+public final class Notifier {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SqsClient sqs;
+    private final Supplier<String> notificationQueueUrl;
+    private final Supplier<String> alarmQueueUrl;
+
+    public Notifier(SqsClient sqs, Supplier<String> notificationQueueUrl, Supplier<String> alarmQueueUrl) {
+        this.sqs = sqs;
+        this.notificationQueueUrl = notificationQueueUrl;
+        this.alarmQueueUrl = alarmQueueUrl;
+    }
+
+    /** {"id","table","pk","sk","tenantCode","action","content"} */
+    public void notify(String action, String table, String pk, String sk, ObjectNode content) {
+        ObjectNode message = JSON.createObjectNode()
+                .put("id", table + "#" + pk + "#" + sk)
+                .put("table", table)
+                .put("pk", pk)
+                .put("sk", sk)
+                .put("tenantCode", tenant(pk))
+                .put("action", action);
+        message.set("content", content);
+        sqs.sendMessage(b -> b.queueUrl(notificationQueueUrl.get()).messageBody(message.toString()));
+    }
+
+    public void alarm(String table, String pk, String sk, String errorMessage, String executionArn) {
+        ObjectNode message = JSON.createObjectNode()
+                .put("action", "sfn-alarm")
+                .put("id", pk + "#" + sk)
+                .put("table", table)
+                .put("pk", pk)
+                .put("sk", sk)
+                .put("tenantCode", tenant(pk));
+        message.putObject("content").put("errorMessage", errorMessage).put("sfnId", executionArn);
+        sqs.sendMessage(b -> b.queueUrl(alarmQueueUrl.get()).messageBody(message.toString()));
+    }
+
+    /** The original takes the text after the first {@code #} of pk. */
+    private static String tenant(String pk) {
+        int hash = pk.indexOf('#');
+        return hash < 0 ? pk : pk.substring(hash + 1);
+    }
+}

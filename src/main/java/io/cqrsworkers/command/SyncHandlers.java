@@ -1,0 +1,28 @@
+package io.cqrsworkers.command;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The sync handlers of each module: Camel endpoint URIs from {@code app.modules.<module>.sync-handlers}
+ * (comma-separated; default {@value #DEFAULT}, which writes the data record).
+ */
+public final class SyncHandlers {
+
+    public static final String DEFAULT = "direct:sync-data-dynamodb";
+
+    private final Function<String, String> config;
+
+    public SyncHandlers(Function<String, String> config) {
+        this.config = config;
+    }
+
+    public List<String> of(String module) {
+        String value = config.apply("app.modules." + module + ".sync-handlers");
+        if (value == null || value.isBlank()) {
+            return List.of(DEFAULT);
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+}

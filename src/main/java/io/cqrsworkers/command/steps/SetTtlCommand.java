@@ -1,0 +1,41 @@
+package io.cqrsworkers.command.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.command.CommandKeys;
+import io.cqrsworkers.command.CommandStep;
+import io.cqrsworkers.command.CommandStepContext;
+import io.cqrsworkers.command.CommandStore;
+import io.cqrsworkers.command.CommandTables;
+import io.cqrsworkers.command.TtlService;
+
+/** The previous version's command row expires after the command TTL of its tenant (none when not configured). */
+public final class SetTtlCommand implements CommandStep {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CommandStore store;
+    private final TtlService ttl;
+
+    public SetTtlCommand(CommandStore store, TtlService ttl) {
+        this.store = store;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public String state() {
+        return "set_ttl_command";
+    }
+
+    @Override
+    public JsonNode run(CommandStepContext c) {
+        if (c.version() > 1) {
+            String previous = CommandKeys.addVersion(c.skBase(), c.version() - 1);
+            if (store.getCommand(c.module(), c.pk(), previous, true).isPresent()) {
+                Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, c.command().path("tenantCode").asText(null));
+                store.setCommandTtl(c.module(), c.pk(), previous, expiry);
+            }
+        }
+        return JSON.createObjectNode().put("result", "ok");
+    }
+}

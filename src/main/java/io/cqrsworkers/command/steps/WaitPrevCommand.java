@@ -1,0 +1,89 @@
+package io.cqrsworkers.command.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.command.CommandKeys;
+import io.cqrsworkers.command.CommandStep;
+import io.cqrsworkers.command.CommandStepContext;
+import io.cqrsworkers.command.CommandStore;
+import io.cqrsworkers.command.CommandTables;
+import io.cqrsworkers.command.Notifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parks the execution until the previous version has finished. The token is stored on the command row first; then
+ * the previous version's status is read (consistently): if it already reached finish, this step resumes itself.
+ * Because finish records its status before it looks for the next token, and this step stores its token before it
+ * looks at the previous status, one of the two always sees the other: no chain is left waiting.
+ */
+public final class WaitPrevCommand implements CommandStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WaitPrevCommand.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FINISHING = Set.of("finish:STARTED", "finish:FINISHED");
+
+    private final CommandStore store;
+    private final TaskCallbacks callbacks;
+    private final Notifier notifier;
+
+    public WaitPrevCommand(CommandStore store, TaskCallbacks callbacks, Notifier notifier) {
+        this.store = store;
+        this.callbacks = callbacks;
+        this.notifier = notifier;
+    }
+
+    @Override
+    public String state() {
+        return "wait_prev_command";
+    }
+
+    @Override
+    public boolean defersAnswer() {
+        return true;
+    }
+
+    @Override
+    public JsonNode run(CommandStepContext c) throws InterruptedException {
+        String token = c.event().taskToken();
+        store.setTaskToken(c.module(), c.pk(), c.sk(), token);
+        if (c.version() <= 1) {
+            return JSON.createObjectNode().set("result", JSON.createObjectNode().put("token", token));
+        }
+        long previous = c.version() - 1;
+        Optional<String> status = Optional.empty();
+        RuntimeException failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                status = store.getCommand(c.module(), c.pk(), CommandKeys.addVersion(c.skBase(), previous), true)
+                        .map(p -> p.path("status").asText(null));
+                failure = null;
+                break;
+            } catch (RuntimeException e) {
+                failure = e;
+                Thread.sleep(100L << attempt);
+            }
+        }
+        String table = store.tables().table(c.module(), CommandTables.COMMAND);
+        if (failure != null) {
+            // the previous version's finish will still resume this one
+            notifier.alarm(table, c.pk(), c.sk(), "self_resume_predecessor_read_failed: " + failure.getMessage(),
+                    c.event().executionArn());
+        } else if (status.filter(FINISHING::contains).isPresent()) {
+            String output = JSON.createObjectNode().put("result", "resumed_by_prev_version")
+                    .put("prevVersion", previous).toString();
+            try {
+                if (!callbacks.success(token, output)) {
+                    LOG.info("Self-resume of {} {}: the token was already answered", c.pk(), c.sk());
+                }
+            } catch (RuntimeException e) {
+                notifier.alarm(table, c.pk(), c.sk(), "self_resume_failed: " + e.getMessage(), c.event().executionArn());
+            }
+        }
+        return JSON.createObjectNode().set("result", JSON.createObjectNode().put("token", token));
+    }
+}

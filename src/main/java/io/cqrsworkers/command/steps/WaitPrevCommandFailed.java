@@ -1,0 +1,48 @@
+package io.cqrsworkers.command.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.command.CommandStep;
+import io.cqrsworkers.command.CommandStepContext;
+import io.cqrsworkers.command.CommandStore;
+import io.cqrsworkers.command.CommandTables;
+import io.cqrsworkers.command.Notifier;
+
+/**
+ * The Catch of wait_prev_command (its 24 h timeout, typically because the previous version failed): records
+ * {@code wait_prev_command:FAILED}, raises an alarm and hands error and cause to the Fail state.
+ */
+public final class WaitPrevCommandFailed implements CommandStep {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CommandStore store;
+    private final Notifier notifier;
+
+    public WaitPrevCommandFailed(CommandStore store, Notifier notifier) {
+        this.store = store;
+        this.notifier = notifier;
+    }
+
+    @Override
+    public String state() {
+        return "wait_prev_command_failed";
+    }
+
+    @Override
+    public boolean recordsStatus() {
+        return false;
+    }
+
+    @Override
+    public JsonNode run(CommandStepContext c) {
+        JsonNode waitError = c.input().path("waitError");
+        String error = waitError.path("Error").asText("States.Timeout");
+        String cause = "version " + c.version() + " of " + c.pk() + " / " + c.skBase()
+                + " was not resumed by version " + (c.version() - 1) + ": " + waitError.path("Cause").asText(error);
+        store.updateStatus(c.module(), c.pk(), c.sk(), "wait_prev_command:FAILED");
+        notifier.alarm(store.tables().table(c.module(), CommandTables.COMMAND), c.pk(), c.sk(), cause,
+                c.event().executionArn());
+        return JSON.createObjectNode().put("error", error).put("cause", cause);
+    }
+}

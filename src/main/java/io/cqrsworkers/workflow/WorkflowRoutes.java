@@ -1,0 +1,62 @@
+package io.cqrsworkers.workflow;
+
+import io.cqrsworkers.callback.SfnTaskHeaders;
+import io.cqrsworkers.resources.ResourceDescription;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The Camel form of the original's event factory: one consumer per worker queue; each message is a step of some
+ * state machine, dispatched by machine and state name to the route {@code direct:<machine>.<state>}, whose result
+ * answers the task token (SendTaskSuccess) or whose exception fails it (SendTaskFailure, error and cause).
+ * A message that is not a step event, or whose answer cannot be delivered, is not acknowledged: SQS retries it and
+ * then moves it to the queue's DLQ.
+ */
+public class WorkflowRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        String prefix = getContext().resolvePropertyPlaceholders("{{app.prefix}}");
+
+        onException(Exception.class)
+                .onWhen(e -> e.getMessage().getHeader(SfnTaskHeaders.TOKEN) != null
+                        && !(e.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof StepEvent.InvalidStepEventException))
+                .handled(true)
+                .process(e -> {
+                    Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                    e.getMessage().setHeader(SfnTaskHeaders.ERROR, StepErrors.errorName(failure));
+                    e.getMessage().setHeader(SfnTaskHeaders.CAUSE, StepErrors.cause(failure));
+                })
+                .log("Step ${header.StepMachine}.${header.StepState} failed: ${header.SfnTaskError}: ${header.SfnTaskCause}")
+                .to("sfn-task:failure");
+
+        Set<String> queues = new LinkedHashSet<>();
+        ResourceDescription.load().stateMachines().forEach(m -> queues.add(m.workerQueue()));
+        for (String queue : queues) {
+            from("aws2-sqs:{{queue:" + queue + "}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
+                    + "&concurrentConsumers={{app.workers.concurrency:8}}")
+                    .routeId("worker-" + queue)
+                    .to("direct:step");
+        }
+
+        from("direct:step").routeId("step-dispatch")
+                .process(e -> {
+                    StepEvent event = StepEvent.parse(e.getMessage().getBody(String.class), prefix);
+                    e.getMessage().setHeader(SfnTaskHeaders.TOKEN, event.taskToken());
+                    e.getMessage().setHeader(StepHeaders.MACHINE, event.machine());
+                    e.getMessage().setHeader(StepHeaders.STATE, event.state());
+                    e.getMessage().setHeader(StepHeaders.EVENT, event);
+                    e.getMessage().setBody(event);
+                })
+                .toD("${body.endpointUri()}")
+                .choice()
+                    .when(header(StepHeaders.DEFERRED).isEqualTo(true))
+                        .log("Step ${header.StepMachine}.${header.StepState} waits for its callback")
+                    .otherwise()
+                        .to("sfn-task:success")
+                .end();
+    }
+}
