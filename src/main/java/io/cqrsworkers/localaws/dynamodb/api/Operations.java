@@ -26,6 +26,8 @@ public final class Operations {
         ops.put(DYNAMODB + "GetItem", new GetItem(db));
         ops.put(DYNAMODB + "UpdateItem", new UpdateItem(db));
         ops.put(DYNAMODB + "DeleteItem", new DeleteItem(db));
+        ops.put(DYNAMODB + "Query", new Query(db));
+        ops.put(DYNAMODB + "Scan", new Scan(db));
         return ops;
     }
 }
