@@ -28,6 +28,10 @@ public final class Operations {
         ops.put(DYNAMODB + "DeleteItem", new DeleteItem(db));
         ops.put(DYNAMODB + "Query", new Query(db));
         ops.put(DYNAMODB + "Scan", new Scan(db));
+        ops.put(DYNAMODB + "BatchGetItem", new BatchGetItem(db));
+        ops.put(DYNAMODB + "BatchWriteItem", new BatchWriteItem(db));
+        ops.put(DYNAMODB + "TransactWriteItems", new TransactWriteItems(db));
+        ops.put(DYNAMODB + "TransactGetItems", new TransactGetItems(db));
         return ops;
     }
 }
