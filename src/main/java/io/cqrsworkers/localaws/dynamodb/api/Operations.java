@@ -32,6 +32,10 @@ public final class Operations {
         ops.put(DYNAMODB + "BatchWriteItem", new BatchWriteItem(db));
         ops.put(DYNAMODB + "TransactWriteItems", new TransactWriteItems(db));
         ops.put(DYNAMODB + "TransactGetItems", new TransactGetItems(db));
+        ops.put(STREAMS + "ListStreams", new ListStreams(db));
+        ops.put(STREAMS + "DescribeStream", new DescribeStream(db));
+        ops.put(STREAMS + "GetShardIterator", new GetShardIterator(db));
+        ops.put(STREAMS + "GetRecords", new GetRecords(db));
         return ops;
     }
 }
