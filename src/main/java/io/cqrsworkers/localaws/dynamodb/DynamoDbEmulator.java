@@ -4,6 +4,7 @@ import io.cqrsworkers.localaws.EmbeddedService;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
 import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
+import io.cqrsworkers.localaws.dynamodb.store.TtlReaper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * DynamoDB and DynamoDB Streams on one HTTP port, in this JVM. In memory unless given a data directory.
@@ -32,7 +36,9 @@ public final class DynamoDbEmulator implements EmbeddedService {
     private final Path dataDir;
     private final Database db;
     private final int threads;
+    private final Duration ttlInterval;
     private AwsJsonServer server;
+    private ScheduledExecutorService background;
     private InetSocketAddress address;
 
     private DynamoDbEmulator(Builder b) {
@@ -40,6 +46,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         this.port = b.port;
         this.dataDir = b.dataDir;
         this.threads = b.threads;
+        this.ttlInterval = b.ttlInterval;
         this.db = new Database(b.region, b.accountId, b.shardRollover, b.streamRetention, b.clock);
     }
 
@@ -57,8 +64,15 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (server != null) {
             return;
         }
-        server = new AwsJsonServer(Operations.all(db));
+        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()));
         address = server.start(host, port, threads);
+        background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dynamodb-background");
+            t.setDaemon(true);
+            return t;
+        });
+        background.scheduleWithFixedDelay(new TtlReaper(db), ttlInterval.toMillis(), ttlInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info("DynamoDB emulator listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
     }
 
@@ -76,6 +90,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
     @Override
     public synchronized void close() {
         if (server != null) {
+            background.shutdownNow();
             server.stop();
             server = null;
         }
@@ -108,6 +123,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         private String accountId = "000000000000";
         private int threads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private Clock clock = Clock.systemUTC();
+        private Duration ttlInterval = Duration.ofSeconds(5);
 
         public Builder host(String host) {
             this.host = host;
@@ -154,6 +170,12 @@ public final class DynamoDbEmulator implements EmbeddedService {
         /** For tests that move time (TTL, retention, iterator expiry). */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** How often expired items are looked for (AWS takes up to days; default 5 s). */
+        public Builder ttlInterval(Duration interval) {
+            this.ttlInterval = interval;
             return this;
         }
 

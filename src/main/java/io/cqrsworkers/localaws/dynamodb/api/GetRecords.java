@@ -65,7 +65,8 @@ final class GetRecords implements AwsJsonServer.Operation {
         d.put("SizeBytes", r.sizeBytes());
         d.put("StreamViewType", stream.viewType());
         if (r.byTtl()) {
-            o.putObject("userIdentity").put("type", "Service").put("principalId", "dynamodb.amazonaws.com");
+            // the Streams API spells these with capitals; Lambda events show them as "type" and "principalId"
+            o.putObject("userIdentity").put("Type", "Service").put("PrincipalId", "dynamodb.amazonaws.com");
         }
         return o;
     }
