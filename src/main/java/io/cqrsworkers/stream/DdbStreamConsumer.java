@@ -1,0 +1,143 @@
+package io.cqrsworkers.stream;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.coordinator.WorkerStateChangeListener.WorkerState;
+
+/**
+ * Runs a KCL scheduler for the table's stream and feeds its records into the route. Stopping hands the leases
+ * over gracefully (checkpoint of what is done, then release), so another replica continues without a gap.
+ */
+public class DdbStreamConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DdbStreamConsumer.class);
+
+    private final DdbStreamConfiguration config;
+    private volatile boolean stopping;
+    private volatile WorkerState state = WorkerState.CREATED;
+    private StreamClients clients;
+    private Scheduler scheduler;
+    private Thread schedulerThread;
+    private StreamMetrics metrics;
+    private StreamReadinessCheck readiness;
+
+    public DdbStreamConsumer(DdbStreamEndpoint endpoint, Processor processor, DdbStreamConfiguration config) {
+        super(endpoint, processor);
+        this.config = config;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        config.validate();
+        stopping = false;
+        String table = config.getTableName();
+        String application = config.effectiveApplicationName();
+        clients = new StreamClients(config);
+        String streamArn = clients.dynamoDb.describeTable(b -> b.tableName(table)).join().table().latestStreamArn();
+        if (streamArn == null) {
+            throw new IllegalStateException("Table " + table + " has no stream: enable a stream (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
+        }
+        String workerId = config.getWorkerId() != null ? config.getWorkerId()
+                : System.getenv().getOrDefault("HOSTNAME", "worker") + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        metrics = new StreamMetrics(meterRegistry(), table, application, this::leasesHeld);
+        DeadLetterQueue deadLetters = config.getDeadLetterQueue() == null ? null
+                : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
+        RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
+        scheduler = KclScheduler.create(config, clients, streamArn, workerId,
+                () -> new ShardProcessor(delivery, metrics), s -> state = s);
+
+        readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
+        HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+        if (health != null) {
+            health.register(readiness);
+        }
+        schedulerThread = new Thread(scheduler, "ddb-stream-" + table);
+        schedulerThread.setDaemon(true);
+        schedulerThread.start();
+        LOG.info("Consuming stream {} as application {} worker {} (events {}, start {})", streamArn, application,
+                workerId, config.eventNameFilter().isEmpty() ? "all" : config.eventNameFilter(),
+                config.getStartingPosition());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        stopping = true;
+        if (scheduler != null) {
+            try {
+                scheduler.startGracefulShutdown().get(config.getShutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("Graceful stop of {} took over {} ms; stopping now", config.getTableName(), config.getShutdownTimeoutMs());
+                scheduler.shutdown();
+            }
+        }
+        release();
+        super.doStop();
+    }
+
+    /**
+     * Stops at once like a killed process: no further checkpoint, no lease hand-over. Other replicas take the
+     * shards after the failover time and re-read what was not checkpointed. For crash tests and emergencies.
+     */
+    public void halt() {
+        stopping = true;
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
+        release();
+    }
+
+    private void release() {
+        if (schedulerThread != null) {
+            try {
+                schedulerThread.join(config.getShutdownTimeoutMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            schedulerThread = null;
+        }
+        HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+        if (health != null && readiness != null) {
+            health.unregister(readiness);
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+        if (clients != null) {
+            clients.close();
+            clients = null;
+        }
+        scheduler = null;
+    }
+
+    /** The readiness check of this consumer (also registered in Camel's health-check registry). */
+    public StreamReadinessCheck readiness() {
+        return readiness;
+    }
+
+    int leasesHeld() {
+        Scheduler s = scheduler;
+        try {
+            return s == null ? 0 : s.leaseCoordinator().getAssignments().size();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private MeterRegistry meterRegistry() {
+        MeterRegistry registry = getEndpoint().getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? registry : Metrics.globalRegistry;
+    }
+}
