@@ -41,6 +41,7 @@ public class DdbStreamConfiguration implements Cloneable {
     private long parentShardPollIntervalMs = 1_000;
     private long dispatchPollIntervalMs = 500;
     private long failoverTimeMs = 10_000;
+    private long leaseAssignmentIntervalMs;
     private long leaderLeaseDurationMs = 30_000;
     private long workerMetricsIntervalMs = 30_000;
     private long shutdownTimeoutMs = 30_000;
@@ -261,6 +262,18 @@ public class DdbStreamConfiguration implements Cloneable {
     /** Lease duration: a crashed replica's shards are taken over after about this long. */
     public void setFailoverTimeMs(long failoverTimeMs) {
         this.failoverTimeMs = failoverTimeMs;
+    }
+
+    public long getLeaseAssignmentIntervalMs() {
+        return leaseAssignmentIntervalMs;
+    }
+
+    /**
+     * How often the leader hands out unassigned leases, among them the child shards after a rollover; workers look
+     * for new leases twice as often. 0 (default) = KCL's 2 x failoverTimeMs.
+     */
+    public void setLeaseAssignmentIntervalMs(long leaseAssignmentIntervalMs) {
+        this.leaseAssignmentIntervalMs = leaseAssignmentIntervalMs;
     }
 
     public long getLeaderLeaseDurationMs() {

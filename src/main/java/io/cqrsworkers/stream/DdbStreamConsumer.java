@@ -24,6 +24,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
 
     private final DdbStreamConfiguration config;
     private volatile boolean stopping;
+    private volatile boolean halted;
     private volatile WorkerState state = WorkerState.CREATED;
     private StreamClients clients;
     private Scheduler scheduler;
@@ -41,6 +42,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
         super.doStart();
         config.validate();
         stopping = false;
+        halted = false;
         String table = config.getTableName();
         String application = config.effectiveApplicationName();
         clients = new StreamClients(config);
@@ -56,7 +58,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
                 : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
         RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
         scheduler = KclScheduler.create(config, clients, streamArn, workerId,
-                () -> new ShardProcessor(delivery, metrics), s -> state = s);
+                () -> new ShardProcessor(delivery, metrics, () -> !halted), s -> state = s);
 
         readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
@@ -91,6 +93,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
      * shards after the failover time and re-read what was not checkpointed. For crash tests and emergencies.
      */
     public void halt() {
+        halted = true;
         stopping = true;
         if (scheduler != null) {
             scheduler.shutdown();

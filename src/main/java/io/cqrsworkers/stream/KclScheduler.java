@@ -44,6 +44,9 @@ final class KclScheduler {
                 .leaseAssignmentStrategy(config.getLeaseAssignment())
                 .dynamoDbLockBasedLeaderLeaseDurationInMillis(config.getLeaderLeaseDurationMs())
                 .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(Math.max(200, config.getLeaderLeaseDurationMs() / 4));
+        if (config.getLeaseAssignmentIntervalMs() > 0) {
+            leases.leaseAssignmentIntervalMillis(config.getLeaseAssignmentIntervalMs());
+        }
         leases.workerUtilizationAwareAssignmentConfig()
                 .workerMetricsReporterFreqInMillis(config.getWorkerMetricsIntervalMs())
                 .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.min(1_000, config.getWorkerMetricsIntervalMs()));

@@ -1,5 +1,7 @@
 package io.cqrsworkers.stream;
 
+import java.util.function.BooleanSupplier;
+
 import com.amazonaws.services.dynamodbv2.streamsadapter.adapter.DynamoDBStreamsClientRecord;
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
 import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStreamsShardRecordProcessor;
@@ -23,6 +25,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
     private final RecordDelivery delivery;
     private final StreamMetrics metrics;
+    /** False once the consumer was halted: a crashed process writes no checkpoint either. */
+    private final BooleanSupplier mayCheckpoint;
     private String shardId;
     /** Sequence number of the last record that is done, and of the last one checkpointed. */
     private String done;
@@ -30,9 +34,10 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     /** Set when a batch was left unfinished because the consumer stops: SHARD_END must not be written then. */
     private boolean interrupted;
 
-    ShardProcessor(RecordDelivery delivery, StreamMetrics metrics) {
+    ShardProcessor(RecordDelivery delivery, StreamMetrics metrics, BooleanSupplier mayCheckpoint) {
         this.delivery = delivery;
         this.metrics = metrics;
+        this.mayCheckpoint = mayCheckpoint;
     }
 
     @Override
@@ -62,7 +67,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
     @Override
     public void shardEnded(ShardEndedInput input) {
-        if (interrupted) {
+        if (interrupted || !mayCheckpoint.getAsBoolean()) {
             LOG.info("Shard {} ended but was not fully processed; leaving it to the next owner", shardId);
             return;
         }
@@ -82,7 +87,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     }
 
     private void checkpoint(RecordProcessorCheckpointer checkpointer) {
-        if (done == null || done.equals(checkpointed)) {
+        if (done == null || done.equals(checkpointed) || !mayCheckpoint.getAsBoolean()) {
             return;
         }
         try {
