@@ -22,6 +22,7 @@ public class DdbStreamComponent extends DefaultComponent {
         PropertyBindingSupport.build().withReflection(true).withIgnoreCase(true).withRemoveParameters(true)
                 .bind(getCamelContext(), endpointConfig, parameters);
         setProperties(endpoint, parameters);
+        endpointConfig.validate();
         return endpoint;
     }
 

@@ -40,7 +40,6 @@ public class DdbStreamConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        config.validate();
         stopping = false;
         halted = false;
         String table = config.getTableName();
