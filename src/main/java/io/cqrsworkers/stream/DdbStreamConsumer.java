@@ -1,6 +1,9 @@
 package io.cqrsworkers.stream;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -13,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.coordinator.WorkerStateChangeListener.WorkerState;
+import software.amazon.kinesis.leases.Lease;
+import software.amazon.kinesis.leases.LeaseRefresher;
 
 /**
  * Runs a KCL scheduler for the table's stream and feeds its records into the route. Stopping hands the leases
@@ -76,15 +81,39 @@ public class DdbStreamConsumer extends DefaultConsumer {
     protected void doStop() throws Exception {
         stopping = true;
         if (scheduler != null) {
+            List<Lease> held = new ArrayList<>(scheduler.leaseCoordinator().getAssignments());
+            boolean clean = false;
             try {
-                scheduler.startGracefulShutdown().get(config.getShutdownTimeoutMs(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.warn("Graceful stop of {} took over {} ms; stopping now", config.getTableName(), config.getShutdownTimeoutMs());
+                clean = scheduler.startGracefulShutdown().get(config.getShutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warn("Graceful stop of {} did not finish within {} ms ({}); stopping now", config.getTableName(),
+                        config.getShutdownTimeoutMs(), e.toString());
                 scheduler.shutdown();
+            }
+            if (clean) {
+                handOver(held);
             }
         }
         release();
         super.doStop();
+    }
+
+    /**
+     * KCL stops renewing the leases of a stopped worker, so others would wait {@code failoverTimeMs} for them to
+     * expire. All their records are checkpointed by now: release them so the leader reassigns them at once.
+     */
+    private void handOver(List<Lease> leases) {
+        LeaseRefresher refresher = scheduler.leaseCoordinator().leaseRefresher();
+        for (Lease lease : leases) {
+            try {
+                if (refresher.evictLease(lease)) {
+                    LOG.info("Released lease {}", lease.leaseKey());
+                }
+            } catch (Exception e) {
+                LOG.info("Lease {} not released ({}); it expires after {} ms", lease.leaseKey(), e.toString(),
+                        config.getFailoverTimeMs());
+            }
+        }
     }
 
     /**
