@@ -56,7 +56,7 @@ final class StreamTestKit implements AutoCloseable {
     StreamTestKit(Duration shardRollover) throws Exception {
         DynamoDbEmulator.Builder builder = DynamoDbEmulator.builder().host("127.0.0.1").port(0);
         if (shardRollover != null) {
-            builder.shardRolloverPeriod(shardRollover);
+            builder.shardRollover(shardRollover);
         }
         dynamo = builder.build();
         dynamo.start();
@@ -154,7 +154,11 @@ final class StreamTestKit implements AutoCloseable {
     @Override
     public void close() {
         for (CamelContext context : contexts) {
-            context.close();
+            try {
+                context.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + context.getName(), e);
+            }
         }
         ddb.close();
         if (sqs != null) {
