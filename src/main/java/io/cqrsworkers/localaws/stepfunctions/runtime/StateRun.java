@@ -144,16 +144,7 @@ public final class StateRun {
 
     /** The $states object of JSONata expressions. */
     ObjectNode states(JsonNode result, JsonNode errorOutput) {
-        ObjectNode s = Json.object();
-        s.set("input", input);
-        if (result != null) {
-            s.set("result", result);
-        }
-        if (errorOutput != null) {
-            s.set("errorOutput", errorOutput);
-        }
-        s.set("context", context());
-        return s;
+        return EvalScope.jsonataStates(input, result, errorOutput, context());
     }
 
     /** Applies a payload template (Parameters, ItemSelector, Arguments) in this state's language. */
@@ -161,6 +152,15 @@ public final class StateRun {
         return state.language == QueryLanguage.JSONATA
                 ? Jsonata.applyTemplate(template, states(null, null), flow.variables)
                 : PayloadTemplates.apply(template, scope(over));
+    }
+
+    /** ItemSelector of a Map: like {@link #payload} with $$.Map.Item set to {@code item}. */
+    public JsonNode payloadForItem(JsonNode template, JsonNode over, ObjectNode item) {
+        ObjectNode ctx = context();
+        ctx.putObject("Map").set("Item", item);
+        return state.language == QueryLanguage.JSONATA
+                ? Jsonata.applyTemplate(template, EvalScope.jsonataStates(input, null, null, ctx), flow.variables)
+                : PayloadTemplates.apply(template, new EvalScope(over, ctx, flow.variables));
     }
 
     /** A field value that may be a JSONata expression. */
