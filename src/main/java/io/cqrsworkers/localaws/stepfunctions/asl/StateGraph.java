@@ -39,6 +39,7 @@ public final class StateGraph {
 
     private void checkTransitions(Fields f) {
         String base = f.path + "/States/";
+        int problemsBefore = f.problems.messages().size();
         if (startAt != null && !states.containsKey(startAt)) {
             f.problems.add("MISSING_TRANSITION_TARGET", "Missing 'StartAt' target: " + startAt, f.path + "/StartAt");
         }
@@ -56,7 +57,7 @@ public final class StateGraph {
                 c.checkTargets(states.keySet(), f.problems, base + s.name);
             }
         }
-        if (startAt == null || !states.containsKey(startAt)) {
+        if (startAt == null || !states.containsKey(startAt) || problemsBefore != f.problems.messages().size()) {
             return;
         }
         Set<String> seen = new HashSet<>();

@@ -178,11 +178,7 @@ public final class StateRun {
         if (state.language == QueryLanguage.JSONPATH) {
             return ChoiceRules.matches(rule, scope(over));
         }
-        JsonNode v = Jsonata.applyTemplate(rule.get("Condition"), states(null, null), flow.variables);
-        if (!v.isBoolean()) {
-            throw new StatesError("States.QueryEvaluationError", "The Condition field of a Choice rule must evaluate to a boolean, but was " + Json.write(v));
-        }
-        return v.asBoolean();
+        return ChoiceRules.matchesJsonata(rule, states(null, null), flow.variables, "Condition");
     }
 
     /** Parks this flow until {@code when}, then runs {@code then} on the worker pool. */
