@@ -1,0 +1,197 @@
+package io.cqrsworkers.localaws.stepfunctions;
+
+import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.stepfunctions.api.SfnHttpServer;
+import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
+import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
+import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
+import io.cqrsworkers.localaws.stepfunctions.integrations.StatesIntegration;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
+import io.cqrsworkers.localaws.stepfunctions.store.FileStore;
+import io.cqrsworkers.localaws.stepfunctions.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The embedded AWS Step Functions: an Amazon States Language engine behind the AWSStepFunctions JSON API.
+ * Task states reach SQS, DynamoDB and S3 at the configured endpoints.
+ */
+public final class StepFunctionsEmulator implements EmbeddedService {
+    private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsEmulator.class);
+
+    private final Builder config;
+    private Engine engine;
+    private SfnHttpServer server;
+    private volatile boolean running;
+
+    private StepFunctionsEmulator(Builder config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "stepfunctions";
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (running) {
+            return;
+        }
+        Integrations integrations = new Integrations();
+        if (config.sqsEndpoint != null) {
+            integrations.add(new AwsJsonIntegration("sqs", config.sqsEndpoint, "AmazonSQS", config.region));
+        }
+        if (config.dynamoDbEndpoint != null) {
+            integrations.add(new AwsJsonIntegration("dynamodb", config.dynamoDbEndpoint, "DynamoDB_20120810", config.region));
+        }
+        if (config.s3Endpoint != null) {
+            integrations.add(new S3Integration(config.s3Endpoint, config.region));
+        }
+        integrations.add("states", StatesIntegration::new);
+        Store store = config.dataDir == null ? Store.NONE : new FileStore(config.dataDir);
+        engine = new Engine(config.region, config.account, config.clock, integrations, store, config.workerThreads);
+        if (store instanceof FileStore fs) {
+            fs.recover(engine);
+        }
+        server = new SfnHttpServer(engine, config.host, config.port, config.httpThreads);
+        server.start();
+        running = true;
+        LOG.info("Step Functions listening on {}", endpoint());
+    }
+
+    @Override
+    public URI endpoint() {
+        return URI.create("http://" + config.host + ":" + (server == null ? config.port : server.port()));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** The engine behind the API, for in-process callers and tests. */
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (server != null) {
+            server.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    /** Settings: host 127.0.0.1, port 0 (any free port), in-memory, us-east-1, account 000000000000. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private Path dataDir;
+        private String region = "us-east-1";
+        private String account = "000000000000";
+        private URI sqsEndpoint;
+        private URI s3Endpoint;
+        private URI dynamoDbEndpoint;
+        private Clock clock = Clock.systemUTC();
+        private int workerThreads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        private int httpThreads = 16;
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Where machines, executions and histories are kept across restarts; null keeps them in memory only. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder account(String account) {
+            this.account = account;
+            return this;
+        }
+
+        public Builder sqsEndpoint(URI uri) {
+            this.sqsEndpoint = uri;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI uri) {
+            this.s3Endpoint = uri;
+            return this;
+        }
+
+        public Builder dynamoDbEndpoint(URI uri) {
+            this.dynamoDbEndpoint = uri;
+            return this;
+        }
+
+        /** The engine's time source; give a {@code runtime.ManualClock} to drive Wait, retries and timeouts from tests. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder workerThreads(int n) {
+            this.workerThreads = n;
+            return this;
+        }
+
+        public Builder httpThreads(int n) {
+            this.httpThreads = n;
+            return this;
+        }
+
+        public StepFunctionsEmulator build() {
+            return new StepFunctionsEmulator(this);
+        }
+    }
+
+    /** Runs the engine alone: {@code [port] [dataDir]}; endpoints of integrations from SQS_ENDPOINT, S3_ENDPOINT, DYNAMODB_ENDPOINT. */
+    public static void main(String[] args) throws Exception {
+        Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 8083);
+        if (args.length > 1) {
+            b.dataDir(Path.of(args[1]));
+        }
+        String sqs = System.getenv("SQS_ENDPOINT");
+        String s3 = System.getenv("S3_ENDPOINT");
+        String ddb = System.getenv("DYNAMODB_ENDPOINT");
+        if (sqs != null) {
+            b.sqsEndpoint(URI.create(sqs));
+        }
+        if (s3 != null) {
+            b.s3Endpoint(URI.create(s3));
+        }
+        if (ddb != null) {
+            b.dynamoDbEndpoint(URI.create(ddb));
+        }
+        StepFunctionsEmulator e = b.build();
+        Runtime.getRuntime().addShutdownHook(new Thread(e::close));
+        e.start();
+        System.out.println("Step Functions on " + e.endpoint());
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,115 @@
+package io.cqrsworkers.localaws.stepfunctions.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
+import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * TestState: runs one state on an input. The state is wrapped in a throw-away machine whose other states are
+ * Succeed placeholders named like its transition targets, so the first state entered after it is nextState.
+ */
+final class TestState extends Action {
+    private static final String NAME = "TestState";
+
+    TestState(Engine engine) {
+        super(engine);
+    }
+
+    @Override
+    JsonNode handle(JsonNode request) {
+        return handleAsync(request).join();
+    }
+
+    @Override
+    CompletableFuture<JsonNode> handleAsync(JsonNode request) {
+        JsonNode state;
+        try {
+            state = Json.parse(required(request, "definition"));
+        } catch (Exception e) {
+            throw new SfnException("InvalidDefinition", "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: " + e.getMessage() + "'");
+        }
+        ObjectNode machine = Json.object();
+        machine.put("StartAt", NAME);
+        ObjectNode states = machine.putObject("States");
+        states.set(NAME, state);
+        for (String target : targets(state)) {
+            states.putObject(target).put("Type", "Succeed");
+        }
+        String text = Json.write(machine);
+        Definition parsed = Definition.parse(text);
+        String name = "TestState-" + UUID.randomUUID();
+        long now = engine.clock().millis();
+        StateMachine m = new StateMachine(engine.arns().stateMachine(name), name, "EXPRESS", text, parsed,
+                optional(request, "roleArn"), now, now, "test");
+        String input = optional(request, "input");
+        Execution e = engine.start(m, engine.arns().expressExecution(name, name, UUID.randomUUID().toString()), name, input == null ? "{}" : input, null);
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        e.whenEnded(done -> result.complete(render(done)));
+        return result;
+    }
+
+    private static Set<String> targets(JsonNode state) {
+        Set<String> t = new LinkedHashSet<>();
+        if (state.path("Next").isTextual()) {
+            t.add(state.get("Next").asText());
+        }
+        if (state.path("Default").isTextual()) {
+            t.add(state.get("Default").asText());
+        }
+        for (String field : List.of("Choices", "Catch")) {
+            state.path(field).forEach(c -> {
+                if (c.path("Next").isTextual()) {
+                    t.add(c.get("Next").asText());
+                }
+            });
+        }
+        t.remove(NAME);
+        return t;
+    }
+
+    private static ObjectNode render(Execution e) {
+        ObjectNode o = Json.object();
+        List<ObjectNode> events = e.history.snapshot();
+        boolean caught = false;
+        String nextState = null;
+        for (ObjectNode ev : events) {
+            String type = ev.path("type").asText();
+            JsonNode exited = ev.get("stateExitedEventDetails");
+            if (exited != null && NAME.equals(exited.path("name").asText())) {
+                o.put("output", exited.path("output").asText());
+            }
+            JsonNode entered = ev.get("stateEnteredEventDetails");
+            if (entered != null && !NAME.equals(entered.path("name").asText()) && nextState == null) {
+                nextState = entered.path("name").asText();
+            }
+            if (type.endsWith("Failed") && !type.startsWith("Execution")) {
+                caught = true;
+            }
+        }
+        if (e.status() == Execution.Status.FAILED) {
+            o.remove("output");
+            o.put("error", e.error());
+            if (e.cause() != null) {
+                o.put("cause", e.cause());
+            }
+            o.put("status", "FAILED");
+        } else {
+            o.put("status", caught ? "CAUGHT_ERROR" : "SUCCEEDED");
+            if (nextState != null) {
+                o.put("nextState", nextState);
+            }
+        }
+        return o;
+    }
+}

@@ -1,0 +1,44 @@
+package io.cqrsworkers.localaws.stepfunctions.asl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrsworkers.localaws.stepfunctions.Json;
+
+import java.util.Set;
+
+/** A parsed, validated state machine definition. */
+public final class Definition {
+    public final StateGraph graph;
+    public final Integer timeoutSeconds;
+
+    private Definition(StateGraph graph, Integer timeoutSeconds) {
+        this.graph = graph;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /** Parses and validates; throws InvalidDefinition listing every problem. */
+    public static Definition parse(String text) {
+        Problems problems = new Problems();
+        Definition d = parse(text, problems);
+        problems.throwIfAny();
+        return d;
+    }
+
+    /** Parses collecting problems instead of throwing (ValidateStateMachineDefinition). */
+    public static Definition parse(String text, Problems problems) {
+        JsonNode node;
+        try {
+            node = Json.parse(text == null ? "" : text);
+        } catch (JsonProcessingException e) {
+            problems.add("INVALID_JSON_DESCRIPTION", e.getOriginalMessage(), "");
+            return null;
+        }
+        if (node == null || !node.isObject()) {
+            problems.add("INVALID_JSON_DESCRIPTION", "The definition must be a JSON object", "");
+            return null;
+        }
+        Fields f = new Fields(node, "", problems);
+        StateGraph graph = new StateGraph(f, QueryLanguage.JSONPATH, Set.of("TimeoutSeconds", "Version"));
+        return new Definition(graph, f.positiveInt("TimeoutSeconds", 1));
+    }
+}

@@ -1,0 +1,39 @@
+package io.cqrsworkers.localaws.stepfunctions.asl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
+
+import java.util.Set;
+
+/** Fail: ends its branch with Error and Cause (literal, path or JSONata). */
+public final class FailState extends State {
+    private final JsonNode error;
+    private final JsonNode cause;
+    private final String errorPath;
+    private final String causePath;
+
+    FailState(String name, Fields f, QueryLanguage language) {
+        super(name, f, language, Set.of("Error", "ErrorPath", "Cause", "CausePath"), false);
+        this.error = f.get("Error");
+        this.cause = f.get("Cause");
+        this.errorPath = f.string("ErrorPath", false);
+        this.causePath = f.string("CausePath", false);
+        if (error != null && errorPath != null) {
+            f.problems.add("SCHEMA_VALIDATION_FAILED", "This state can not have both 'Error' and 'ErrorPath' fields", f.path);
+        }
+        if (cause != null && causePath != null) {
+            f.problems.add("SCHEMA_VALIDATION_FAILED", "This state can not have both 'Cause' and 'CausePath' fields", f.path);
+        }
+    }
+
+    @Override
+    public void execute(StateRun run) {
+        JsonNode in = run.input();
+        run.fail(text(run, error, errorPath, in), text(run, cause, causePath, in));
+    }
+
+    private static String text(StateRun run, JsonNode literal, String path, JsonNode in) {
+        JsonNode v = path != null ? run.path(path, in) : literal == null ? null : run.value(literal, in);
+        return v == null || v.isNull() || v.isMissingNode() ? null : v.isTextual() ? v.asText() : v.toString();
+    }
+}

@@ -1,0 +1,27 @@
+package io.cqrsworkers.localaws.stepfunctions.asl;
+
+import io.cqrsworkers.localaws.stepfunctions.SfnException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Definition problems collected while parsing, reported together the way AWS does. */
+public final class Problems {
+    private final List<String> messages = new ArrayList<>();
+
+    public void add(String code, String message, String path) {
+        messages.add(code + ": " + message + " at " + (path.isEmpty() ? "/" : path));
+    }
+
+    public List<String> messages() {
+        return messages;
+    }
+
+    void throwIfAny() {
+        if (!messages.isEmpty()) {
+            String text = messages.size() == 1 ? messages.get(0)
+                    : messages.size() + " errors: " + String.join(", ", messages);
+            throw new SfnException("InvalidDefinition", "Invalid State Machine Definition: '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.cqrsworkers.localaws.stepfunctions.asl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One state of a definition: the fields every state type shares (transition, input/output processing, Assign,
+ * Retry/Catch) parsed and validated here; each subclass adds its own fields and its behaviour in {@link #execute}.
+ */
+public abstract class State {
+    static final Set<String> JSONPATH_ONLY = Set.of("InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath",
+            "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath",
+            "CausePath", "MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "Iterator", "Result");
+    static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items");
+
+    public final String name;
+    public final String type;
+    public final QueryLanguage language;
+    public final String next;
+    public final boolean end;
+    public final String inputPath;
+    public final String outputPath;
+    /** Null when the field is JSON null ("discard the result"); "$" when absent. */
+    public final String resultPath;
+    public final JsonNode parameters;
+    public final JsonNode resultSelector;
+    public final JsonNode arguments;
+    public final JsonNode output;
+    public final JsonNode assign;
+    public final List<Retrier> retriers;
+    public final List<Catcher> catchers;
+
+    protected State(String name, Fields f, QueryLanguage inherited, Set<String> ownFields, boolean transitions) {
+        this.name = name;
+        this.type = f.node.path("Type").asText();
+        this.language = QueryLanguage.parse(f.string("QueryLanguage", false), inherited, f.problems, f.path);
+        Set<String> allowed = new HashSet<>(ownFields);
+        allowed.addAll(Set.of("Type", "Comment", "QueryLanguage"));
+        if (transitions) {
+            allowed.addAll(Set.of("Next", "End"));
+        }
+        f.onlyKnown(allowed, type);
+        f.forbiddenIn(language, language == QueryLanguage.JSONATA ? JSONPATH_ONLY : JSONATA_ONLY);
+        this.next = f.string("Next", false);
+        this.end = f.bool("End");
+        if (transitions) {
+            if (next == null && !end) {
+                f.problems.add("SCHEMA_VALIDATION_FAILED", "This state should have either an 'End' or 'Next' field", f.path);
+            } else if (next != null && end) {
+                f.problems.add("SCHEMA_VALIDATION_FAILED", "This state can not have both 'End' and 'Next' fields", f.path);
+            }
+        }
+        this.inputPath = f.pathField("InputPath");
+        this.outputPath = f.pathField("OutputPath");
+        this.resultPath = f.pathField("ResultPath");
+        this.parameters = f.get("Parameters");
+        this.resultSelector = f.get("ResultSelector");
+        this.arguments = f.get("Arguments");
+        this.output = f.get("Output");
+        this.assign = objectField(f, "Assign");
+        this.retriers = Retrier.parseAll(f);
+        this.catchers = Catcher.parseAll(f, language);
+    }
+
+    static JsonNode objectField(Fields f, String field) {
+        JsonNode v = f.get(field);
+        if (v != null && !v.isObject()) {
+            f.problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field '" + field + "' must be an OBJECT", f.path + "/" + field);
+            return null;
+        }
+        return v;
+    }
+
+    /** Whether ResultPath/ResultSelector apply to this state type's result (Pass, Task, Parallel, Map). */
+    public boolean producesResult() {
+        return false;
+    }
+
+    /** Names of states this one can transition to, for reachability and target checks. */
+    List<String> targets() {
+        return next == null ? List.of() : List.of(next);
+    }
+
+    /** Runs the state for {@code run}; must end in exactly one of run.succeed / run.transition / run.fail. */
+    public abstract void execute(StateRun run);
+}

@@ -1,0 +1,292 @@
+package io.cqrsworkers.localaws.stepfunctions.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.InvalidPathException;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSONPath as Step Functions uses it: {@code $...} on the state input, {@code $$...} on the context object and
+ * {@code $name...} on a workflow variable. Plain member/index paths (the vast majority) are walked directly
+ * over the Jackson tree; everything else (wildcards, slices, filters, deep scan) goes to Jayway JsonPath,
+ * which is also what produces AWS's "No results for path" texts on a miss.
+ */
+public final class JsonPaths {
+
+    private static final Configuration JAYWAY = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
+            .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
+            .build();
+
+    private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(20_000, Compiled::compile);
+
+    private JsonPaths() {
+    }
+
+    /** Reads a path; a definite path that matches nothing fails with AWS's {@code Invalid path} cause. */
+    public static JsonNode read(String path, EvalScope scope) {
+        Compiled compiled = CACHE.get(path);
+        JsonNode result = compiled.find(scope);
+        if (result == null) {
+            throw new StatesError(StatesError.RUNTIME, "Invalid path '" + path + "' : " + compiled.missReason(scope));
+        }
+        return result;
+    }
+
+    /**
+     * Reads a path; null when a definite path matches nothing (an indefinite path then gives an empty array).
+     * Invalid syntax throws {@link StatesError} {@code States.Runtime}.
+     */
+    public static JsonNode find(String path, EvalScope scope) {
+        return CACHE.get(path).find(scope);
+    }
+
+    /** True when the path can select at most one node (no wildcard, slice, filter, union or deep scan). */
+    public static boolean isDefinite(String path) {
+        return CACHE.get(path).isDefinite();
+    }
+
+    /** True for a path into the context object ({@code $$...}). */
+    public static boolean isContextPath(String path) {
+        return path.startsWith("$$");
+    }
+
+    /** Definition check for any path field: throws {@link IllegalArgumentException} when it is not a JSONPath. */
+    public static void validatePath(String path) {
+        try {
+            CACHE.get(path);
+        } catch (StatesError e) {
+            throw new IllegalArgumentException(e.cause());
+        }
+    }
+
+    /**
+     * Definition check for ResultPath and other reference paths: {@code $} followed by member names and array
+     * indices only. Throws {@link IllegalArgumentException} with the reason.
+     */
+    public static void validateReferencePath(String path) {
+        if (path == null || !path.startsWith("$") || path.startsWith("$$") || parseSimple(path, 1) == null) {
+            throw new IllegalArgumentException("The value '" + path + "' is not a valid ReferencePath");
+        }
+    }
+
+    /**
+     * ResultPath: null discards the result (the input passes through), {@code $} replaces the input, any other
+     * reference path places the result into a copy of the input, creating missing objects on the way. The input
+     * is never mutated; the output shares untouched subtrees with it.
+     */
+    public static JsonNode applyResultPath(JsonNode stateInput, String resultPath, JsonNode result) {
+        if (resultPath == null) {
+            return stateInput;
+        }
+        if (resultPath.equals("$")) {
+            return result;
+        }
+        Object[] steps = parseSimple(resultPath, 1);
+        if (resultPath.startsWith("$$") || steps == null) {
+            throw new StatesError(StatesError.RUNTIME, "The value '" + resultPath + "' is not a valid ReferencePath");
+        }
+        JsonNode out = place(stateInput, steps, 0, result);
+        if (out == null) {
+            throw new StatesError(StatesError.RESULT_PATH_MATCH_FAILURE,
+                    "Unable to apply ReferencePath " + resultPath + " to input " + Json.write(stateInput));
+        }
+        return out;
+    }
+
+    /** Copy of {@code node} with {@code value} at {@code steps[i..]}; null when the path cannot be applied. */
+    private static JsonNode place(JsonNode node, Object[] steps, int i, JsonNode value) {
+        if (i == steps.length) {
+            return value;
+        }
+        if (steps[i] instanceof String name) {
+            if (node != null && !node.isObject()) {
+                return null;
+            }
+            ObjectNode copy = Json.MAPPER.createObjectNode();
+            if (node != null) {
+                copy.setAll((ObjectNode) node);
+            }
+            JsonNode child = place(node == null ? null : node.get(name), steps, i + 1, value);
+            if (child == null) {
+                return null;
+            }
+            copy.set(name, child);
+            return copy;
+        }
+        int index = (Integer) steps[i];
+        if (node == null || !node.isArray() || index >= node.size()) {
+            return null;
+        }
+        JsonNode child = place(node.get(index), steps, i + 1, value);
+        if (child == null) {
+            return null;
+        }
+        ArrayNode copy = ((ArrayNode) node).deepCopy();
+        copy.set(index, child);
+        return copy;
+    }
+
+    /**
+     * Steps of a plain path from {@code start}: String for a member, Integer for an index; null when the path
+     * uses anything else.
+     */
+    static Object[] parseSimple(String path, int start) {
+        List<Object> steps = new ArrayList<>();
+        int i = start;
+        int n = path.length();
+        while (i < n) {
+            char c = path.charAt(i);
+            if (c == '.') {
+                int end = i + 1;
+                while (end < n && isNameChar(path.charAt(end))) {
+                    end++;
+                }
+                if (end == i + 1) {
+                    return null;
+                }
+                steps.add(path.substring(i + 1, end));
+                i = end;
+            } else if (c == '[' && i + 1 < n && (path.charAt(i + 1) == '\'' || path.charAt(i + 1) == '"')) {
+                char quote = path.charAt(i + 1);
+                int close = path.indexOf(quote, i + 2);
+                if (close < 0 || close + 1 >= n || path.charAt(close + 1) != ']'
+                        || path.substring(i + 2, close).indexOf('\\') >= 0) {
+                    return null;
+                }
+                steps.add(path.substring(i + 2, close));
+                i = close + 2;
+            } else if (c == '[') {
+                int close = path.indexOf(']', i);
+                if (close < 0 || close == i + 1) {
+                    return null;
+                }
+                for (int k = i + 1; k < close; k++) {
+                    if (!Character.isDigit(path.charAt(k))) {
+                        return null;
+                    }
+                }
+                try {
+                    steps.add(Integer.parseInt(path.substring(i + 1, close)));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+                i = close + 1;
+            } else {
+                return null;
+            }
+        }
+        return steps.toArray();
+    }
+
+    private static boolean isNameChar(char c) {
+        return switch (c) {
+            case '.', '[', ']', '*', '\'', '"', '(', ')', '?', '@', ',', ':', ' ', '\t', '$' -> false;
+            default -> true;
+        };
+    }
+
+    private enum Root { INPUT, CONTEXT, VARIABLE }
+
+    /** A parsed path: its root, the variable name for {@code $name} paths, and either plain steps or Jayway. */
+    private record Compiled(String text, Root root, String variable, Object[] steps, JsonPath jayway) {
+
+        static Compiled compile(String text) {
+            if (text == null || !text.startsWith("$")) {
+                throw new StatesError(StatesError.RUNTIME, "Invalid path '" + text + "' : a path must start with '$'");
+            }
+            Root root = Root.INPUT;
+            String variable = null;
+            int restStart = 1;
+            if (text.startsWith("$$")) {
+                root = Root.CONTEXT;
+                restStart = 2;
+            } else if (text.length() > 1 && isVariableStart(text.charAt(1))) {
+                root = Root.VARIABLE;
+                int end = 2;
+                while (end < text.length() && isVariablePart(text.charAt(end))) {
+                    end++;
+                }
+                variable = text.substring(1, end);
+                restStart = end;
+            }
+            String rest = text.substring(restStart);
+            JsonPath jayway;
+            try {
+                jayway = JsonPath.compile("$" + rest);
+            } catch (InvalidPathException e) {
+                throw new StatesError(StatesError.RUNTIME, "Invalid path '" + text + "' : " + e.getMessage());
+            }
+            return new Compiled(text, root, variable, parseSimple(text, restStart), jayway);
+        }
+
+        boolean isDefinite() {
+            return steps != null || jayway.isDefinite();
+        }
+
+        JsonNode rootNode(EvalScope scope) {
+            return switch (root) {
+                case INPUT -> scope.input();
+                case CONTEXT -> scope.context();
+                case VARIABLE -> scope.variables().get(variable);
+            };
+        }
+
+        JsonNode find(EvalScope scope) {
+            JsonNode node = rootNode(scope);
+            if (node == null) {
+                return null;
+            }
+            if (steps != null) {
+                for (Object step : steps) {
+                    node = step instanceof String name
+                            ? (node.isObject() ? node.get(name) : null)
+                            : (node.isArray() ? node.get((Integer) step) : null);
+                    if (node == null) {
+                        return null;
+                    }
+                }
+                return node;
+            }
+            try {
+                return toNode(jayway.read(node, JAYWAY));
+            } catch (PathNotFoundException e) {
+                return null;
+            }
+        }
+
+        /** Why {@link #find} found nothing, worded as Jayway (and so AWS) words it. */
+        String missReason(EvalScope scope) {
+            JsonNode node = rootNode(scope);
+            if (node == null) {
+                return "The variable '" + variable + "' is not defined";
+            }
+            try {
+                jayway.read(node, JAYWAY);
+                return "No results for path: " + jayway.getPath();
+            } catch (PathNotFoundException e) {
+                return e.getMessage();
+            }
+        }
+
+        private static boolean isVariableStart(char c) {
+            return Character.isLetter(c) || c == '_';
+        }
+
+        private static boolean isVariablePart(char c) {
+            return Character.isLetterOrDigit(c) || c == '_';
+        }
+    }
+
+    private static JsonNode toNode(Object value) {
+        return value instanceof JsonNode node ? node : Json.MAPPER.valueToTree(value);
+    }
+}

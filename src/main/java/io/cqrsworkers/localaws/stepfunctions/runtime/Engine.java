@@ -1,0 +1,294 @@
+package io.cqrsworkers.localaws.stepfunctions.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.Arns;
+import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
+import io.cqrsworkers.localaws.stepfunctions.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The interpreter's home: the registry of machines, executions, activities and map runs, the worker pool that
+ * runs states, the timers, the task tokens and the service integrations.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final Arns arns;
+    private final String region;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Timers timers;
+    private final TaskTokens tokens = new TaskTokens();
+    private final Tasks tasks;
+    private final Activities activities;
+    private final Integrations integrations;
+    private final Store store;
+    private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    /** Standard executions per machine, newest first (the order ListExecutions returns). */
+    private final Map<String, Queue<Execution>> byMachine = new ConcurrentHashMap<>();
+    private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
+
+    public Engine(String region, String account, Clock clock, Integrations integrations, Store store, int workerThreads) {
+        this.region = region;
+        this.arns = new Arns(region, account);
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
+            Thread t = new Thread(r, "sfn-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timers = new Timers(clock, workers);
+        this.tasks = new Tasks(this);
+        this.activities = new Activities(this);
+        this.integrations = integrations;
+        this.store = store;
+        integrations.bind(this);
+    }
+
+    public Arns arns() {
+        return arns;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Timers timers() {
+        return timers;
+    }
+
+    public TaskTokens tokens() {
+        return tokens;
+    }
+
+    public Tasks tasks() {
+        return tasks;
+    }
+
+    public Activities activities() {
+        return activities;
+    }
+
+    public Integrations integrations() {
+        return integrations;
+    }
+
+    void submit(Runnable r) {
+        workers.execute(r);
+    }
+
+    // ---- state machines
+
+    public void putMachine(StateMachine m) {
+        machines.put(m.arn(), m);
+        store.saveMachine(m);
+    }
+
+    public StateMachine machine(String arn) {
+        arns.require(arn, "stateMachine");
+        StateMachine m = machines.get(arn);
+        if (m == null) {
+            throw new SfnException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'");
+        }
+        return m;
+    }
+
+    public StateMachine findMachine(String arn) {
+        return machines.get(arn);
+    }
+
+    public Collection<StateMachine> machines() {
+        return machines.values();
+    }
+
+    public void deleteMachine(StateMachine m) {
+        machines.remove(m.arn());
+        store.deleteMachine(m);
+    }
+
+    // ---- executions
+
+    public Execution execution(String arn) {
+        arns.require(arn, "execution");
+        Execution e = executions.get(arn);
+        if (e == null) {
+            throw new SfnException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+        }
+        return e;
+    }
+
+    public Execution findExecution(String arn) {
+        return executions.get(arn);
+    }
+
+    public List<Execution> executionsOf(String machineArn) {
+        Queue<Execution> q = byMachine.get(machineArn);
+        return q == null ? List.of() : new ArrayList<>(q);
+    }
+
+    /**
+     * Starts an execution. A standard execution with the name of an existing one is that one if the input is the
+     * same (idempotent start) and ExecutionAlreadyExists otherwise.
+     */
+    public Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn) {
+        JsonNode input;
+        try {
+            input = Json.parse(inputText);
+        } catch (Exception e) {
+            throw new SfnException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getMessage() + "'");
+        }
+        if (input == null || inputText.length() > StateRun.MAX_PAYLOAD) {
+            throw new SfnException("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + (input == null ? "empty input" : "input is larger than 262144 bytes") + "'");
+        }
+        Execution e;
+        synchronized (executions) {
+            Execution existing = executions.get(arn);
+            if (existing != null) {
+                if (existing.isRunning() && existing.inputText.equals(inputText) && !m.express()) {
+                    return existing;
+                }
+                throw new SfnException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
+            }
+            e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, m.express() ? null : ev -> store.appendEvent(arn, ev));
+            executions.put(arn, e);
+        }
+        if (!m.express()) {
+            byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
+            ((ConcurrentLinkedDeque<Execution>) byMachine.get(m.arn())).addFirst(e);
+            store.saveExecution(e);
+        }
+        ObjectNode d = Json.object();
+        d.put("input", inputText);
+        d.set("inputDetails", Json.object().put("truncated", false));
+        d.put("roleArn", m.roleArn());
+        long startedId = e.history.add(e.startMillis, "ExecutionStarted", 0, "executionStartedEventDetails", d);
+        Integer timeout = m.definition().timeoutSeconds;
+        if (timeout != null) {
+            e.machineTimeout = timers.after(timeout * 1000L, () -> timeOut(e));
+        }
+        Flow root = new Flow(this, e, m.definition().graph, null, null, Map.of(), startedId, o -> finish(e, o));
+        root.start(input);
+        return e;
+    }
+
+    private void finish(Execution e, Outcome o) {
+        long now = clock.millis();
+        ObjectNode d = Json.object();
+        if (o.failed()) {
+            if (!e.end(Execution.Status.FAILED, null, o.error(), o.cause(), now)) {
+                return;
+            }
+            putErrorCause(d, o.error(), o.cause());
+            e.history.add(now, "ExecutionFailed", e.history.size(), "executionFailedEventDetails", d);
+        } else {
+            String out = Json.write(o.output());
+            if (!e.end(Execution.Status.SUCCEEDED, out, null, null, now)) {
+                return;
+            }
+            d.put("output", out);
+            d.set("outputDetails", Json.object().put("truncated", false));
+            e.history.add(now, "ExecutionSucceeded", e.history.size(), "executionSucceededEventDetails", d);
+        }
+        ended(e);
+    }
+
+    public void stop(Execution e, String error, String cause) {
+        long now = clock.millis();
+        if (e.end(Execution.Status.ABORTED, null, error, cause, now)) {
+            ObjectNode d = Json.object();
+            putErrorCause(d, error, cause);
+            e.history.add(now, "ExecutionAborted", e.history.size(), "executionAbortedEventDetails", d);
+            ended(e);
+        }
+    }
+
+    private void timeOut(Execution e) {
+        long now = clock.millis();
+        String cause = "The state machine timed out after " + e.machine.definition().timeoutSeconds + " seconds";
+        if (e.end(Execution.Status.TIMED_OUT, null, "States.Timeout", cause, now)) {
+            ObjectNode d = Json.object();
+            putErrorCause(d, "States.Timeout", cause);
+            e.history.add(now, "ExecutionTimedOut", e.history.size(), "executionTimedOutEventDetails", d);
+            ended(e);
+        }
+    }
+
+    static void putErrorCause(ObjectNode d, String error, String cause) {
+        if (error != null) {
+            d.put("error", error);
+        }
+        if (cause != null) {
+            d.put("cause", cause);
+        }
+    }
+
+    private void ended(Execution e) {
+        if (e.machineTimeout != null) {
+            e.machineTimeout.cancel();
+        }
+        for (TaskAttempt t : e.openTasks) {
+            t.abandon();
+        }
+        if (!e.machine.express()) {
+            store.saveExecution(e);
+        }
+        e.fireEnded();
+        LOG.debug("execution {} ended {}", e.arn, e.status());
+    }
+
+    // ---- map runs
+
+    void putMapRun(MapRun r) {
+        mapRuns.put(r.arn, r);
+    }
+
+    public MapRun mapRun(String arn) {
+        arns.require(arn, "mapRun");
+        MapRun r = mapRuns.get(arn);
+        if (r == null) {
+            throw new SfnException("ResourceNotFound", "Resource Not Found: '" + arn + "'");
+        }
+        return r;
+    }
+
+    public List<MapRun> mapRunsOf(String executionArn) {
+        return mapRuns.values().stream().filter(r -> r.executionArn.equals(executionArn)).toList();
+    }
+
+    @Override
+    public void close() {
+        timers.close();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        activities.close();
+        integrations.close();
+        store.close();
+    }
+}

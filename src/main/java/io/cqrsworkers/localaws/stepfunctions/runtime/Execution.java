@@ -1,0 +1,113 @@
+package io.cqrsworkers.localaws.stepfunctions.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.Json;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** One execution: identity, status, result, history, and what must be cleaned up when it ends. */
+public final class Execution {
+    public enum Status { RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED }
+
+    public final String arn;
+    public final String name;
+    public final StateMachine machine;
+    public final String inputText;
+    public final JsonNode input;
+    public final long startMillis;
+    public final String mapRunArn;
+    public final History history;
+    private volatile Status status = Status.RUNNING;
+    private volatile String outputText;
+    private volatile String error;
+    private volatile String cause;
+    private volatile long stopMillis;
+    private final ObjectNode contextExecution;
+    private final List<Consumer<Execution>> onEnd = new CopyOnWriteArrayList<>();
+    /** Open task attempts, settled with the execution when it stops or times out. */
+    final Set<TaskAttempt> openTasks = ConcurrentHashMap.newKeySet();
+    Timers.Timer machineTimeout;
+
+    Execution(String arn, String name, StateMachine machine, String inputText, JsonNode input, long startMillis,
+              String mapRunArn, Consumer<ObjectNode> historySink) {
+        this.arn = arn;
+        this.name = name;
+        this.machine = machine;
+        this.inputText = inputText;
+        this.input = input;
+        this.startMillis = startMillis;
+        this.mapRunArn = mapRunArn;
+        this.history = new History(historySink);
+        this.contextExecution = Json.object();
+        contextExecution.put("Id", arn);
+        contextExecution.set("Input", input);
+        contextExecution.put("Name", name);
+        contextExecution.put("RoleArn", machine.roleArn());
+        contextExecution.put("StartTime", Instant.ofEpochMilli(startMillis).toString());
+        contextExecution.put("RedriveCount", 0);
+    }
+
+    /** The $$.Execution object. */
+    ObjectNode contextExecution() {
+        return contextExecution;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public boolean isRunning() {
+        return status == Status.RUNNING;
+    }
+
+    public String outputText() {
+        return outputText;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String cause() {
+        return cause;
+    }
+
+    public long stopMillis() {
+        return stopMillis;
+    }
+
+    /** Moves to a final status once; returns false if it had already ended. */
+    synchronized boolean end(Status to, String output, String error, String cause, long millis) {
+        if (status != Status.RUNNING) {
+            return false;
+        }
+        this.outputText = output;
+        this.error = error;
+        this.cause = cause;
+        this.stopMillis = millis;
+        this.status = to;
+        return true;
+    }
+
+    /** Runs {@code listener} when the execution ends (at once if it already has). */
+    public void whenEnded(Consumer<Execution> listener) {
+        onEnd.add(listener);
+        if (!isRunning() && onEnd.remove(listener)) {
+            listener.accept(this);
+        }
+    }
+
+    void fireEnded() {
+        for (Consumer<Execution> l : onEnd) {
+            if (onEnd.remove(l)) {
+                l.accept(this);
+            }
+        }
+    }
+}

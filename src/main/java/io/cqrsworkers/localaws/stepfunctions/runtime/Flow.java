@@ -1,0 +1,85 @@
+package io.cqrsworkers.localaws.stepfunctions.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.asl.State;
+import io.cqrsworkers.localaws.stepfunctions.asl.StateGraph;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One thread of control through a {@link StateGraph}: the machine itself, a Parallel branch or a Map iteration.
+ * It is not a Java thread: each state runs as a task on the worker pool, and a parked flow is just a reference
+ * held by a timer or a task token.
+ */
+public final class Flow {
+    final Engine engine;
+    final Execution execution;
+    final StateGraph graph;
+    final Flow parent;
+    /** Set when a sibling failed: the enclosing Parallel/Map stops this flow. */
+    private volatile boolean aborted;
+    /** $$.Map.Item of a Map iteration, else null. */
+    final ObjectNode mapItem;
+    /** Variables visible here; replaced (copy on write) on every Assign so branches share snapshots safely. */
+    volatile Map<String, JsonNode> variables;
+    private volatile long lastEventId;
+    private final Consumer<Outcome> onDone;
+
+    Flow(Engine engine, Execution execution, StateGraph graph, Flow parent, ObjectNode mapItem,
+         Map<String, JsonNode> variables, long lastEventId, Consumer<Outcome> onDone) {
+        this.engine = engine;
+        this.execution = execution;
+        this.graph = graph;
+        this.parent = parent;
+        this.mapItem = mapItem;
+        this.variables = variables;
+        this.lastEventId = lastEventId;
+        this.onDone = onDone;
+    }
+
+    /** A child flow (branch or iteration) that sees this flow's variables. */
+    Flow child(StateGraph body, ObjectNode item, long previousEventId, Consumer<Outcome> done) {
+        return new Flow(engine, execution, body, this, item, variables, previousEventId, done);
+    }
+
+    public void start(JsonNode input) {
+        enter(graph.startAt, input);
+    }
+
+    void enter(String stateName, JsonNode input) {
+        engine.submit(() -> {
+            if (!cancelled()) {
+                State state = graph.state(stateName);
+                new StateRun(this, state, input).begin();
+            }
+        });
+    }
+
+    boolean cancelled() {
+        return aborted || !execution.isRunning() || (parent != null && parent.cancelled());
+    }
+
+    void abort() {
+        aborted = true;
+    }
+
+    long event(String type, String detailsKey, ObjectNode details) {
+        synchronized (this) {
+            long id = execution.history.add(engine.clock().millis(), type, lastEventId, detailsKey, details);
+            lastEventId = id;
+            return id;
+        }
+    }
+
+    long lastEventId() {
+        return lastEventId;
+    }
+
+    void done(Outcome outcome) {
+        if (!cancelled()) {
+            onDone.accept(outcome);
+        }
+    }
+}

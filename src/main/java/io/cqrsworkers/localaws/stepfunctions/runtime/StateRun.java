@@ -1,0 +1,353 @@
+package io.cqrsworkers.localaws.stepfunctions.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.asl.Catcher;
+import io.cqrsworkers.localaws.stepfunctions.asl.ErrorNames;
+import io.cqrsworkers.localaws.stepfunctions.asl.FailState;
+import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
+import io.cqrsworkers.localaws.stepfunctions.asl.Retrier;
+import io.cqrsworkers.localaws.stepfunctions.asl.State;
+import io.cqrsworkers.localaws.stepfunctions.asl.SucceedState;
+import io.cqrsworkers.localaws.stepfunctions.data.ChoiceRules;
+import io.cqrsworkers.localaws.stepfunctions.data.EvalScope;
+import io.cqrsworkers.localaws.stepfunctions.data.JsonPaths;
+import io.cqrsworkers.localaws.stepfunctions.data.Jsonata;
+import io.cqrsworkers.localaws.stepfunctions.data.PayloadTemplates;
+import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One entry of a flow into a state: the state's raw input, its context object, and the common machinery every
+ * state type ends with (output processing, Assign, Retry, Catch, transition).
+ */
+public final class StateRun {
+    /** AWS's payload limit for state input/output, in characters of JSON text. */
+    static final int MAX_PAYLOAD = 256 * 1024;
+
+    final Flow flow;
+    public final State state;
+    private final JsonNode input;
+    private final long enteredMillis;
+    private final int[] retriesUsed;
+    private int retryCount;
+    private JsonNode effectiveInput;
+    private String taskToken;
+
+    StateRun(Flow flow, State state, JsonNode input) {
+        this.flow = flow;
+        this.state = state;
+        this.input = input;
+        this.enteredMillis = flow.engine.clock().millis();
+        this.retriesUsed = new int[state.retriers.size()];
+    }
+
+    void begin() {
+        ObjectNode d = Json.object();
+        d.put("name", state.name);
+        d.put("input", Json.write(input));
+        d.set("inputDetails", Json.object().put("truncated", false));
+        flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
+        attempt();
+    }
+
+    private void attempt() {
+        effectiveInput = null;
+        try {
+            state.execute(this);
+        } catch (StatesError e) {
+            fail(e.error(), e.cause());
+        } catch (RuntimeException e) {
+            fail("States.Runtime", String.valueOf(e.getMessage()));
+        }
+    }
+
+    public Engine runtime() {
+        return flow.engine;
+    }
+
+    public JsonNode input() {
+        return input;
+    }
+
+    public QueryLanguage language() {
+        return state.language;
+    }
+
+    public Instant now() {
+        return flow.engine.clock().instant();
+    }
+
+    public Execution execution() {
+        return flow.execution;
+    }
+
+    public Flow flow() {
+        return flow;
+    }
+
+    public int retryCount() {
+        return retryCount;
+    }
+
+    /** The task token of this attempt, created on first use; it shows in $$.Task.Token. */
+    public String taskToken() {
+        if (taskToken == null) {
+            taskToken = flow.engine.tokens().newToken();
+        }
+        return taskToken;
+    }
+
+    /** The input after InputPath (JSONPath); the raw input in JSONata. */
+    public JsonNode effectiveInput() {
+        if (effectiveInput == null) {
+            if (state.language == QueryLanguage.JSONATA || "$".equals(state.inputPath)) {
+                effectiveInput = input;
+            } else if (state.inputPath == null) {
+                effectiveInput = Json.object();
+            } else {
+                effectiveInput = JsonPaths.read(state.inputPath, scope(input));
+            }
+        }
+        return effectiveInput;
+    }
+
+    /** The $$ context object as this state sees it. */
+    public ObjectNode context() {
+        ObjectNode c = Json.object();
+        c.set("Execution", flow.execution.contextExecution());
+        ObjectNode s = c.putObject("State");
+        s.put("EnteredTime", Instant.ofEpochMilli(enteredMillis).toString());
+        s.put("Name", state.name);
+        s.put("RetryCount", retryCount);
+        ObjectNode m = c.putObject("StateMachine");
+        m.put("Id", flow.execution.machine.arn());
+        m.put("Name", flow.execution.machine.name());
+        if (taskToken != null) {
+            c.putObject("Task").put("Token", taskToken);
+        }
+        if (flow.mapItem != null) {
+            c.putObject("Map").set("Item", flow.mapItem);
+        }
+        return c;
+    }
+
+    EvalScope scope(JsonNode over) {
+        return new EvalScope(over, context(), flow.variables);
+    }
+
+    /** The $states object of JSONata expressions. */
+    ObjectNode states(JsonNode result, JsonNode errorOutput) {
+        return EvalScope.jsonataStates(input, result, errorOutput, context());
+    }
+
+    /** Applies a payload template (Parameters, ItemSelector, Arguments) in this state's language. */
+    public JsonNode payload(JsonNode template, JsonNode over) {
+        return state.language == QueryLanguage.JSONATA
+                ? Jsonata.applyTemplate(template, states(null, null), flow.variables)
+                : PayloadTemplates.apply(template, scope(over));
+    }
+
+    /** ItemSelector of a Map: like {@link #payload} with $$.Map.Item set to {@code item}. */
+    public JsonNode payloadForItem(JsonNode template, JsonNode over, ObjectNode item) {
+        ObjectNode ctx = context();
+        ctx.putObject("Map").set("Item", item);
+        return state.language == QueryLanguage.JSONATA
+                ? Jsonata.applyTemplate(template, EvalScope.jsonataStates(input, null, null, ctx), flow.variables)
+                : PayloadTemplates.apply(template, new EvalScope(over, ctx, flow.variables));
+    }
+
+    /** A field value that may be a JSONata expression. */
+    public JsonNode value(JsonNode field, JsonNode over) {
+        return state.language == QueryLanguage.JSONATA && Jsonata.isExpression(field)
+                ? Jsonata.applyTemplate(field, states(null, null), flow.variables) : field;
+    }
+
+    public JsonNode path(String path, JsonNode over) {
+        return JsonPaths.read(path, scope(over));
+    }
+
+    /** Evaluates one Choice rule against the (effective) input. */
+    public boolean matches(JsonNode rule, JsonNode over) {
+        if (state.language == QueryLanguage.JSONPATH) {
+            return ChoiceRules.matches(rule, scope(over));
+        }
+        return ChoiceRules.matchesJsonata(rule, states(null, null), flow.variables, "Condition");
+    }
+
+    /** Parks this flow until {@code when}, then runs {@code then} on the worker pool. */
+    public void sleepUntil(Instant when, Runnable then) {
+        flow.engine.timers().at(when, () -> {
+            if (!flow.cancelled()) {
+                guarded(then);
+            }
+        });
+    }
+
+    /** Runs a continuation of this state, turning States errors into failures of the state. */
+    public void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (StatesError e) {
+            fail(e.error(), e.cause());
+        } catch (RuntimeException e) {
+            fail("States.Runtime", String.valueOf(e.getMessage()));
+        }
+    }
+
+    public long event(String type, String detailsKey, ObjectNode details) {
+        return flow.event(type, detailsKey, details);
+    }
+
+    /** The state produced {@code result}: process it into the output and move on. */
+    public void succeed(JsonNode result) {
+        finish(result, state.next, state.assign, state.output);
+    }
+
+    /** A Choice picked {@code next}; a matching rule's Assign/Output replace the state's. */
+    public void choose(String next, JsonNode in, JsonNode ruleAssign, JsonNode ruleOutput) {
+        finish(in, next, ruleAssign != null ? ruleAssign : state.assign, ruleOutput != null ? ruleOutput : state.output);
+    }
+
+    private void finish(JsonNode result, String next, JsonNode assign, JsonNode outputTemplate) {
+        if (flow.cancelled()) {
+            return;
+        }
+        JsonNode out;
+        Map<String, JsonNode> assigned = null;
+        try {
+            if (state.language == QueryLanguage.JSONATA) {
+                ObjectNode states = states(result, null);
+                out = outputTemplate != null ? Jsonata.applyTemplate(outputTemplate, states, flow.variables) : result;
+                if (assign != null) {
+                    assigned = fieldsOf(Jsonata.applyTemplate(assign, states, flow.variables));
+                }
+            } else {
+                JsonNode r = result;
+                if (state.producesResult() && state.resultSelector != null) {
+                    r = PayloadTemplates.apply(state.resultSelector, scope(r));
+                }
+                if (assign != null) {
+                    assigned = fieldsOf(PayloadTemplates.apply(assign, scope(r)));
+                }
+                out = r;
+                if (state.producesResult()) {
+                    out = state.resultPath == null ? input : "$".equals(state.resultPath) ? r
+                            : JsonPaths.applyResultPath(input, state.resultPath, r);
+                }
+                out = state.outputPath == null ? Json.object() : "$".equals(state.outputPath) ? out : JsonPaths.read(state.outputPath, scope(out));
+            }
+        } catch (StatesError e) {
+            fail(e.error(), e.cause());
+            return;
+        }
+        exit(out, assigned, next);
+    }
+
+    private static Map<String, JsonNode> fieldsOf(JsonNode object) {
+        Map<String, JsonNode> m = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.put(e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    private void exit(JsonNode out, Map<String, JsonNode> assigned, String next) {
+        String text = Json.write(out);
+        if (text.length() > MAX_PAYLOAD) {
+            fail("States.DataLimitExceeded", "The state/task '" + state.name + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+            return;
+        }
+        ObjectNode d = Json.object();
+        d.put("name", state.name);
+        if (assigned != null) {
+            Map<String, JsonNode> vars = new HashMap<>(flow.variables);
+            vars.putAll(assigned);
+            flow.variables = vars;
+            ObjectNode av = d.putObject("assignedVariables");
+            assigned.forEach((k, v) -> av.put(k, Json.write(v)));
+            d.set("assignedVariablesDetails", Json.object().put("truncated", false));
+        }
+        d.put("output", text);
+        d.set("outputDetails", Json.object().put("truncated", false));
+        flow.event(state.type + "StateExited", "stateExitedEventDetails", d);
+        if (next != null && !(state instanceof SucceedState)) {
+            flow.enter(next, out);
+        } else {
+            flow.done(Outcome.success(out));
+        }
+    }
+
+    /** The state failed: retry it, catch the error, or fail the flow. */
+    public void fail(String error, String cause) {
+        if (flow.cancelled()) {
+            return;
+        }
+        String err = error == null ? "States.TaskFailed" : error;
+        if (!(state instanceof FailState)) {
+            for (int i = 0; i < state.retriers.size(); i++) {
+                Retrier r = state.retriers.get(i);
+                if (ErrorNames.matches(r.errorEquals, err)) {
+                    if (retriesUsed[i] < r.maxAttempts) {
+                        double delay = r.delaySeconds(retriesUsed[i]);
+                        if (r.fullJitter) {
+                            delay = ThreadLocalRandom.current().nextDouble() * delay;
+                        }
+                        retriesUsed[i]++;
+                        retryCount++;
+                        flow.engine.timers().after((long) (delay * 1000), () -> {
+                            if (!flow.cancelled()) {
+                                attempt();
+                            }
+                        });
+                        return;
+                    }
+                    break;
+                }
+            }
+            for (Catcher c : state.catchers) {
+                if (ErrorNames.matches(c.errorEquals, err)) {
+                    caught(c, err, cause);
+                    return;
+                }
+            }
+        }
+        flow.done(Outcome.failure(err, cause));
+    }
+
+    private void caught(Catcher c, String error, String cause) {
+        ObjectNode errorOutput = Json.object();
+        errorOutput.put("Error", error);
+        if (cause != null) {
+            errorOutput.put("Cause", cause);
+        }
+        JsonNode out;
+        Map<String, JsonNode> assigned = null;
+        try {
+            if (state.language == QueryLanguage.JSONATA) {
+                ObjectNode states = states(null, errorOutput);
+                out = c.output != null ? Jsonata.applyTemplate(c.output, states, flow.variables) : errorOutput;
+                if (c.assign != null) {
+                    assigned = fieldsOf(Jsonata.applyTemplate(c.assign, states, flow.variables));
+                }
+            } else {
+                out = c.resultPath == null ? input : "$".equals(c.resultPath) ? errorOutput
+                        : JsonPaths.applyResultPath(input, c.resultPath, errorOutput);
+                if (c.assign != null) {
+                    assigned = fieldsOf(PayloadTemplates.apply(c.assign, scope(errorOutput)));
+                }
+            }
+        } catch (StatesError e) {
+            flow.done(Outcome.failure(e.error(), e.cause()));
+            return;
+        }
+        exit(out, assigned, c.next);
+    }
+}

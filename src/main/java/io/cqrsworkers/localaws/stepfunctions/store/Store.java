@@ -1,0 +1,42 @@
+package io.cqrsworkers.localaws.stepfunctions.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
+import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;
+
+/** Where machines, executions and their histories are kept beyond the heap. */
+public interface Store extends AutoCloseable {
+    void saveMachine(StateMachine machine);
+
+    void deleteMachine(StateMachine machine);
+
+    void saveExecution(Execution execution);
+
+    void appendEvent(String executionArn, ObjectNode event);
+
+    @Override
+    void close();
+
+    /** No persistence: everything lives in the heap only. */
+    Store NONE = new Store() {
+        @Override
+        public void saveMachine(StateMachine machine) {
+        }
+
+        @Override
+        public void deleteMachine(StateMachine machine) {
+        }
+
+        @Override
+        public void saveExecution(Execution execution) {
+        }
+
+        @Override
+        public void appendEvent(String executionArn, ObjectNode event) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+}

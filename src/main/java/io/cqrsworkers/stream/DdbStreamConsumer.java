@@ -1,0 +1,174 @@
+package io.cqrsworkers.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.coordinator.WorkerStateChangeListener.WorkerState;
+import software.amazon.kinesis.leases.Lease;
+import software.amazon.kinesis.leases.LeaseRefresher;
+
+/**
+ * Runs a KCL scheduler for the table's stream and feeds its records into the route. Stopping hands the leases
+ * over gracefully (checkpoint of what is done, then release), so another replica continues without a gap.
+ */
+public class DdbStreamConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DdbStreamConsumer.class);
+
+    private final DdbStreamConfiguration config;
+    private volatile boolean stopping;
+    private volatile boolean halted;
+    private volatile WorkerState state = WorkerState.CREATED;
+    private StreamClients clients;
+    private Scheduler scheduler;
+    private Thread schedulerThread;
+    private StreamMetrics metrics;
+    private StreamReadinessCheck readiness;
+
+    public DdbStreamConsumer(DdbStreamEndpoint endpoint, Processor processor, DdbStreamConfiguration config) {
+        super(endpoint, processor);
+        this.config = config;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        stopping = false;
+        halted = false;
+        String table = config.getTableName();
+        String application = config.effectiveApplicationName();
+        clients = new StreamClients(config);
+        String streamArn = clients.dynamoDb.describeTable(b -> b.tableName(table)).join().table().latestStreamArn();
+        if (streamArn == null) {
+            throw new IllegalStateException("Table " + table + " has no stream: enable a stream (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
+        }
+        String workerId = config.getWorkerId() != null ? config.getWorkerId()
+                : System.getenv().getOrDefault("HOSTNAME", "worker") + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        metrics = new StreamMetrics(meterRegistry(), table, application, this::leasesHeld);
+        DeadLetterQueue deadLetters = config.getDeadLetterQueue() == null ? null
+                : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
+        RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
+        scheduler = KclScheduler.create(config, clients, streamArn, workerId,
+                () -> new ShardProcessor(delivery, metrics, () -> !halted), s -> state = s);
+
+        readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
+        HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+        if (health != null) {
+            health.register(readiness);
+        }
+        schedulerThread = new Thread(scheduler, "ddb-stream-" + table);
+        schedulerThread.setDaemon(true);
+        schedulerThread.start();
+        LOG.info("Consuming stream {} as application {} worker {} (events {}, start {})", streamArn, application,
+                workerId, config.eventNameFilter().isEmpty() ? "all" : config.eventNameFilter(),
+                config.getStartingPosition());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        stopping = true;
+        if (scheduler != null) {
+            List<Lease> held = new ArrayList<>(scheduler.leaseCoordinator().getAssignments());
+            boolean clean = false;
+            try {
+                clean = scheduler.startGracefulShutdown().get(config.getShutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warn("Graceful stop of {} did not finish within {} ms ({}); stopping now", config.getTableName(),
+                        config.getShutdownTimeoutMs(), e.toString());
+                scheduler.shutdown();
+            }
+            if (clean) {
+                handOver(held);
+            }
+        }
+        release();
+        super.doStop();
+    }
+
+    /**
+     * KCL stops renewing the leases of a stopped worker, so others would wait {@code failoverTimeMs} for them to
+     * expire. All their records are checkpointed by now: release them so the leader reassigns them at once.
+     */
+    private void handOver(List<Lease> leases) {
+        LeaseRefresher refresher = scheduler.leaseCoordinator().leaseRefresher();
+        for (Lease lease : leases) {
+            try {
+                if (refresher.evictLease(lease)) {
+                    LOG.info("Released lease {}", lease.leaseKey());
+                }
+            } catch (Exception e) {
+                LOG.info("Lease {} not released ({}); it expires after {} ms", lease.leaseKey(), e.toString(),
+                        config.getFailoverTimeMs());
+            }
+        }
+    }
+
+    /**
+     * Stops at once like a killed process: no further checkpoint, no lease hand-over. Other replicas take the
+     * shards after the failover time and re-read what was not checkpointed. For crash tests and emergencies.
+     */
+    public void halt() {
+        halted = true;
+        stopping = true;
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
+        release();
+    }
+
+    private void release() {
+        if (schedulerThread != null) {
+            try {
+                schedulerThread.join(config.getShutdownTimeoutMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            schedulerThread = null;
+        }
+        HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+        if (health != null && readiness != null) {
+            health.unregister(readiness);
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+        if (clients != null) {
+            clients.close();
+            clients = null;
+        }
+        scheduler = null;
+    }
+
+    /** The readiness check of this consumer (also registered in Camel's health-check registry). */
+    public StreamReadinessCheck readiness() {
+        return readiness;
+    }
+
+    int leasesHeld() {
+        Scheduler s = scheduler;
+        try {
+            return s == null ? 0 : s.leaseCoordinator().getAssignments().size();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private MeterRegistry meterRegistry() {
+        MeterRegistry registry = getEndpoint().getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? registry : Metrics.globalRegistry;
+    }
+}

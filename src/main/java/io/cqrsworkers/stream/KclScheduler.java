@@ -1,0 +1,68 @@
+package io.cqrsworkers.stream;
+
+import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
+import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
+import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.CoordinatorConfig;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
+import software.amazon.kinesis.metrics.MetricsConfig;
+import software.amazon.kinesis.metrics.MetricsLevel;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import software.amazon.kinesis.processor.StreamTracker;
+import software.amazon.kinesis.retrieval.RetrievalConfig;
+
+/** Builds the KCL 3 scheduler for one DynamoDB stream through the Streams adapter, with this endpoint's settings. */
+final class KclScheduler {
+
+    private KclScheduler() {
+    }
+
+    static Scheduler create(DdbStreamConfiguration config, StreamClients clients, String streamArn, String workerId,
+                            ShardRecordProcessorFactory processors, WorkerStateChangeListener stateListener) {
+        InitialPositionInStream start = config.getStartingPosition() == StartingPosition.LATEST
+                ? InitialPositionInStream.LATEST : InitialPositionInStream.TRIM_HORIZON;
+        StreamTracker tracker = StreamsSchedulerFactory.createSingleStreamTracker(
+                streamArn, InitialPositionInStreamExtended.newInitialPosition(start));
+        AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(clients.streams, clients.region);
+        ConfigsBuilder configs = new ConfigsBuilder(tracker, config.effectiveApplicationName(), adapter,
+                clients.dynamoDb, clients.cloudWatch, workerId, processors);
+
+        CoordinatorConfig coordinator = configs.coordinatorConfig()
+                .parentShardPollIntervalMillis(config.getParentShardPollIntervalMs())
+                .shardConsumerDispatchPollIntervalMillis(config.getDispatchPollIntervalMs())
+                .skipShardSyncAtWorkerInitializationIfLeasesExist(true)
+                .workerStateChangeListener(stateListener);
+
+        LeaseManagementConfig leases = configs.leaseManagementConfig()
+                .failoverTimeMillis(config.getFailoverTimeMs())
+                .leaseAssignmentStrategy(config.getLeaseAssignment())
+                .dynamoDbLockBasedLeaderLeaseDurationInMillis(config.getLeaderLeaseDurationMs())
+                .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(Math.max(200, config.getLeaderLeaseDurationMs() / 4));
+        if (config.getLeaseAssignmentIntervalMs() > 0) {
+            leases.leaseAssignmentIntervalMillis(config.getLeaseAssignmentIntervalMs());
+        }
+        leases.workerUtilizationAwareAssignmentConfig()
+                .workerMetricsReporterFreqInMillis(config.getWorkerMetricsIntervalMs())
+                .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.min(1_000, config.getWorkerMetricsIntervalMs()));
+        leases.gracefulLeaseHandoffConfig().gracefulLeaseHandoffTimeoutMillis(config.getShutdownTimeoutMs());
+
+        // no CloudWatch: nothing is published, so no CloudWatch endpoint is ever called
+        MetricsConfig metrics = configs.metricsConfig()
+                .metricsFactory(new NullMetricsFactory())
+                .metricsLevel(MetricsLevel.NONE);
+
+        DynamoDBStreamsPollingConfig polling = new DynamoDBStreamsPollingConfig(adapter)
+                .idleTimeBetweenReadsInMillis(config.getIdleTimeBetweenReadsMs());
+        polling.maxRecords(config.getBatchSize());
+        RetrievalConfig retrieval = configs.retrievalConfig().retrievalSpecificConfig(polling);
+
+        return StreamsSchedulerFactory.createScheduler(configs.checkpointConfig(), coordinator, leases,
+                configs.lifecycleConfig(), metrics, configs.processorConfig(), retrieval, adapter);
+    }
+}

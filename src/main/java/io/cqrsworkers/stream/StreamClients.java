@@ -1,0 +1,91 @@
+package io.cqrsworkers.stream;
+
+import java.net.URI;
+import java.time.Duration;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS clients one consumer needs, built from its configuration. HTTP implementations are named explicitly
+ * because several are on the classpath.
+ */
+final class StreamClients implements AutoCloseable {
+
+    final Region region;
+    final DynamoDbAsyncClient dynamoDb;
+    final DynamoDbStreamsClient streams;
+    /** Required by KCL's ConfigsBuilder; never called, metrics go to a NullMetricsFactory. */
+    final CloudWatchAsyncClient cloudWatch;
+    private final AwsCredentialsProvider credentials;
+    private SqsClient sqs;
+
+    StreamClients(DdbStreamConfiguration config) {
+        this.region = config.getRegion() != null ? Region.of(config.getRegion())
+                : new DefaultAwsRegionProviderChain().getRegion();
+        this.credentials = config.getAccessKey() != null && config.getSecretKey() != null
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.getAccessKey(), config.getSecretKey()))
+                : DefaultCredentialsProvider.builder().build();
+        URI override = config.isOverrideEndpoint() && config.getUriEndpointOverride() != null
+                ? URI.create(config.getUriEndpointOverride()) : null;
+
+        var ddb = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        // the adapter's recommended retry: 100 ms base, 10 s cap, 10 attempts
+        BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(10));
+        var streamsRetry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(10)
+                .backoffStrategy(backoff)
+                .throttlingBackoffStrategy(backoff)
+                .build();
+        var str = DynamoDbStreamsClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(streamsRetry).build());
+        var cw = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        if (override != null) {
+            ddb.endpointOverride(override);
+            str.endpointOverride(override);
+            cw.endpointOverride(override);
+        }
+        this.dynamoDb = ddb.build();
+        this.streams = str.build();
+        this.cloudWatch = cw.build();
+    }
+
+    /** An SQS client for the given endpoint (null = the region's). */
+    synchronized SqsClient sqs(URI endpoint) {
+        if (sqs == null) {
+            var builder = SqsClient.builder().region(region).credentialsProvider(credentials)
+                    .httpClientBuilder(ApacheHttpClient.builder());
+            if (endpoint != null) {
+                builder.endpointOverride(endpoint);
+            }
+            sqs = builder.build();
+        }
+        return sqs;
+    }
+
+    @Override
+    public synchronized void close() {
+        dynamoDb.close();
+        streams.close();
+        cloudWatch.close();
+        if (sqs != null) {
+            sqs.close();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.cqrsworkers.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * Shards roll over every second while items are written: every record arrives once, each shard in order, and
+ * no child shard is read before its parent is finished. Two replicas share the shards and one takes over when
+ * the other stops.
+ */
+class DdbStreamRolloverTest {
+
+    private static StreamTestKit kit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kit = new StreamTestKit(Duration.ofSeconds(1));
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.close();
+    }
+
+    @Test
+    void rolloverWhileWritingLosesNothingAndReadsParentsBeforeChildren() throws Exception {
+        String table = kit.createTable();
+        StreamTestKit.Deliveries got = new StreamTestKit.Deliveries("c1");
+        CamelContext context = kit.startContext(kit.ddbStreamUri(table, "app-" + table, "eventNames=INSERT"), got);
+        awaitReady(context);
+
+        writeOverTime(table, 0, 120, Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(45)).until(() -> Set.copyOf(got.pks()).size() == 120);
+
+        assertThat(got.pks()).doesNotHaveDuplicates().hasSize(120);
+        List<Shard> shards = shards(table);
+        assertThat(shards.size()).as("shards after 5 s of 1 s rollovers").isGreaterThanOrEqualTo(3);
+        assertParentsBeforeChildren(got.snapshot(), shards);
+        context.stop();
+    }
+
+    @Test
+    void twoReplicasShareTheShardsAndOneTakesOverWhenTheOtherStops() throws Exception {
+        String table = kit.createTable();
+        String uri = kit.ddbStreamUri(table, "app-" + table, "eventNames=INSERT");
+        StreamTestKit.Deliveries a = new StreamTestKit.Deliveries("a");
+        StreamTestKit.Deliveries b = new StreamTestKit.Deliveries("b");
+        CamelContext one = kit.startContext(uri, a);
+        CamelContext two = kit.startContext(uri, b);
+        awaitReady(one);
+        awaitReady(two);
+
+        writeOverTime(table, 0, 150, Duration.ofSeconds(8));
+        await().atMost(Duration.ofSeconds(45)).until(() -> union(a, b).size() == 150);
+        List<StreamTestKit.Delivery> all = new ArrayList<>(a.snapshot());
+        all.addAll(b.snapshot());
+        assertThat(all).as("steady state: every record once").hasSize(150);
+        assertThat(a.list).as("replica a read some shards").isNotEmpty();
+        assertThat(b.list).as("replica b read some shards").isNotEmpty();
+        all.sort((x, y) -> Long.compare(x.atMillis(), y.atMillis()));
+        assertParentsBeforeChildren(all, shards(table));
+
+        one.stop();
+        writeOverTime(table, 150, 200, Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(45)).until(() -> union(a, b).size() == 200);
+        assertThat(b.pks()).as("the remaining replica reads everything written after the stop")
+                .containsAll(items(150, 200));
+        two.stop();
+    }
+
+    private static Set<String> union(StreamTestKit.Deliveries a, StreamTestKit.Deliveries b) {
+        Set<String> union = new java.util.HashSet<>(a.pks());
+        union.addAll(b.pks());
+        return union;
+    }
+
+    /** Deliveries are in delivery order; a shard's records must all come after its parent's, in sequence order. */
+    private static void assertParentsBeforeChildren(List<StreamTestKit.Delivery> deliveries, List<Shard> shards) {
+        Map<String, String> parentOf = shards.stream().filter(s -> s.parentShardId() != null)
+                .collect(Collectors.toMap(Shard::shardId, Shard::parentShardId));
+        Map<String, Integer> first = new HashMap<>();
+        Map<String, Integer> last = new HashMap<>();
+        Map<String, BigInteger> lastSeq = new HashMap<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            StreamTestKit.Delivery d = deliveries.get(i);
+            first.putIfAbsent(d.shardId(), i);
+            last.put(d.shardId(), i);
+            BigInteger seq = new BigInteger(d.sequenceNumber());
+            BigInteger previous = lastSeq.put(d.shardId(), seq);
+            assertThat(previous == null || previous.compareTo(seq) < 0).as("order within shard %s", d.shardId()).isTrue();
+        }
+        for (String child : first.keySet()) {
+            String parent = parentOf.get(child);
+            if (parent != null && last.containsKey(parent)) {
+                assertThat(last.get(parent)).as("parent %s before child %s", parent, child).isLessThan(first.get(child));
+            }
+        }
+    }
+
+    private static List<Shard> shards(String table) {
+        String arn = kit.ddb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        try (DynamoDbStreamsClient streams = kit.streamsClient()) {
+            List<Shard> shards = new ArrayList<>();
+            String start = null;
+            do {
+                String from = start;
+                var description = streams.describeStream(b -> b.streamArn(arn).exclusiveStartShardId(from)).streamDescription();
+                shards.addAll(description.shards());
+                start = description.lastEvaluatedShardId();
+            } while (start != null);
+            return shards;
+        }
+    }
+
+    private static void writeOverTime(String table, int from, int to, Duration duration) throws InterruptedException {
+        long pause = duration.toMillis() / (to - from);
+        for (int i = from; i < to; i++) {
+            kit.put(table, "item-" + i);
+            Thread.sleep(pause);
+        }
+    }
+
+    private static List<String> items(int from, int to) {
+        List<String> items = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            items.add("item-" + i);
+        }
+        return items;
+    }
+
+    private static void awaitReady(CamelContext context) {
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> StreamTestKit.consumer(context).readiness().call().getState() == HealthCheck.State.UP);
+    }
+}
