@@ -7,6 +7,7 @@ import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.resources.ResourceNames;
+import io.cqrsworkers.stream.DdbStreamComponent;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -72,9 +73,13 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dynamoDbStreamsClient", clients.dynamoDbStreams());
         context.getRegistry().bind("sfnClient", clients.sfn());
         context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
+        configureStreamComponent(context, clients, embedded != null);
 
         if (embedded != null) {
-            new Provisioner(clients, prefix).provision(ResourceDescription.load());
+            ResourceDescription resources = ResourceDescription.load();
+            Provisioner provisioner = new Provisioner(clients, prefix);
+            provisioner.provision(resources);
+            provisioner.provisionTablesAndStateMachines(resources);
         }
 
         EmbeddedAws local = embedded;
@@ -89,6 +94,25 @@ public class AppConfiguration implements CamelConfiguration {
             }
         }, true, true);
         context.addStartupListener(new Summary(config, clients, local));
+    }
+
+    /** ddb-stream builds its own KCL clients: give it the same region, endpoints and (local) credentials. */
+    private static void configureStreamComponent(CamelContext context, AwsClients clients, boolean local) {
+        DdbStreamComponent streams = context.getComponent("ddb-stream", DdbStreamComponent.class);
+        streams.setRegion(clients.region().id());
+        URI dynamoDb = clients.endpoints().get(AwsClients.DYNAMODB);
+        if (dynamoDb != null) {
+            streams.setOverrideEndpoint(true);
+            streams.setUriEndpointOverride(dynamoDb.toString());
+        }
+        URI sqs = clients.endpoints().get(AwsClients.SQS);
+        if (sqs != null) {
+            streams.setSqsUriEndpointOverride(sqs.toString());
+        }
+        if (local) {
+            streams.setAccessKey("local");
+            streams.setSecretKey("local");
+        }
     }
 
     private static EmbeddedAws startEmbedded(Function<String, String> config) throws Exception {

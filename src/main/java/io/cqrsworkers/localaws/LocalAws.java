@@ -2,13 +2,16 @@ package io.cqrsworkers.localaws;
 
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
 import io.cqrsworkers.localaws.sqs.ElasticMqService;
+import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,8 @@ public final class LocalAws implements EmbeddedAws {
     }
 
     /**
-     * Starts the services, in parallel, from configuration keys {@code app.local.*}.
+     * Starts the services from configuration keys {@code app.local.*}: SQS, S3 and DynamoDB in parallel, then Step
+     * Functions, which calls the other three.
      *
      * @param config property lookup; returns null for an unset key
      */
@@ -46,11 +50,36 @@ public final class LocalAws implements EmbeddedAws {
                 new ElasticMqService(host, port(config, "sqs", 9324), region, account));
         services.put(AwsClients.S3,
                 new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
-        // DynamoDB with Streams (port 8000) and Step Functions (port 8083) are added here.
+        services.put(AwsClients.DYNAMODB, DynamoDbEmulator.builder()
+                .host(host)
+                .port(port(config, "dynamodb", 8000))
+                .dataDir(dataDir.resolve("dynamodb"))
+                .region(region)
+                .accountId(account)
+                .shardRollover(Duration.parse(setting(config, "app.local.dynamodb.shard-rollover", "PT4H")))
+                .build());
 
         LocalAws local = new LocalAws(services);
+        startAll(local, services.values());
+        StepFunctionsEmulator stepFunctions = StepFunctionsEmulator.builder()
+                .host(host)
+                .port(port(config, "stepfunctions", 8083))
+                .dataDir(dataDir.resolve("stepfunctions"))
+                .region(region)
+                .account(account)
+                .sqsEndpoint(services.get(AwsClients.SQS).endpoint())
+                .s3Endpoint(services.get(AwsClients.S3).endpoint())
+                .dynamoDbEndpoint(services.get(AwsClients.DYNAMODB).endpoint())
+                .build();
+        services.put(AwsClients.STEP_FUNCTIONS, stepFunctions);
+        startAll(local, List.of(stepFunctions));
+        LOG.debug("Embedded AWS started: {}", local.endpoints());
+        return local;
+    }
+
+    private static void startAll(LocalAws local, java.util.Collection<EmbeddedService> toStart) throws Exception {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (EmbeddedService service : services.values()) {
+        for (EmbeddedService service : toStart) {
             starts.add(CompletableFuture.runAsync(() -> {
                 try {
                     service.start();
@@ -66,8 +95,6 @@ public final class LocalAws implements EmbeddedAws {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw cause instanceof Exception ex ? ex : e;
         }
-        LOG.debug("Embedded AWS started: {}", local.endpoints());
-        return local;
     }
 
     private static int port(Function<String, String> config, String service, int defaultPort) {

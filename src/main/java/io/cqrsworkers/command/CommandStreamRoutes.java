@@ -1,0 +1,78 @@
+package io.cqrsworkers.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.aws.DynamoJson;
+import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.StateMachines;
+import org.apache.camel.builder.RouteBuilder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every INSERT on a module's command table (except synchronous publishes) starts the command state machine with
+ * the stream record, in the shape Lambda receives it, under a name derived from pk, sk and version.
+ */
+public class CommandStreamRoutes extends RouteBuilder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void configure() {
+        CommandModule module = CommandModule.of(getContext());
+        AwsClients aws = getContext().getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
+        String prefix = getContext().resolvePropertyPlaceholders("{{app.prefix}}");
+        StateMachines machines = new StateMachines(aws.sfn(), prefix);
+        Map<String, String> streamArns = new ConcurrentHashMap<>();
+
+        for (String name : module.tables().modules()) {
+            String table = module.tables().table(name, CommandTables.COMMAND);
+            from("ddb-stream:" + table + "?applicationName={{app.prefix}}workers-" + name + "-command"
+                    + "&eventNames=INSERT&startingPosition=TRIM_HORIZON"
+                    + "&deadLetterQueue={{queue:stream-dead-letter-queue}}")
+                    .routeId("command-stream-" + name)
+                    .filter(e -> {
+                        AttributeValue syncMode = e.getMessage().getBody(Record.class).dynamodb().newImage().get("syncMode");
+                        return syncMode == null || !"SYNC".equals(syncMode.s());
+                    })
+                    .process(e -> {
+                        Record record = e.getMessage().getBody(Record.class);
+                        String arn = streamArns.computeIfAbsent(table, t -> aws.dynamoDb()
+                                .describeTable(b -> b.tableName(t)).table().latestStreamArn());
+                        Map<String, AttributeValue> keys = record.dynamodb().keys();
+                        String executionName = ExecutionNames.of(name, keys.get("pk").s(), keys.get("sk").s());
+                        machines.start(CommandWorkerRoutes.MACHINE, executionName, lambdaRecord(record, arn).toString());
+                    });
+        }
+    }
+
+    /** The record as a Lambda event source mapping delivers it (the original's execution input). */
+    static ObjectNode lambdaRecord(Record record, String streamArn) {
+        ObjectNode event = JSON.createObjectNode()
+                .put("source", streamArn)
+                .put("eventSourceARN", streamArn)
+                .put("eventID", record.eventID())
+                .put("eventName", record.eventNameAsString())
+                .put("eventVersion", record.eventVersion())
+                .put("eventSource", record.eventSource())
+                .put("awsRegion", record.awsRegion());
+        StreamRecord stream = record.dynamodb();
+        ObjectNode dynamodb = event.putObject("dynamodb");
+        dynamodb.set("Keys", DynamoJson.toDynamoJson(stream.keys()));
+        if (stream.hasNewImage()) {
+            dynamodb.set("NewImage", DynamoJson.toDynamoJson(stream.newImage()));
+        }
+        dynamodb.put("SequenceNumber", stream.sequenceNumber());
+        dynamodb.put("SizeBytes", stream.sizeBytes());
+        dynamodb.put("StreamViewType", stream.streamViewTypeAsString());
+        if (stream.approximateCreationDateTime() != null) {
+            dynamodb.put("ApproximateCreationDateTime", stream.approximateCreationDateTime().getEpochSecond());
+        }
+        return event;
+    }
+}

@@ -1,0 +1,52 @@
+package io.cqrsworkers.workflow;
+
+import io.cqrsworkers.resources.ResourceDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Starts executions of the state machines by logical name; the ARN is looked up once. */
+public final class StateMachines {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateMachines.class);
+
+    private final SfnClient sfn;
+    private final String prefix;
+    private final Map<String, String> arns = new ConcurrentHashMap<>();
+
+    public StateMachines(SfnClient sfn, String prefix) {
+        this.sfn = sfn;
+        this.prefix = prefix;
+    }
+
+    public String arn(String logicalName) {
+        return arns.computeIfAbsent(logicalName, name -> {
+            String physical = ResourceDescription.physical(prefix, name);
+            return sfn.listStateMachinesPaginator(b -> b.maxResults(100)).stateMachines().stream()
+                    .filter(m -> m.name().equals(physical)).map(StateMachineListItem::stateMachineArn).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No state machine named " + physical));
+        });
+    }
+
+    /**
+     * Starts an execution with a deterministic name: a repeated start with the same input returns the running
+     * execution (Step Functions' own idempotency), so a redelivered event never starts a second one.
+     *
+     * @return the execution ARN, or null when an execution of that name exists with another input
+     */
+    public String start(String logicalName, String executionName, String input) {
+        try {
+            return sfn.startExecution(b -> b.stateMachineArn(arn(logicalName)).name(executionName).input(input))
+                    .executionArn();
+        } catch (ExecutionAlreadyExistsException e) {
+            LOG.warn("Execution {} of {} already exists with another input; not started again", executionName,
+                    logicalName);
+            return null;
+        }
+    }
+}
