@@ -2,16 +2,22 @@ package io.cqrsworkers.localaws.dynamodb;
 
 import io.cqrsworkers.localaws.EmbeddedService;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
+import io.cqrsworkers.localaws.dynamodb.persist.Journal;
 import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
+import io.cqrsworkers.localaws.dynamodb.store.TtlReaper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * DynamoDB and DynamoDB Streams on one HTTP port, in this JVM. In memory unless given a data directory.
@@ -26,13 +32,17 @@ import java.time.Duration;
 public final class DynamoDbEmulator implements EmbeddedService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEmulator.class);
+    private static final long COMPACT_AFTER_BYTES = 64L << 20;
 
     private final String host;
     private final int port;
     private final Path dataDir;
     private final Database db;
     private final int threads;
+    private final Duration ttlInterval;
     private AwsJsonServer server;
+    private ScheduledExecutorService background;
+    private Journal journal;
     private InetSocketAddress address;
 
     private DynamoDbEmulator(Builder b) {
@@ -40,6 +50,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         this.port = b.port;
         this.dataDir = b.dataDir;
         this.threads = b.threads;
+        this.ttlInterval = b.ttlInterval;
         this.db = new Database(b.region, b.accountId, b.shardRollover, b.streamRetention, b.clock);
     }
 
@@ -57,8 +68,21 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (server != null) {
             return;
         }
-        server = new AwsJsonServer(Operations.all(db));
+        if (dataDir != null) {
+            journal = Journal.open(dataDir, db);
+        }
+        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()));
         address = server.start(host, port, threads);
+        background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dynamodb-background");
+            t.setDaemon(true);
+            return t;
+        });
+        background.scheduleWithFixedDelay(new TtlReaper(db), ttlInterval.toMillis(), ttlInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (journal != null) {
+            background.scheduleWithFixedDelay(this::compactIfLarge, 30, 30, TimeUnit.SECONDS);
+        }
         LOG.info("DynamoDB emulator listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
     }
 
@@ -76,8 +100,30 @@ public final class DynamoDbEmulator implements EmbeddedService {
     @Override
     public synchronized void close() {
         if (server != null) {
+            background.shutdownNow();
             server.stop();
             server = null;
+            if (journal != null) {
+                journal.close();
+                journal = null;
+            }
+        }
+    }
+
+    private void compactIfLarge() {
+        try {
+            if (journal.bytesSinceCompaction() > COMPACT_AFTER_BYTES) {
+                journal.compact();
+            }
+        } catch (Exception e) {
+            LOG.warn("Journal compaction failed", e);
+        }
+    }
+
+    /** Writes a snapshot and starts a fresh journal now (normally done when the journal grows past 64 MB). */
+    public void compact() throws IOException {
+        if (journal != null) {
+            journal.compact();
         }
     }
 
@@ -108,6 +154,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         private String accountId = "000000000000";
         private int threads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private Clock clock = Clock.systemUTC();
+        private Duration ttlInterval = Duration.ofSeconds(5);
 
         public Builder host(String host) {
             this.host = host;
@@ -154,6 +201,12 @@ public final class DynamoDbEmulator implements EmbeddedService {
         /** For tests that move time (TTL, retention, iterator expiry). */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** How often expired items are looked for (AWS takes up to days; default 5 s). */
+        public Builder ttlInterval(Duration interval) {
+            this.ttlInterval = interval;
             return this;
         }
 
