@@ -1,6 +1,9 @@
 package io.cqrsworkers.stream;
 
 import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
+import com.amazonaws.services.dynamodbv2.streamsadapter.DynamoDBStreamsConsumerTaskFactory;
+import com.amazonaws.services.dynamodbv2.streamsadapter.DynamoDBStreamsDataFetcher;
+import com.amazonaws.services.dynamodbv2.streamsadapter.DynamoDBStreamsSleepTimeController;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
 import software.amazon.kinesis.common.ConfigsBuilder;
@@ -62,7 +65,15 @@ final class KclScheduler {
         polling.maxRecords(config.getBatchSize());
         RetrievalConfig retrieval = configs.retrievalConfig().retrievalSpecificConfig(polling);
 
-        return StreamsSchedulerFactory.createScheduler(configs.checkpointConfig(), coordinator, leases,
-                configs.lifecycleConfig(), metrics, configs.processorConfig(), retrieval, adapter);
+        // what StreamsSchedulerFactory.createScheduler sets up, with the KCL 3.5 bridge as lease management factory
+        polling.dataFetcherProvider(fetcherConfig -> new DynamoDBStreamsDataFetcher(adapter, fetcherConfig));
+        polling.sleepTimeController(new DynamoDBStreamsSleepTimeController());
+        leases.leaseManagementFactory(new StreamsLeaseManagementFactory(adapter, leases, retrieval))
+                .consumerTaskFactory(new DynamoDBStreamsConsumerTaskFactory())
+                .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0)
+                .shardSyncIntervalMillis(0);
+
+        return new Scheduler(configs.checkpointConfig(), coordinator, leases, configs.lifecycleConfig(), metrics,
+                configs.processorConfig(), retrieval);
     }
 }

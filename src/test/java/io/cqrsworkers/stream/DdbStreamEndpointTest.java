@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PropertyBindingSupport;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
 
@@ -38,6 +41,21 @@ class DdbStreamEndpointTest {
             assertThat(config.getLeaseAssignment()).isEqualTo(LeaseAssignmentStrategy.WORKER_UTILIZATION_AWARE);
             // the component's defaults are copied, not shared
             assertThat(component.getConfiguration().getTableName()).isNull();
+        }
+    }
+
+    @Test
+    void componentOptionsBindLikeCamelMainProperties() throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            DdbStreamComponent component = context.getComponent("ddb-stream", DdbStreamComponent.class);
+            // camel.component.ddb-stream.<key>=<value> in application-local.properties
+            PropertyBindingSupport.build().withIgnoreCase(true).bind(context, component, new java.util.HashMap<>(Map.of(
+                    "region", "us-east-1", "override-endpoint", "true", "uri-endpoint-override", "http://127.0.0.1:4566",
+                    "access-key", "local", "secret-key", "local")));
+            DdbStreamConfiguration config = context.getEndpoint("ddb-stream:t", DdbStreamEndpoint.class).getConfiguration();
+            assertThat(config.isOverrideEndpoint()).isTrue();
+            assertThat(config.getUriEndpointOverride()).isEqualTo("http://127.0.0.1:4566");
+            assertThat(config.getAccessKey()).isEqualTo("local");
         }
     }
 

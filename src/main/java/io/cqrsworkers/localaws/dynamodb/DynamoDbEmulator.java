@@ -2,12 +2,14 @@ package io.cqrsworkers.localaws.dynamodb;
 
 import io.cqrsworkers.localaws.EmbeddedService;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
+import io.cqrsworkers.localaws.dynamodb.persist.Journal;
 import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.TtlReaper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class DynamoDbEmulator implements EmbeddedService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEmulator.class);
+    private static final long COMPACT_AFTER_BYTES = 64L << 20;
 
     private final String host;
     private final int port;
@@ -39,6 +42,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
     private final Duration ttlInterval;
     private AwsJsonServer server;
     private ScheduledExecutorService background;
+    private Journal journal;
     private InetSocketAddress address;
 
     private DynamoDbEmulator(Builder b) {
@@ -64,6 +68,9 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (server != null) {
             return;
         }
+        if (dataDir != null) {
+            journal = Journal.open(dataDir, db);
+        }
         server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()));
         address = server.start(host, port, threads);
         background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,6 +80,9 @@ public final class DynamoDbEmulator implements EmbeddedService {
         });
         background.scheduleWithFixedDelay(new TtlReaper(db), ttlInterval.toMillis(), ttlInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
+        if (journal != null) {
+            background.scheduleWithFixedDelay(this::compactIfLarge, 30, 30, TimeUnit.SECONDS);
+        }
         LOG.info("DynamoDB emulator listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
     }
 
@@ -93,6 +103,27 @@ public final class DynamoDbEmulator implements EmbeddedService {
             background.shutdownNow();
             server.stop();
             server = null;
+            if (journal != null) {
+                journal.close();
+                journal = null;
+            }
+        }
+    }
+
+    private void compactIfLarge() {
+        try {
+            if (journal.bytesSinceCompaction() > COMPACT_AFTER_BYTES) {
+                journal.compact();
+            }
+        } catch (Exception e) {
+            LOG.warn("Journal compaction failed", e);
+        }
+    }
+
+    /** Writes a snapshot and starts a fresh journal now (normally done when the journal grows past 64 MB). */
+    public void compact() throws IOException {
+        if (journal != null) {
+            journal.compact();
         }
     }
 

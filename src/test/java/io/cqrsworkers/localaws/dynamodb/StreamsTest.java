@@ -154,6 +154,9 @@ class StreamsTest {
         assertThat(shards.get(0).sequenceNumberRange().endingSequenceNumber()).isNotNull();
         assertThat(shards.get(1).parentShardId()).isEqualTo(shards.get(0).shardId());
         assertThat(shards.get(1).sequenceNumberRange().endingSequenceNumber()).isNull();
+        assertThat(streams.describeStream(r -> r.streamArn(arn).shardFilter(f -> f.type("CHILD_SHARDS")
+                .shardId(shards.get(0).shardId()))).streamDescription().shards())
+                .extracting(Shard::shardId).containsExactly(shards.get(1).shardId());
 
         String it = streams.getShardIterator(r -> r.streamArn(arn).shardId(shards.get(0).shardId())
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();

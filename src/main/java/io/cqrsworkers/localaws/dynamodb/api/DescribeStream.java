@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws.dynamodb.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.streams.SequenceNumbers;
@@ -25,6 +26,17 @@ final class DescribeStream implements AwsJsonServer.Operation {
         int limit = req.path("Limit").asInt(100);
         String start = Requests.text(req, "ExclusiveStartShardId");
         List<Stream.ShardView> shards = stream.shards(db.clock().millis());
+        JsonNode filter = req.get("ShardFilter");
+        if (filter != null && !filter.isNull()) {
+            // CHILD_SHARDS (the only filter type): the shards opened when the given shard closed
+            if (!"CHILD_SHARDS".equals(filter.path("Type").asText())) {
+                throw DynamoDbException.validation("1 validation error detected: Value '" + filter.path("Type").asText()
+                        + "' at 'shardFilter.type' failed to satisfy constraint: Member must satisfy enum value set: "
+                        + "[CHILD_SHARDS]");
+            }
+            String parent = filter.path("ShardId").asText();
+            shards = shards.stream().filter(s -> parent.equals(s.parentId())).toList();
+        }
         ObjectNode d = Requests.object();
         d.put("StreamArn", stream.arn());
         d.put("StreamLabel", stream.label());

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** Reads key schemas, attribute definitions and index specifications of CreateTable and UpdateTable. */
-final class TableSpecs {
+public final class TableSpecs {
 
     private TableSpecs() {
     }
 
-    static Map<String, Av.Type> attributeTypes(JsonNode defs) {
+    public static Map<String, Av.Type> attributeTypes(JsonNode defs) {
         Map<String, Av.Type> types = new HashMap<>();
         if (defs != null) {
             for (JsonNode d : defs) {
@@ -33,7 +33,7 @@ final class TableSpecs {
         return types;
     }
 
-    static KeySchema keySchema(JsonNode schema, Map<String, Av.Type> types, Set<String> usedAttributes) {
+    public static KeySchema keySchema(JsonNode schema, Map<String, Av.Type> types, Set<String> usedAttributes) {
         if (schema == null || schema.isNull() || schema.isEmpty()) {
             throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema' failed to "
                     + "satisfy constraint: Member must not be null");
@@ -64,7 +64,7 @@ final class TableSpecs {
         return new KeySchema(hash, types.get(hash), range, range == null ? null : types.get(range));
     }
 
-    static IndexDef index(JsonNode spec, boolean global, Map<String, Av.Type> types, Set<String> used) {
+    public static IndexDef index(JsonNode spec, boolean global, Map<String, Av.Type> types, Set<String> used) {
         String name = spec.path("IndexName").asText();
         KeySchema keys = keySchema(spec.get("KeySchema"), types, used);
         JsonNode projection = spec.path("Projection");

@@ -47,7 +47,7 @@ public final class Shard {
         return end < 0;
     }
 
-    long openedMillis() {
+    public long openedMillis() {
         return openedMillis;
     }
 

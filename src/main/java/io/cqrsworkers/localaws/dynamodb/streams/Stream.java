@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 /**
  * The change stream of one table (one per enabling of StreamSpecification). Shards roll over on a period like
@@ -119,6 +120,9 @@ public final class Stream {
 
     /** Restores a shard from the journal. */
     public synchronized void restoreShard(String id, String parentId, long start, long openedMillis) {
+        if (shards.stream().anyMatch(s -> s.id().equals(id))) {
+            return;
+        }
         Shard open = openShard();
         if (open != null) {
             open.close();
@@ -142,12 +146,14 @@ public final class Stream {
 
     /** Re-adds a journalled record with its original number and time. */
     public synchronized void restoreRecord(StreamRecord r) {
-        Shard open = openShard();
-        if (open == null) {
-            return;
+        if (r.sequence() <= counter) {
+            return; // replayed twice (a snapshot overlaps the journal that follows it)
         }
-        open.add(r);
-        counter = Math.max(counter, r.sequence());
+        Shard open = openShard();
+        if (open != null) {
+            open.add(r);
+            counter = r.sequence();
+        }
     }
 
     public boolean includesOld() {
@@ -232,8 +238,8 @@ public final class Stream {
         return new Batch(records, Optional.of(next));
     }
 
-    /** Every live record with its shard, for snapshots. */
-    public synchronized void forEachShard(java.util.function.BiConsumer<Shard, List<StreamRecord>> visitor) {
+    /** Every shard with a copy of its live records, oldest first, for snapshots. */
+    public synchronized void forEachShard(BiConsumer<Shard, List<StreamRecord>> visitor) {
         shards.forEach(s -> visitor.accept(s, List.copyOf(s.records())));
     }
 }

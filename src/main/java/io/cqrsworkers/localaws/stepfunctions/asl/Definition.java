@@ -16,6 +16,11 @@ public final class Definition {
         this.timeoutSeconds = timeoutSeconds;
     }
 
+    /** A machine whose body is {@code graph}: the children of a distributed Map run its ItemProcessor. */
+    public static Definition of(StateGraph graph) {
+        return new Definition(graph, null);
+    }
+
     /** Parses and validates; throws InvalidDefinition listing every problem. */
     public static Definition parse(String text) {
         Problems problems = new Problems();
