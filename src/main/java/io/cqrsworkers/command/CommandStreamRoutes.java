@@ -32,13 +32,14 @@ public class CommandStreamRoutes extends RouteBuilder {
 
         for (String name : module.tables().modules()) {
             String table = module.tables().table(name, CommandTables.COMMAND);
-            from("ddb-stream:" + table + "?applicationName={{app.prefix}}workers-" + name + "-command"
-                    + "&eventNames=INSERT&startingPosition=TRIM_HORIZON"
-                    + "&deadLetterQueue={{queue:stream-dead-letter-queue}}")
+            from(streamUri(table, "workers-" + name + "-command"))
                     .routeId("command-stream-" + name)
                     .filter(e -> {
-                        AttributeValue syncMode = e.getMessage().getBody(Record.class).dynamodb().newImage().get("syncMode");
-                        return syncMode == null || !"SYNC".equals(syncMode.s());
+                        Record record = e.getMessage().getBody(Record.class);
+                        AttributeValue syncMode = record.dynamodb().newImage() == null ? null
+                                : record.dynamodb().newImage().get("syncMode");
+                        return "INSERT".equals(record.eventNameAsString())
+                                && (syncMode == null || !"SYNC".equals(syncMode.s()));
                     })
                     .process(e -> {
                         Record record = e.getMessage().getBody(Record.class);
@@ -49,6 +50,21 @@ public class CommandStreamRoutes extends RouteBuilder {
                         machines.start(CommandWorkerRoutes.MACHINE, executionName, lambdaRecord(record, arn).toString());
                     });
         }
+    }
+
+    /**
+     * The stream consumer: this project's ddb-stream (KCL: checkpoints, leases shared by replicas), or Camel's
+     * aws2-ddbstream when {@code app.streams.component=aws2-ddbstream} (no checkpoint: for trials only). Both
+     * deliver the same exchange, so the route does not change.
+     */
+    private String streamUri(String table, String application) {
+        String component = getContext().resolvePropertyPlaceholders("{{app.streams.component:ddb-stream}}");
+        if ("aws2-ddbstream".equals(component)) {
+            return "aws2-ddbstream:" + table + "?streamIteratorType=FROM_START&delay=200";
+        }
+        return "ddb-stream:" + table + "?applicationName={{app.prefix}}" + application
+                + "&eventNames=INSERT&startingPosition=TRIM_HORIZON"
+                + "&deadLetterQueue={{queue:stream-dead-letter-queue}}&{{app.streams.options}}";
     }
 
     /** The record as a Lambda event source mapping delivers it (the original's execution input). */

@@ -57,8 +57,10 @@ public class AppConfiguration implements CamelConfiguration {
         }
 
         EmbeddedAws embedded = null;
+        long started = System.nanoTime();
         if (Boolean.parseBoolean(config.apply("app.local.enabled"))) {
             embedded = startEmbedded(config);
+            LOG.info("Embedded AWS services up in {} ms", (System.nanoTime() - started) / 1_000_000);
             endpoints.putAll(embedded.endpoints());
             HealthCheckRegistry.get(context).register(new EmbeddedAwsHealthCheck(embedded));
         }
@@ -75,11 +77,13 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
         configureStreamComponent(context, clients, embedded != null);
 
+        started = System.nanoTime();
         if (embedded != null) {
             ResourceDescription resources = ResourceDescription.load();
             Provisioner provisioner = new Provisioner(clients, prefix);
             provisioner.provision(resources);
             provisioner.provisionTablesAndStateMachines(resources);
+            LOG.info("Resources of {} created in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
         }
 
         EmbeddedAws local = embedded;
