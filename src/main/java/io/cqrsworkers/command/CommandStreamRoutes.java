@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class CommandStreamRoutes extends RouteBuilder {
 
+    /** Starts the command workflow for a stream record (body) of the module in header {@value #MODULE_HEADER}. */
+    public static final String START = "direct:command-start";
+    public static final String MODULE_HEADER = "CqrsModule";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -41,15 +44,22 @@ public class CommandStreamRoutes extends RouteBuilder {
                         return "INSERT".equals(record.eventNameAsString())
                                 && (syncMode == null || !"SYNC".equals(syncMode.s()));
                     })
-                    .process(e -> {
-                        Record record = e.getMessage().getBody(Record.class);
-                        String arn = streamArns.computeIfAbsent(table, t -> aws.dynamoDb()
-                                .describeTable(b -> b.tableName(t)).table().latestStreamArn());
-                        Map<String, AttributeValue> keys = record.dynamodb().keys();
-                        String executionName = ExecutionNames.of(name, keys.get("pk").s(), keys.get("sk").s());
-                        machines.start(CommandWorkerRoutes.MACHINE, executionName, lambdaRecord(record, arn).toString());
-                    });
+                    .setHeader(MODULE_HEADER, constant(name))
+                    .to(START);
         }
+
+        from(START).routeId("command-start")
+                .process(e -> {
+                    String name = e.getMessage().getHeader(MODULE_HEADER, String.class);
+                    String table = module.tables().table(name, CommandTables.COMMAND);
+                    Record record = e.getMessage().getBody(Record.class);
+                    String arn = streamArns.computeIfAbsent(table, t -> aws.dynamoDb()
+                            .describeTable(b -> b.tableName(t)).table().latestStreamArn());
+                    Map<String, AttributeValue> keys = record.dynamodb().keys();
+                    String executionName = ExecutionNames.of(name, keys.get("pk").s(), keys.get("sk").s());
+                    e.getMessage().setBody(machines.start(CommandWorkerRoutes.MACHINE, executionName,
+                            lambdaRecord(record, arn).toString()));
+                });
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.cqrsworkers.command;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.command.steps.SyncData;
 import org.apache.camel.builder.RouteBuilder;
+
+import java.util.Map;
 
 /**
  * The command state machine's worker steps, {@code direct:command-handler.<state>}, reached through the workflow
@@ -11,6 +13,7 @@ import org.apache.camel.builder.RouteBuilder;
 public class CommandWorkerRoutes extends RouteBuilder {
 
     public static final String MACHINE = "command-handler";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void configure() {
@@ -23,6 +26,6 @@ public class CommandWorkerRoutes extends RouteBuilder {
         from(SyncHandlers.DEFAULT).routeId("sync-data-dynamodb")
                 .process(e -> e.getMessage().setBody(module.dataSync().applyData(
                         e.getMessage().getHeader(SyncData.MODULE_HEADER, String.class),
-                        e.getMessage().getBody(ObjectNode.class))));
+                        JSON.valueToTree(e.getMessage().getBody(Map.class)))));
     }
 }

@@ -80,7 +80,7 @@ public class AppConfiguration implements CamelConfiguration {
         started = System.nanoTime();
         if (embedded != null) {
             ResourceDescription resources = ResourceDescription.load();
-            Provisioner provisioner = new Provisioner(clients, prefix);
+            Provisioner provisioner = new Provisioner(clients, prefix, config);
             provisioner.provision(resources);
             provisioner.provisionTablesAndStateMachines(resources);
             LOG.info("Resources of {} created in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);

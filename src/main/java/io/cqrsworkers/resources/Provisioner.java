@@ -17,8 +17,15 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,12 +37,18 @@ public final class Provisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
 
+    private static final Pattern SETTING = Pattern.compile("\\$\\{config:([^}:]+)(?::([^}]*))?}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final AwsClients clients;
     private final String prefix;
+    private final Function<String, String> config;
 
-    public Provisioner(AwsClients clients, String prefix) {
+    /** @param config property lookup for {@code ${config:key:default}} in definitions */
+    public Provisioner(AwsClients clients, String prefix, Function<String, String> config) {
         this.clients = clients;
         this.prefix = prefix;
+        this.config = config;
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(queueUrl|table|bucket):([^}]+)}");
@@ -103,8 +116,54 @@ public final class Provisioner {
         return arn;
     }
 
-    /** Replaces ${queueUrl:name}, ${table:name} and ${bucket:name} in a definition. */
+    /**
+     * Replaces ${queueUrl:name}, ${table:name} and ${bucket:name} in a definition, and a string value that is
+     * exactly ${config:key:default} by the setting, as a number when it is one (e.g. a TimeoutSeconds).
+     */
     String substitute(String definition) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(substituteNames(definition));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("State machine definition is not JSON: " + e.getOriginalMessage(), e);
+        }
+        return substituteSettings(tree).toString();
+    }
+
+    private JsonNode substituteSettings(JsonNode node) {
+        if (node.isTextual()) {
+            Matcher m = SETTING.matcher(node.textValue());
+            if (!m.matches()) {
+                return node;
+            }
+            String value = config.apply(m.group(1));
+            if (value == null || value.isBlank()) {
+                value = m.group(2);
+            }
+            if (value == null) {
+                throw new IllegalStateException("Setting " + m.group(1) + " used by a state machine is not set");
+            }
+            try {
+                return JSON.getNodeFactory().numberNode(new java.math.BigDecimal(value.trim()));
+            } catch (NumberFormatException text) {
+                return JSON.getNodeFactory().textNode(value);
+            }
+        }
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            java.util.List<String> names = new java.util.ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            names.forEach(name -> object.set(name, substituteSettings(object.get(name))));
+        } else if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, substituteSettings(array.get(i)));
+            }
+        }
+        return node;
+    }
+
+    private String substituteNames(String definition) {
         Matcher m = PLACEHOLDER.matcher(definition);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

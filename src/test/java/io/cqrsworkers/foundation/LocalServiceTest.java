@@ -75,7 +75,7 @@ class LocalServiceTest {
     void aYamlRouteConsumesAQueueAndAFailingMessageEndsInTheDeadLetterQueue() throws Exception {
         ResourceDescription resources = ResourceDescription.load();
         ResourceDescription.Queue queue = new ResourceDescription.Queue("foundation-test-queue", 1, 2);
-        String url = new Provisioner(aws, prefix()).createQueue(resources, queue);
+        String url = new Provisioner(aws, prefix(), key -> null).createQueue(resources, queue);
         String dlqUrl = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + queue.deadLetterName())).queueUrl();
         context.getRouteController().startRoute("test-queue-consumer");
 

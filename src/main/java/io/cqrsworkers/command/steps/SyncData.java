@@ -12,7 +12,7 @@ import org.apache.camel.ProducerTemplate;
 
 /**
  * Runs one sync handler: a Camel endpoint that receives the full command (attributes from S3 when offloaded) as a
- * JSON object, with the module in header {@value #MODULE_HEADER}. Its reply body is the step's output.
+ * Map, with the module in header {@value #MODULE_HEADER}. Its reply body is the step's output.
  */
 public final class SyncData implements CommandStep {
 
@@ -46,27 +46,29 @@ public final class SyncData implements CommandStep {
         }
         ObjectNode command = c.command().deepCopy();
         command.set("attributes", attributes.resolve(command.get("attributes")));
+        // a Map, so routes can read it with the simple language, e.g. ${body[attributes]}
+        java.util.Map<String, Object> body = JSON.convertValue(command, new com.fasterxml.jackson.core.type.TypeReference<>() { });
         Exchange reply = producer.request(uri, e -> {
-            e.getMessage().setBody(command);
+            e.getMessage().setBody(body);
             e.getMessage().setHeader(MODULE_HEADER, c.module());
         });
         if (reply.getException() != null) {
             throw reply.getException();
         }
-        Object body = reply.getMessage().getBody();
-        if (body == null) {
+        Object output = reply.getMessage().getBody();
+        if (output == null) {
             return JSON.nullNode();
         }
-        if (body instanceof JsonNode node) {
+        if (output instanceof JsonNode node) {
             return node;
         }
-        if (body instanceof String text) {
+        if (output instanceof String text) {
             try {
                 return JSON.readTree(text);
             } catch (Exception notJson) {
                 return JSON.getNodeFactory().textNode(text);
             }
         }
-        return JSON.valueToTree(body);
+        return JSON.valueToTree(output);
     }
 }
