@@ -60,7 +60,7 @@ public final class Jsonata {
         if (result.getNodeType() != expected) {
             throw new StatesError(StatesError.QUERY_EVALUATION_ERROR, "The JSONata expression '" + body(expression)
                     + "' specified for the field '" + field + "' returned an unexpected result type. Expected '"
-                    + Json.typeName(sample(expected)) + "', but was '" + Json.typeName(result) + "' for value: "
+                    + Json.typeName(expected) + "', but was '" + Json.typeName(result) + "' for value: "
                     + Json.write(result));
         }
         return result;
@@ -188,17 +188,6 @@ public final class Jsonata {
         String text = e.getMessage() == null ? "" : e.getMessage();
         return text.replace("of Object \"", "of function \"").replace("Object signature", "function signature")
                 .replaceAll("Argument \"(\\d+)\"", "Argument $1");
-    }
-
-    private static JsonNode sample(JsonNodeType type) {
-        return switch (type) {
-            case ARRAY -> Json.MAPPER.createArrayNode();
-            case OBJECT -> Json.MAPPER.createObjectNode();
-            case STRING -> com.fasterxml.jackson.databind.node.TextNode.valueOf("");
-            case NUMBER -> com.fasterxml.jackson.databind.node.IntNode.valueOf(0);
-            case BOOLEAN -> com.fasterxml.jackson.databind.node.BooleanNode.TRUE;
-            default -> com.fasterxml.jackson.databind.node.NullNode.getInstance();
-        };
     }
 
     /** A compiled expression with AWS's functions registered, or the syntax error it failed with. */
