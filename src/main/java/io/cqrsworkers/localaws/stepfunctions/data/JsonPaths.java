@@ -104,7 +104,7 @@ public final class JsonPaths {
         }
         JsonNode out = place(stateInput, steps, 0, result);
         if (out == null) {
-            throw new StatesError(StatesError.RESULT_PATH_MATCH_FAILURE,
+            throw new StatesError(StatesError.REFERENCE_PATH_CONFLICT,
                     "Unable to apply ReferencePath " + resultPath + " to input " + Json.write(stateInput));
         }
         return out;

@@ -25,6 +25,7 @@ final class JsonataExtensions {
         expression.registerFunction("random", new JFunction((input, args) -> random(args), null));
         expression.registerFunction("uuid", new JFunction((input, args) -> UUID.randomUUID().toString(), null));
         expression.registerFunction("parse", new JFunction((input, args) -> parse(args), null));
+        expression.assign("eval", null); // AWS leaves $eval out ($parse replaces it): calling it is a T1006
     }
 
     private static Object partition(List<?> args) {

@@ -111,6 +111,11 @@ class DataConformanceTest {
             case "resultPath" -> JsonPaths.applyResultPath(input,
                     c.get("resultPath").isNull() ? null : c.get("resultPath").asText(), c.get("result"));
             case "template" -> PayloadTemplates.apply(c.get("template"), scope);
+            case "resolve" -> PayloadTemplates.resolve(field, expression, scope);
+            case "timestamp" -> {
+                java.time.OffsetDateTime parsed = Timestamps.parse(expression);
+                yield Json.MAPPER.getNodeFactory().textNode(parsed == null ? "<invalid>" : parsed.toInstant().toString());
+            }
             case "validateTemplate" -> {
                 PayloadTemplates.validate(c.get("template"));
                 yield bool(true);
