@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The JSONata query language of Step Functions: {@code "{% expr %}"} strings anywhere in a template, with
@@ -18,6 +19,12 @@ import java.util.Map;
 public final class Jsonata {
 
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(10_000, Compiled::compile);
+
+    /** Bounds that stop a runaway expression (endless recursion or loop) from holding an engine thread. */
+    private static final long MAX_EVALUATION_MILLIS = 5_000;
+    private static final int MAX_CALL_DEPTH = 500;
+
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Z]\\d{4}");
 
     private Jsonata() {
     }
@@ -151,6 +158,7 @@ public final class Jsonata {
             throw failure(body, field, compiled.syntaxError);
         }
         com.dashjoin.jsonata.Jsonata.Frame frame = compiled.expression.createFrame();
+        frame.setRuntimeBounds(MAX_EVALUATION_MILLIS, MAX_CALL_DEPTH);
         frame.bind("states", JsonataValues.toJava(states));
         for (Map.Entry<String, JsonNode> variable : variables.entrySet()) {
             frame.bind(variable.getKey(), JsonataValues.toJava(variable.getValue()));
@@ -159,7 +167,7 @@ public final class Jsonata {
         try {
             result = compiled.expression.evaluate(null, frame);
         } catch (JException e) {
-            throw failure(body, field, e.getError() + ": " + message(e));
+            throw failure(body, field, detail(e));
         } catch (JsonataExtensions.ExtensionError e) {
             throw failure(body, field, e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -183,6 +191,18 @@ public final class Jsonata {
         return field == null ? "" : " specified for the field '" + field + "'";
     }
 
+    /** "CODE: message" as jsonata-js words it. */
+    private static String detail(JException e) {
+        String code = e.getError();
+        if (code != null && ERROR_CODE.matcher(code).matches()) {
+            return code + ": " + message(e);
+        }
+        // the runtime bounds throw their message as the code; jsonata-js files both under U1001
+        String text = code == null ? String.valueOf(e.getMessage()) : code;
+        int depth = text.indexOf(" Depth=");
+        return "U1001: " + (depth < 0 ? text : text.substring(0, depth));
+    }
+
     /** dashjoin's catalog says "Object" where jsonata-js (and so AWS) says "function". */
     private static String message(JException e) {
         String text = e.getMessage() == null ? "" : e.getMessage();
@@ -200,7 +220,7 @@ public final class Jsonata {
                 JsonataExtensions.registerAll(expression);
                 return new Compiled(expression, null);
             } catch (JException e) {
-                return new Compiled(null, e.getError() + ": " + message(e));
+                return new Compiled(null, detail(e));
             }
         }
     }
