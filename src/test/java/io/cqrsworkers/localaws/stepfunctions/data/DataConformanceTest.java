@@ -139,6 +139,11 @@ class DataConformanceTest {
             case "choice" -> bool(ChoiceRules.matches(c.get("rule"), scope));
             case "choiceJsonata" -> bool(ChoiceRules.matchesJsonata(c.get("rule"), states, variables,
                     field == null ? "Condition" : field));
+            case "validateChoiceJsonata" -> {
+                ChoiceRules.validateJsonata(c.get("rule"));
+                yield bool(true);
+            }
+            case "select" -> JsonPaths.select(c.get("path").isNull() ? null : c.get("path").asText(), scope);
             case "validateChoice" -> {
                 ChoiceRules.validate(c.get("rule"));
                 yield bool(true);
