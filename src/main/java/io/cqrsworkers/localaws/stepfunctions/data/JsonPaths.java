@@ -42,6 +42,21 @@ public final class JsonPaths {
     }
 
     /**
+     * Reads the path of a template field such as {@code "name.$"} (or an intrinsic argument in it); a definite
+     * path that matches nothing fails with AWS's "The JSONPath '...' specified for the field '...' could not be
+     * found in the input '...'".
+     */
+    public static JsonNode readField(String path, String field, EvalScope scope) {
+        JsonNode found = find(path, scope);
+        if (found == null) {
+            JsonNode searched = isContextPath(path) ? scope.context() : scope.input();
+            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + path + "' specified for the field '" + field
+                    + "' could not be found in the input '" + Json.write(searched) + "'");
+        }
+        return found;
+    }
+
+    /**
      * InputPath / OutputPath: a null path yields an empty object ({@code {}}), as AWS does; otherwise the value
      * the path selects in the scope's input, failing as {@link #read} does.
      */
@@ -138,7 +153,7 @@ public final class JsonPaths {
         if (child == null) {
             return null;
         }
-        ArrayNode copy = ((ArrayNode) node).deepCopy();
+        ArrayNode copy = Json.MAPPER.createArrayNode().addAll((ArrayNode) node);
         copy.set(index, child);
         return copy;
     }

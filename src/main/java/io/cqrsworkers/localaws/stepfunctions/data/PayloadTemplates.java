@@ -131,12 +131,6 @@ public final class PayloadTemplates {
         if (Intrinsics.isIntrinsic(pathOrIntrinsic)) {
             return Intrinsics.evaluate(pathOrIntrinsic, scope, field);
         }
-        JsonNode found = JsonPaths.find(pathOrIntrinsic, scope);
-        if (found == null) {
-            JsonNode searched = JsonPaths.isContextPath(pathOrIntrinsic) ? scope.context() : scope.input();
-            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + pathOrIntrinsic + "' specified for the field '"
-                    + field + "' could not be found in the input '" + Json.write(searched) + "'");
-        }
-        return found;
+        return JsonPaths.readField(pathOrIntrinsic, field, scope);
     }
 }
