@@ -126,7 +126,8 @@ enum IntrinsicFunction {
             if (step == 0) {
                 throw fail("the step must not be 0");
             }
-            long count = (end - start) / step < 0 ? 0 : (end - start) / step + 1;
+            long span = Math.subtractExact(end, start) / step;
+            long count = span < 0 ? 0 : span + 1;
             if (count > MAX_RANGE_ITEMS) {
                 throw fail("the array would have " + count + " items, more than the limit of " + MAX_RANGE_ITEMS);
             }
@@ -238,7 +239,7 @@ enum IntrinsicFunction {
                 throw fail("the start " + start + " must be less than the end " + end);
             }
             Random random = args.size() == 3 ? new Random(integer(args, 2)) : ThreadLocalRandom.current();
-            return number(start + (long) (random.nextDouble() * (end - start)));
+            return number(start + (long) (random.nextDouble() * Math.subtractExact(end, start)));
         }
     },
 
