@@ -1,6 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.dashjoin.jsonata.Jsonata.JFunction;
+import com.dashjoin.jsonata.Utils;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -44,9 +45,16 @@ final class JsonataExtensions {
         return out;
     }
 
+    /** A JSONata sequence, as on AWS: a range of one number collapses to that number. */
     private static Object range(List<?> args) {
         arity("range", args, 3, 3);
-        return intrinsic(IntrinsicFunction.ARRAY_RANGE, "range", args);
+        Object items = intrinsic(IntrinsicFunction.ARRAY_RANGE, "range", args);
+        if (!(items instanceof List<?> list)) {
+            return items;
+        }
+        List<Object> sequence = Utils.createSequence();
+        sequence.addAll(list);
+        return sequence;
     }
 
     private static Object hash(List<?> args) {
