@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -299,10 +298,6 @@ enum IntrinsicFunction {
         return BY_NAME.get(name);
     }
 
-    String functionName() {
-        return functionName;
-    }
-
     void checkArity(int count) {
         if (count < minArgs || count > maxArgs) {
             String expected = minArgs == maxArgs ? String.valueOf(minArgs)
@@ -374,16 +369,8 @@ enum IntrinsicFunction {
     /** An integral number (1 and 1.0 both count), within the long range. */
     final long integer(List<JsonNode> args, int index) {
         JsonNode value = args.get(index);
-        if (value.isNumber()) {
-            if (value.canConvertToExactIntegral() && value.canConvertToLong()) {
-                return value.longValue();
-            }
-            if (value.isFloatingPointNumber()) {
-                BigDecimal decimal = value.decimalValue();
-                if (decimal.stripTrailingZeros().scale() <= 0) {
-                    return decimal.longValueExact();
-                }
-            }
+        if (value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong()) {
+            return value.longValue();
         }
         throw fail("argument " + (index + 1) + " must be an integer, but was " + describe(value));
     }
