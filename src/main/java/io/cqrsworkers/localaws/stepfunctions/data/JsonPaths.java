@@ -12,6 +12,8 @@ import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * JSONPath as Step Functions uses it: {@code $...} on the state input, {@code $$...} on the context object and
@@ -27,6 +29,8 @@ public final class JsonPaths {
             .build();
 
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(20_000, Compiled::compile);
+
+    private static final Pattern FUNCTION_CALL = Pattern.compile("\\.([A-Za-z]\\w*\\(\\))$");
 
     private JsonPaths() {
     }
@@ -242,6 +246,10 @@ public final class JsonPaths {
                 restStart = end;
             }
             String rest = text.substring(restStart);
+            Matcher function = FUNCTION_CALL.matcher(rest);
+            if (function.find()) { // AWS has no JsonPath functions: "length()" is just a (missing) member name
+                rest = rest.substring(0, function.start()) + "['" + function.group(1) + "']";
+            }
             JsonPath jayway;
             try {
                 jayway = JsonPath.compile("$" + rest);
