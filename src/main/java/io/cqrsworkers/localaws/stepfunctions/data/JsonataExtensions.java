@@ -38,9 +38,10 @@ final class JsonataExtensions {
         if (size <= 0) {
             throw error("partition", "the chunk size must be a positive integer");
         }
+        int chunk = (int) Math.min(size, array.size() + 1L);
         List<Object> out = new ArrayList<>();
-        for (int i = 0; i < array.size(); i += (int) size) {
-            out.add(new ArrayList<>(array.subList(i, (int) Math.min(array.size(), i + size))));
+        for (int i = 0; i < array.size(); i += chunk) {
+            out.add(new ArrayList<>(array.subList(i, Math.min(array.size(), i + chunk))));
         }
         return out;
     }
