@@ -1,16 +1,21 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 
 import java.util.Comparator;
 
 /** The package's one Jackson mapper and compact JSON text as AWS prints it in causes. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** Trailing text after a JSON value is an error (States.StringToJson('{} x') must fail). */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private Json() {
     }
@@ -41,15 +46,17 @@ public final class Json {
 
     /** The JSON type name as AWS prints it in causes: object, array, string, number, boolean, null. */
     public static String typeName(JsonNode value) {
-        if (value == null || value.isMissingNode()) {
-            return "undefined";
-        }
-        return switch (value.getNodeType()) {
+        return value == null ? "undefined" : typeName(value.getNodeType());
+    }
+
+    public static String typeName(JsonNodeType type) {
+        return switch (type) {
             case OBJECT, POJO -> "object";
             case ARRAY -> "array";
             case STRING, BINARY -> "string";
             case NUMBER -> "number";
             case BOOLEAN -> "boolean";
+            case MISSING -> "undefined";
             default -> "null";
         };
     }

@@ -1,6 +1,9 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata.EntryCallback;
+import com.dashjoin.jsonata.Jsonata.ExitCallback;
+import com.dashjoin.jsonata.Parser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -8,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The JSONata query language of Step Functions: {@code "{% expr %}"} strings anywhere in a template, with
@@ -18,6 +22,12 @@ import java.util.Map;
 public final class Jsonata {
 
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(10_000, Compiled::compile);
+
+    /** Bounds that stop a runaway expression (endless recursion or loop) from holding an engine thread. */
+    private static final long MAX_EVALUATION_NANOS = 5_000_000_000L;
+    private static final int MAX_EVALUATION_DEPTH = 500;
+
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Z]\\d{4}");
 
     private Jsonata() {
     }
@@ -60,7 +70,7 @@ public final class Jsonata {
         if (result.getNodeType() != expected) {
             throw new StatesError(StatesError.QUERY_EVALUATION_ERROR, "The JSONata expression '" + body(expression)
                     + "' specified for the field '" + field + "' returned an unexpected result type. Expected '"
-                    + Json.typeName(sample(expected)) + "', but was '" + Json.typeName(result) + "' for value: "
+                    + Json.typeName(expected) + "', but was '" + Json.typeName(result) + "' for value: "
                     + Json.write(result));
         }
         return result;
@@ -151,6 +161,9 @@ public final class Jsonata {
             throw failure(body, field, compiled.syntaxError);
         }
         com.dashjoin.jsonata.Jsonata.Frame frame = compiled.expression.createFrame();
+        RunawayGuard guard = new RunawayGuard();
+        frame.setEvaluateEntryCallback(guard);
+        frame.setEvaluateExitCallback(guard);
         frame.bind("states", JsonataValues.toJava(states));
         for (Map.Entry<String, JsonNode> variable : variables.entrySet()) {
             frame.bind(variable.getKey(), JsonataValues.toJava(variable.getValue()));
@@ -159,7 +172,7 @@ public final class Jsonata {
         try {
             result = compiled.expression.evaluate(null, frame);
         } catch (JException e) {
-            throw failure(body, field, e.getError() + ": " + message(e));
+            throw failure(body, field, detail(e));
         } catch (JsonataExtensions.ExtensionError e) {
             throw failure(body, field, e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -183,6 +196,16 @@ public final class Jsonata {
         return field == null ? "" : " specified for the field '" + field + "'";
     }
 
+    /** "CODE: message" as jsonata-js words it. */
+    private static String detail(JException e) {
+        String code = e.getError();
+        if (code != null && ERROR_CODE.matcher(code).matches()) {
+            return code + ": " + message(e);
+        }
+        // the runaway guard throws its message as the code; jsonata-js files both under U1001
+        return "U1001: " + (code == null ? e.getMessage() : code);
+    }
+
     /** dashjoin's catalog says "Object" where jsonata-js (and so AWS) says "function". */
     private static String message(JException e) {
         String text = e.getMessage() == null ? "" : e.getMessage();
@@ -190,15 +213,31 @@ public final class Jsonata {
                 .replaceAll("Argument \"(\\d+)\"", "Argument $1");
     }
 
-    private static JsonNode sample(JsonNodeType type) {
-        return switch (type) {
-            case ARRAY -> Json.MAPPER.createArrayNode();
-            case OBJECT -> Json.MAPPER.createObjectNode();
-            case STRING -> com.fasterxml.jackson.databind.node.TextNode.valueOf("");
-            case NUMBER -> com.fasterxml.jackson.databind.node.IntNode.valueOf(0);
-            case BOOLEAN -> com.fasterxml.jackson.databind.node.BooleanNode.TRUE;
-            default -> com.fasterxml.jackson.databind.node.NullNode.getInstance();
-        };
+    /**
+     * Stops a runaway evaluation: nesting depth on every step, elapsed time every 1024 steps (dashjoin's own
+     * Timebox reads the clock twice per step, which costs more than small expressions do).
+     */
+    private static final class RunawayGuard implements EntryCallback, ExitCallback {
+        private final long deadline = System.nanoTime() + MAX_EVALUATION_NANOS;
+        private int depth;
+        private int steps;
+
+        @Override
+        public void callback(Parser.Symbol expr, Object input, com.dashjoin.jsonata.Jsonata.Frame environment) {
+            if (++depth > MAX_EVALUATION_DEPTH) {
+                throw new JException("Stack overflow error: Check for non-terminating recursive function.  "
+                        + "Consider rewriting as tail-recursive.", -1);
+            }
+            if ((++steps & 1023) == 0 && System.nanoTime() > deadline) {
+                throw new JException("Expression evaluation timeout: Check for infinite loop", -1);
+            }
+        }
+
+        @Override
+        public void callback(Parser.Symbol expr, Object input, com.dashjoin.jsonata.Jsonata.Frame environment,
+                             Object result) {
+            depth--;
+        }
     }
 
     /** A compiled expression with AWS's functions registered, or the syntax error it failed with. */
@@ -211,7 +250,7 @@ public final class Jsonata {
                 JsonataExtensions.registerAll(expression);
                 return new Compiled(expression, null);
             } catch (JException e) {
-                return new Compiled(null, e.getError() + ": " + message(e));
+                return new Compiled(null, detail(e));
             }
         }
     }

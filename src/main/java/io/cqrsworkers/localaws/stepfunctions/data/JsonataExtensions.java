@@ -1,8 +1,8 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.dashjoin.jsonata.Jsonata.JFunction;
+import com.dashjoin.jsonata.Utils;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +26,7 @@ final class JsonataExtensions {
         expression.registerFunction("random", new JFunction((input, args) -> random(args), null));
         expression.registerFunction("uuid", new JFunction((input, args) -> UUID.randomUUID().toString(), null));
         expression.registerFunction("parse", new JFunction((input, args) -> parse(args), null));
+        expression.assign("eval", null); // AWS leaves $eval out ($parse replaces it): calling it is a T1006
     }
 
     private static Object partition(List<?> args) {
@@ -37,16 +38,24 @@ final class JsonataExtensions {
         if (size <= 0) {
             throw error("partition", "the chunk size must be a positive integer");
         }
+        int chunk = (int) Math.min(size, array.size() + 1L);
         List<Object> out = new ArrayList<>();
-        for (int i = 0; i < array.size(); i += (int) size) {
-            out.add(new ArrayList<>(array.subList(i, (int) Math.min(array.size(), i + size))));
+        for (int i = 0; i < array.size(); i += chunk) {
+            out.add(new ArrayList<>(array.subList(i, Math.min(array.size(), i + chunk))));
         }
         return out;
     }
 
+    /** A JSONata sequence, as on AWS: a range of one number collapses to that number. */
     private static Object range(List<?> args) {
         arity("range", args, 3, 3);
-        return intrinsic(IntrinsicFunction.ARRAY_RANGE, "range", args);
+        Object items = intrinsic(IntrinsicFunction.ARRAY_RANGE, "range", args);
+        if (!(items instanceof List<?> list)) {
+            return items;
+        }
+        List<Object> sequence = Utils.createSequence();
+        sequence.addAll(list);
+        return sequence;
     }
 
     private static Object hash(List<?> args) {
@@ -82,12 +91,15 @@ final class JsonataExtensions {
         List<JsonNode> json = new ArrayList<>(args.size());
         for (Object arg : args) {
             JsonNode node = JsonataValues.toJson(arg);
-            json.add(node == null ? TextNode.valueOf("undefined") : node);
+            if (node == null) {
+                return null; // like JSONata's own functions: an undefined argument gives undefined
+            }
+            json.add(node);
         }
         try {
             return JsonataValues.toJava(function.evaluate(null, json));
-        } catch (StatesError e) {
-            throw error(name, e.cause().substring(e.cause().indexOf(": ") + 2));
+        } catch (IntrinsicFunction.ArgumentError e) {
+            throw error(name, e.getMessage());
         }
     }
 

@@ -49,7 +49,7 @@ public final class PayloadTemplates {
 
     /**
      * Definition check: every {@code .$} key holds a string that is a valid path or intrinsic call. Throws
-     * {@link IllegalArgumentException} naming the field.
+     * {@link IllegalArgumentException} with AWS's text naming the field; its cause holds the reason.
      */
     public static void validate(JsonNode template) {
         if (template == null) {
@@ -69,12 +69,11 @@ public final class PayloadTemplates {
                 continue;
             }
             JsonNode value = field.getValue();
-            if (!value.isTextual()) {
-                throw new IllegalArgumentException("The value for the field '" + field.getKey()
-                        + "' must be a STRING that contains a JSONPath or an intrinsic function");
-            }
-            String expr = value.asText();
             try {
+                if (!value.isTextual()) {
+                    throw new IllegalArgumentException("not a string: " + Json.write(value));
+                }
+                String expr = value.asText();
                 if (Intrinsics.isIntrinsic(expr)) {
                     Intrinsics.validate(expr);
                 } else {
@@ -82,7 +81,7 @@ public final class PayloadTemplates {
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("The value for the field '" + field.getKey()
-                        + "' must be a valid JSONPath or a valid intrinsic function call: " + e.getMessage());
+                        + "' must be a valid JSONPath or a valid intrinsic function call", e);
             }
         }
     }
@@ -98,7 +97,7 @@ public final class PayloadTemplates {
             JsonNode outValue;
             if (key.endsWith(DYNAMIC_SUFFIX) && value.isTextual()) {
                 outKey = key.substring(0, key.length() - DYNAMIC_SUFFIX.length());
-                outValue = evaluate(key, value.asText(), scope);
+                outValue = resolve(key, value.asText(), scope);
             } else {
                 outValue = apply(value, scope);
             }
@@ -122,16 +121,15 @@ public final class PayloadTemplates {
         return out;
     }
 
-    private static JsonNode evaluate(String key, String expr, EvalScope scope) {
-        if (Intrinsics.isIntrinsic(expr)) {
-            return Intrinsics.evaluate(expr, scope, key);
+    /**
+     * The value of one dynamic field: a path or an intrinsic call. Also serves fields outside templates that
+     * take either, such as a Fail state's ErrorPath and CausePath; a path that matches nothing fails with
+     * AWS's "The JSONPath '...' specified for the field '...' could not be found in the input '...'".
+     */
+    public static JsonNode resolve(String field, String pathOrIntrinsic, EvalScope scope) {
+        if (Intrinsics.isIntrinsic(pathOrIntrinsic)) {
+            return Intrinsics.evaluate(pathOrIntrinsic, scope, field);
         }
-        JsonNode found = JsonPaths.find(expr, scope);
-        if (found == null) {
-            JsonNode searched = JsonPaths.isContextPath(expr) ? scope.context() : scope.input();
-            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + expr + "' specified for the field '" + key
-                    + "' could not be found in the input '" + Json.write(searched) + "'");
-        }
-        return found;
+        return JsonPaths.readField(pathOrIntrinsic, field, scope);
     }
 }
