@@ -75,6 +75,8 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dynamoDbStreamsClient", clients.dynamoDbStreams());
         context.getRegistry().bind("sfnClient", clients.sfn());
         context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
+        context.getRegistry().bind(BusinessHttpEngine.NAME,
+                new BusinessHttpEngine(Integer.parseInt(config.apply("camel.server.port"))));
         configureStreamComponent(context, clients, embedded != null);
 
         started = System.nanoTime();
