@@ -92,6 +92,7 @@ public final class AwsJsonServer {
             try {
                 response = dispatch(target, body);
             } catch (DynamoDbException e) {
+                LOG.debug("{} -> {}: {}", target, e.type(), e.getMessage());
                 status = e.status();
                 response = error(e);
             } catch (RuntimeException e) {
