@@ -71,7 +71,8 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (dataDir != null) {
             journal = Journal.open(dataDir, db);
         }
-        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()));
+        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
+                "dynamodb." + db.region() + ".amazonaws.com");
         address = server.start(host, port, threads);
         background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dynamodb-background");

@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.dynamodb.model;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Item {
 
     private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+    /** Items of one table mostly share their attribute names: they share one names array too. */
+    private static final Map<List<String>, String[]> NAME_ARRAYS = new ConcurrentHashMap<>();
+    private static final int POOL_LIMIT = 100_000;
 
     private final String[] names;
     private final Av[] values;
@@ -29,11 +33,17 @@ public final class Item {
             values[i] = attributes.get(names[i]);
             names[i] = intern(names[i]);
         }
+        if (NAME_ARRAYS.size() < POOL_LIMIT) {
+            String[] shared = NAME_ARRAYS.putIfAbsent(Arrays.asList(names), names);
+            if (shared != null) {
+                names = shared;
+            }
+        }
         return new Item(names, values);
     }
 
     private static String intern(String name) {
-        if (NAMES.size() > 100_000) {
+        if (NAMES.size() > POOL_LIMIT) {
             return name;
         }
         String known = NAMES.putIfAbsent(name, name);
