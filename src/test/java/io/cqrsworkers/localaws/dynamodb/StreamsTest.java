@@ -129,6 +129,23 @@ class StreamsTest {
     }
 
     @Test
+    void getRecordsStopsAtOneMegabyte() {
+        String arn = createTable("str4", StreamViewType.NEW_IMAGE);
+        String blob = "z".repeat(200_000);
+        for (int i = 0; i < 8; i++) {
+            int k = i;
+            ddb.putItem(r -> r.tableName("str4").item(item("pk", s("k" + k), "b", s(blob))));
+        }
+        String shard = describe(arn).shards().get(0).shardId();
+        String it = streams.getShardIterator(r -> r.streamArn(arn).shardId(shard)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        GetRecordsResponse first = streams.getRecords(r -> r.shardIterator(it));
+        assertThat(first.records()).hasSize(5);
+        assertThat(streams.getRecords(r -> r.shardIterator(first.nextShardIterator())).records()).hasSize(3);
+        assertThat(streams.getRecords(r -> r.shardIterator(it).limit(2)).records()).hasSize(2);
+    }
+
+    @Test
     void keysOnlyViewHasNoImages() {
         String arn = createTable("str2", StreamViewType.KEYS_ONLY);
         ddb.putItem(r -> r.tableName("str2").item(item("pk", s("a"), "v", n("1"))));
@@ -154,6 +171,11 @@ class StreamsTest {
         assertThat(shards.get(0).sequenceNumberRange().endingSequenceNumber()).isNotNull();
         assertThat(shards.get(1).parentShardId()).isEqualTo(shards.get(0).shardId());
         assertThat(shards.get(1).sequenceNumberRange().endingSequenceNumber()).isNull();
+        StreamDescription firstPage = streams.describeStream(r -> r.streamArn(arn).limit(1)).streamDescription();
+        assertThat(firstPage.shards()).hasSize(1);
+        assertThat(firstPage.lastEvaluatedShardId()).isEqualTo(shards.get(0).shardId());
+        assertThat(streams.describeStream(r -> r.streamArn(arn).exclusiveStartShardId(shards.get(0).shardId()))
+                .streamDescription().shards()).extracting(Shard::shardId).containsExactly(shards.get(1).shardId());
         assertThat(streams.describeStream(r -> r.streamArn(arn).shardFilter(f -> f.type("CHILD_SHARDS")
                 .shardId(shards.get(0).shardId()))).streamDescription().shards())
                 .extracting(Shard::shardId).containsExactly(shards.get(1).shardId());
