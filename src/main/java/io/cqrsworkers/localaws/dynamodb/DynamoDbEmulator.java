@@ -128,11 +128,6 @@ public final class DynamoDbEmulator implements EmbeddedService {
         }
     }
 
-    /** The data model, for tests and tools in this JVM. */
-    public Database database() {
-        return db;
-    }
-
     /** Starts the emulator on the port given as first argument (default 8000) and an optional data directory. */
     public static void main(String[] args) throws Exception {
         Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 8000);

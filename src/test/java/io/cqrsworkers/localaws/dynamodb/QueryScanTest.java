@@ -5,7 +5,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeAction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -99,6 +105,30 @@ class QueryScanTest {
         assertThatThrownBy(() -> ddb.query(r -> r.tableName("qtab").keyConditionExpression("sk = :v")
                 .expressionAttributeValues(Map.of(":v", n("1")))))
                 .hasMessageContaining("Query condition missed key schema element: pk");
+    }
+
+    @Test
+    void legacyParametersStillWork() {
+        QueryResponse legacy = ddb.query(r -> r.tableName("qtab").keyConditions(Map.of(
+                "pk", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("p1")).build(),
+                "sk", Condition.builder().comparisonOperator(ComparisonOperator.BETWEEN)
+                        .attributeValueList(n("2"), n("4")).build()))
+                .queryFilter(Map.of("payload", Condition.builder().comparisonOperator(ComparisonOperator.NE)
+                        .attributeValueList(s("x3")).build()))
+                .attributesToGet("sk"));
+        assertThat(sks(legacy)).containsExactly("2", "4");
+        ddb.updateItem(r -> r.tableName("qtab").key(item("pk", s("p1"), "sk", n("2")))
+                .attributeUpdates(Map.of("counter", AttributeValueUpdate.builder().action(AttributeAction.ADD)
+                        .value(n("5")).build()))
+                .expected(Map.of("payload", ExpectedAttributeValue.builder().value(s("x2")).build())));
+        assertThat(ddb.getItem(r -> r.tableName("qtab").key(item("pk", s("p1"), "sk", n("2")))).item()
+                .get("counter").n()).isEqualTo("5");
+        assertThatThrownBy(() -> ddb.putItem(r -> r.tableName("qtab").item(item("pk", s("p1"), "sk", n("2")))
+                .expected(Map.of("pk", ExpectedAttributeValue.builder().exists(false).build()))))
+                .isInstanceOf(ConditionalCheckFailedException.class);
+        assertThat(ddb.scan(r -> r.tableName("qtab").scanFilter(Map.of("sk", Condition.builder()
+                .comparisonOperator(ComparisonOperator.GE).attributeValueList(n("19")).build()))).count())
+                .isEqualTo(3);
     }
 
     @Test
