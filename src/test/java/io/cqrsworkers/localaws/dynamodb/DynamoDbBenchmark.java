@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx2g -cp target/classes:target/test-classes:$(cat target/cp.txt) \
- *     io.cqrsworkers.localaws.dynamodb.DynamoDbBenchmark [secondsPerRun]
+ *     io.cqrsworkers.localaws.dynamodb.DynamoDbBenchmark [secondsPerRun | memory]
  * </pre>
  *
  * dynalite is installed with npm into target/dynalite on first use; without npm or network it is skipped.
@@ -62,6 +62,10 @@ public final class DynamoDbBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("memory")) {
+            measureMemory(1_000_000);
+            return;
+        }
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         // a first pass warms up the JIT for the SDK client and the emulator alike; its numbers are not reported
         try (DynamoDbEmulator emulator = DynamoDbEmulator.builder().port(0).build()) {
