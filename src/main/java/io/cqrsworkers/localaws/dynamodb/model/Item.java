@@ -19,6 +19,8 @@ public final class Item {
 
     private final String[] names;
     private final Av[] values;
+    /** Cached size; the field fits in the object's alignment padding, so it costs no memory. */
+    private int size = -1;
 
     private Item(String[] names, Av[] values) {
         this.names = names;
@@ -78,11 +80,15 @@ public final class Item {
 
     /** Item size as DynamoDB counts it: names plus values. */
     public int size() {
-        int size = 0;
-        for (int i = 0; i < names.length; i++) {
-            size += Av.utf8Length(names[i]) + values[i].size();
+        int s = size;
+        if (s < 0) {
+            s = 0;
+            for (int i = 0; i < names.length; i++) {
+                s += Av.utf8Length(names[i]) + values[i].size();
+            }
+            size = s;
         }
-        return size;
+        return s;
     }
 
     @Override
