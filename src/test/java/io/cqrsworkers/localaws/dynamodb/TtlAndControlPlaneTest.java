@@ -98,5 +98,10 @@ class TtlAndControlPlaneTest {
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
         assertThat(ddb.describeTable(r -> r.tableName("cptab")).table().latestStreamArn()).isNotNull();
         ddb.deleteTable(r -> r.tableName("cptab"));
+        assertThatThrownBy(() -> ddb.createTable(TestSupport.table("badview", null).streamSpecification(
+                s -> s.streamEnabled(true).streamViewType("EVERYTHING")).build()))
+                .hasMessageContaining("Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, "
+                        + "KEYS_ONLY]");
+        assertThat(ddb.listTables().tableNames()).doesNotContain("badview");
     }
 }

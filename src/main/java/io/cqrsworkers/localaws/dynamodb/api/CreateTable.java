@@ -51,14 +51,15 @@ final class CreateTable implements AwsJsonServer.Operation {
                     + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
         ObjectNode settings = settings(req);
+        JsonNode stream = req.path("StreamSpecification");
+        String viewType = stream.path("StreamEnabled").asBoolean(false) ? TableSpecs.streamViewType(stream) : null;
         if (db.findTable(name) != null) {
             throw DynamoDbException.inUse("Table already exists: " + name);
         }
         Table table = db.createTable(name, null, null, keys, req.get("AttributeDefinitions").deepCopy(), settings,
                 indexes);
-        JsonNode stream = req.path("StreamSpecification");
-        if (stream.path("StreamEnabled").asBoolean(false)) {
-            db.enableStream(table, stream.path("StreamViewType").asText("NEW_AND_OLD_IMAGES"), null);
+        if (viewType != null) {
+            db.enableStream(table, viewType, null);
         }
         db.changeLog().tableChanged(table);
         ObjectNode out = Requests.object();
