@@ -17,7 +17,7 @@ public final class Numbers {
     public static BigDecimal parse(String text) {
         BigDecimal n;
         try {
-            n = new BigDecimal(text.trim());
+            n = new BigDecimal(text);
         } catch (NumberFormatException | NullPointerException e) {
             throw DynamoDbException.validation("A value provided cannot be converted into a number");
         }
