@@ -39,7 +39,7 @@ public final class UpdatePlan {
         actions.add(new Action('D', path, value));
     }
 
-    /** Legacy AttributeUpdates: PUT. */
+    /** An empty plan, filled by the legacy AttributeUpdates actions below (top-level attributes only). */
     public static UpdatePlan of() {
         return new UpdatePlan();
     }
