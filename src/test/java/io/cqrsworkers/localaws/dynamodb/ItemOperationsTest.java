@@ -135,6 +135,11 @@ class ItemOperationsTest {
         assertThat(out.get("m").m().get("lst").l()).containsExactly(n("9"), n("3"));
         assertThat(out.get("m").m().get("added").n()).isEqualTo("9");
         assertThat(out.get("set").ss()).containsExactlyInAnyOrder("a", "b", "c");
+        var updatedNew = ddb.updateItem(r -> r.tableName("simple").key(item("pk", s("doc")))
+                .updateExpression("SET m.added = :y").expressionAttributeValues(Map.of(":y", n("10")))
+                .returnValues(ReturnValue.UPDATED_NEW)).attributes();
+        assertThat(updatedNew).containsOnlyKeys("m");
+        assertThat(updatedNew.get("m").m()).containsOnlyKeys("added");
         assertThat(out).doesNotContainKey("more");
         assertThat(ddb.getItem(r -> r.tableName("simple").key(item("pk", s("doc")))
                 .projectionExpression("pk").expressionAttributeNames(null)).item()).containsOnlyKeys("pk");

@@ -84,7 +84,8 @@ public final class UpdatePlan {
         };
     }
 
-    List<Path> paths() {
+    /** The document paths the plan writes, for ReturnValues UPDATED_OLD / UPDATED_NEW. */
+    public List<Path> paths() {
         return actions.stream().map(Action::path).toList();
     }
 
