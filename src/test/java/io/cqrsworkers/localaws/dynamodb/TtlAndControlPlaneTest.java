@@ -98,6 +98,11 @@ class TtlAndControlPlaneTest {
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
         assertThat(ddb.describeTable(r -> r.tableName("cptab")).table().latestStreamArn()).isNotNull();
         ddb.deleteTable(r -> r.tableName("cptab"));
+        // the stream of a deleted table stays readable, disabled, until its records expire
+        var leftOver = streams.listStreams(r -> r.tableName("cptab")).streams();
+        assertThat(leftOver).hasSize(1);
+        assertThat(streams.describeStream(r -> r.streamArn(leftOver.get(0).streamArn())).streamDescription()
+                .streamStatusAsString()).isEqualTo("DISABLED");
         assertThatThrownBy(() -> ddb.createTable(TestSupport.table("badview", null).streamSpecification(
                 s -> s.streamEnabled(true).streamViewType("EVERYTHING")).build()))
                 .hasMessageContaining("Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, "
