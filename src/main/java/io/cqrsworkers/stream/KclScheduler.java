@@ -68,10 +68,12 @@ final class KclScheduler {
         // what StreamsSchedulerFactory.createScheduler sets up, with the KCL 3.5 bridge as lease management factory
         polling.dataFetcherProvider(fetcherConfig -> new DynamoDBStreamsDataFetcher(adapter, fetcherConfig));
         polling.sleepTimeController(new DynamoDBStreamsSleepTimeController());
-        leases.leaseManagementFactory(new StreamsLeaseManagementFactory(adapter, leases, retrieval))
-                .consumerTaskFactory(new DynamoDBStreamsConsumerTaskFactory())
+        // the factory copies the config when it is built, so settle the values first; without the 0 every shard
+        // sync task idles 60 s (KCL's default interval) before the worker can start
+        leases.consumerTaskFactory(new DynamoDBStreamsConsumerTaskFactory())
                 .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0)
                 .shardSyncIntervalMillis(0);
+        leases.leaseManagementFactory(new StreamsLeaseManagementFactory(adapter, leases, retrieval));
 
         return new Scheduler(configs.checkpointConfig(), coordinator, leases, configs.lifecycleConfig(), metrics,
                 configs.processorConfig(), retrieval);
