@@ -40,6 +40,9 @@ final class KclScheduler {
                 .parentShardPollIntervalMillis(config.getParentShardPollIntervalMs())
                 .shardConsumerDispatchPollIntervalMillis(config.getDispatchPollIntervalMs())
                 .skipShardSyncAtWorkerInitializationIfLeasesExist(true)
+                // give up early: DdbStreamConsumer starts a fresh scheduler, which also clears KCL state that a
+                // failed first attempt leaves behind
+                .maxInitializationAttempts(3)
                 .workerStateChangeListener(stateListener);
 
         LeaseManagementConfig leases = configs.leaseManagementConfig()
