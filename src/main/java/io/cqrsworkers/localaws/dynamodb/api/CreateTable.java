@@ -28,6 +28,11 @@ final class CreateTable implements AwsJsonServer.Operation {
     @Override
     public ObjectNode handle(JsonNode req) {
         String name = Requests.required(req, "TableName", "tableName");
+        if (name.length() < 3 || name.length() > 255 || !name.matches("[a-zA-Z0-9_.-]+")) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at 'tableName' "
+                    + "failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+                    + " and have length between 3 and 255");
+        }
         Map<String, Av.Type> types = TableSpecs.attributeTypes(req.get("AttributeDefinitions"));
         Set<String> used = new HashSet<>();
         KeySchema keys = TableSpecs.keySchema(req.get("KeySchema"), types, used);

@@ -156,7 +156,7 @@ final class ReadPlan {
         return out;
     }
 
-    private ObjectNode render(Item item) {
+    private JsonNode render(Item item) {
         Item visible = item;
         if (index != null && !select.equals("ALL_ATTRIBUTES") && !index.projectionType().equals("ALL")) {
             visible = Item.of(index.project(item, table.keys()));

@@ -36,7 +36,7 @@ final class UpdateItem implements AwsJsonServer.Operation {
         Item applyTo(Item old) {
             Map<String, Av> map = old != null ? old.toMap() : new LinkedHashMap<>(keyAttributes);
             if (plan != null) {
-                plan.apply(map);
+                plan.apply(map, old != null ? old::get : keyAttributes::get);
             }
             Item item = Item.of(map);
             Requests.checkItem(table, item);

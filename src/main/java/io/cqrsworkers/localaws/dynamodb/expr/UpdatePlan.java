@@ -95,10 +95,10 @@ public final class UpdatePlan {
         return names;
     }
 
-    /** Applies every action to {@code item} in place; right-hand sides see the item as it was before. */
-    public void apply(Map<String, Av> item) {
-        Map<String, Av> before = new LinkedHashMap<>(item);
-        Function<String, Av> old = before::get;
+    /**
+     * Applies every action to {@code item} in place; right-hand sides read {@code old}, the item as it was before.
+     */
+    public void apply(Map<String, Av> item, Function<String, Av> old) {
         List<Av> setValues = new ArrayList<>();
         for (Action a : actions) {
             if (a.kind == 'S') {
