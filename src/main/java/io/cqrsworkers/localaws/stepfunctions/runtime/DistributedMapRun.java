@@ -74,7 +74,7 @@ public final class DistributedMapRun {
         configureBatching();
         String childMachineArn = engine.arns().stateMachine(parent.machine.name() + "/" + label);
         childMachine = new StateMachine(childMachineArn, parent.machine.name() + "/" + label,
-                state.expressChildren ? "EXPRESS" : "STANDARD", "", Definition.of(state.processor),
+                state.expressChildren ? "EXPRESS" : "STANDARD", Json.write(state.processorDefinition), Definition.of(state.processor),
                 parent.machine.roleArn(), engine.clock().millis(), engine.clock().millis(), runId);
         openItems();
         mapRun = new MapRun(engine.arns().mapRun(parent.machine.name(), label, runId), parent.arn, childMachineArn,

@@ -41,10 +41,15 @@ public final class StateRun {
     private String taskToken;
 
     StateRun(Flow flow, State state, JsonNode input) {
+        this(flow, state, input, flow.engine.clock().millis());
+    }
+
+    /** A run entered at {@code enteredMillis}: a state resumed from the history after a restart. */
+    StateRun(Flow flow, State state, JsonNode input, long enteredMillis) {
         this.flow = flow;
         this.state = state;
         this.input = input;
-        this.enteredMillis = flow.engine.clock().millis();
+        this.enteredMillis = enteredMillis;
         this.retriesUsed = new int[state.retriers.size()];
     }
 
@@ -57,7 +62,8 @@ public final class StateRun {
         attempt();
     }
 
-    private void attempt() {
+    /** Runs (or, after a restart, re-runs) the state's behaviour. */
+    void attempt() {
         effectiveInput = null;
         try {
             state.execute(this);
@@ -84,6 +90,11 @@ public final class StateRun {
         return flow.engine.clock().instant();
     }
 
+    /** When the flow entered this state (Wait counts its Seconds from here, also across a restart). */
+    public Instant enteredTime() {
+        return Instant.ofEpochMilli(enteredMillis);
+    }
+
     public Execution execution() {
         return flow.execution;
     }
@@ -102,6 +113,11 @@ public final class StateRun {
             taskToken = flow.engine.tokens().newToken();
         }
         return taskToken;
+    }
+
+    /** Reuses the token of a task that was parked when the engine stopped. */
+    void restoreTaskToken(String token) {
+        this.taskToken = token;
     }
 
     /** The input after InputPath (JSONPath); the raw input in JSONata. */
