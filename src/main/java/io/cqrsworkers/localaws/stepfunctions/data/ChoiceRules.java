@@ -152,7 +152,7 @@ public final class ChoiceRules {
             case STRING -> value.isTextual();
             case NUMBER -> value.isNumber();
             case BOOLEAN, TYPE_TEST -> value.isBoolean();
-            case TIMESTAMP -> ComparisonOperator.timestamp(value) != null;
+            case TIMESTAMP -> Timestamps.parse(value) != null;
         };
         if (!ok) {
             String expected = switch (op.kind()) {

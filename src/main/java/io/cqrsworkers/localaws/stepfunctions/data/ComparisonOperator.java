@@ -3,8 +3,6 @@ package io.cqrsworkers.localaws.stepfunctions.data;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -95,8 +93,8 @@ enum ComparisonOperator {
                     && ordered(variable.decimalValue().compareTo(operand.decimalValue()));
             case BOOLEAN -> variable.isBoolean() && operand.isBoolean() && variable.booleanValue() == operand.booleanValue();
             case TIMESTAMP -> {
-                OffsetDateTime left = timestamp(variable);
-                OffsetDateTime right = timestamp(operand);
+                OffsetDateTime left = Timestamps.parse(variable);
+                OffsetDateTime right = Timestamps.parse(operand);
                 yield left != null && right != null && ordered(left.toInstant().compareTo(right.toInstant()));
             }
         };
@@ -113,7 +111,7 @@ enum ComparisonOperator {
             case IS_NUMERIC -> value != null && value.isNumber();
             case IS_STRING -> value != null && value.isTextual();
             case IS_BOOLEAN -> value != null && value.isBoolean();
-            case IS_TIMESTAMP -> timestamp(value) != null;
+            case IS_TIMESTAMP -> Timestamps.parse(value) != null;
             default -> throw new IllegalStateException(operatorName);
         };
     }
@@ -128,22 +126,6 @@ enum ComparisonOperator {
             case GE -> cmp >= 0;
             default -> throw new IllegalStateException(operatorName);
         };
-    }
-
-    /** An RFC 3339 timestamp string (e.g. 2016-03-14T01:59:00Z), or null. */
-    static OffsetDateTime timestamp(JsonNode value) {
-        if (value == null || !value.isTextual()) {
-            return null;
-        }
-        String text = value.textValue();
-        if (text.indexOf('T') < 0) {
-            return null; // a lower-case t or a blank is not accepted
-        }
-        try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     /** StringMatches patterns: {@code *} matches any run of characters; {@code \*} and {@code \\} are literal. */

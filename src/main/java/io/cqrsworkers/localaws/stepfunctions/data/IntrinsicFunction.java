@@ -316,13 +316,24 @@ enum IntrinsicFunction {
     final JsonNode apply(IntrinsicExpr.Call call, List<JsonNode> args) {
         try {
             return evaluate(call, args);
+        } catch (ArgumentError e) {
+            throw new StatesError(StatesError.INTRINSIC_FAILURE,
+                    "Invalid arguments in " + functionName + ": " + e.getMessage());
         } catch (ArithmeticException e) {
-            throw fail("the result is out of the integer range");
+            throw new StatesError(StatesError.INTRINSIC_FAILURE,
+                    "Invalid arguments in " + functionName + ": the result is out of the integer range");
         }
     }
 
-    final StatesError fail(String reason) {
-        return new StatesError(StatesError.INTRINSIC_FAILURE, "Invalid arguments in " + functionName + ": " + reason);
+    /** Why the arguments were rejected; {@link #apply} and the JSONata extensions word it for their language. */
+    static final class ArgumentError extends RuntimeException {
+        ArgumentError(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static ArgumentError fail(String reason) {
+        return new ArgumentError(reason);
     }
 
     final String string(List<JsonNode> args, int index) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 
 import java.util.Comparator;
 
@@ -41,15 +42,17 @@ public final class Json {
 
     /** The JSON type name as AWS prints it in causes: object, array, string, number, boolean, null. */
     public static String typeName(JsonNode value) {
-        if (value == null || value.isMissingNode()) {
-            return "undefined";
-        }
-        return switch (value.getNodeType()) {
+        return value == null ? "undefined" : typeName(value.getNodeType());
+    }
+
+    public static String typeName(JsonNodeType type) {
+        return switch (type) {
             case OBJECT, POJO -> "object";
             case ARRAY -> "array";
             case STRING, BINARY -> "string";
             case NUMBER -> "number";
             case BOOLEAN -> "boolean";
+            case MISSING -> "undefined";
             default -> "null";
         };
     }

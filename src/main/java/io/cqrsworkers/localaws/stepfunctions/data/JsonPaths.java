@@ -42,6 +42,14 @@ public final class JsonPaths {
     }
 
     /**
+     * InputPath / OutputPath: a null path yields an empty object ({@code {}}), as AWS does; otherwise the value
+     * the path selects in the scope's input, failing as {@link #read} does.
+     */
+    public static JsonNode select(String pathOrNull, EvalScope scope) {
+        return pathOrNull == null ? Json.MAPPER.createObjectNode() : read(pathOrNull, scope);
+    }
+
+    /**
      * Reads a path; null when a definite path matches nothing (an indefinite path then gives an empty array).
      * Invalid syntax throws {@link StatesError} {@code States.Runtime}.
      */
@@ -96,7 +104,7 @@ public final class JsonPaths {
         }
         JsonNode out = place(stateInput, steps, 0, result);
         if (out == null) {
-            throw new StatesError(StatesError.RESULT_PATH_MATCH_FAILURE,
+            throw new StatesError(StatesError.REFERENCE_PATH_CONFLICT,
                     "Unable to apply ReferencePath " + resultPath + " to input " + Json.write(stateInput));
         }
         return out;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The JSONata query language of Step Functions: {@code "{% expr %}"} strings anywhere in a template, with
@@ -18,6 +19,12 @@ import java.util.Map;
 public final class Jsonata {
 
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(10_000, Compiled::compile);
+
+    /** Bounds that stop a runaway expression (endless recursion or loop) from holding an engine thread. */
+    private static final long MAX_EVALUATION_MILLIS = 5_000;
+    private static final int MAX_CALL_DEPTH = 500;
+
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Z]\\d{4}");
 
     private Jsonata() {
     }
@@ -60,7 +67,7 @@ public final class Jsonata {
         if (result.getNodeType() != expected) {
             throw new StatesError(StatesError.QUERY_EVALUATION_ERROR, "The JSONata expression '" + body(expression)
                     + "' specified for the field '" + field + "' returned an unexpected result type. Expected '"
-                    + Json.typeName(sample(expected)) + "', but was '" + Json.typeName(result) + "' for value: "
+                    + Json.typeName(expected) + "', but was '" + Json.typeName(result) + "' for value: "
                     + Json.write(result));
         }
         return result;
@@ -151,6 +158,7 @@ public final class Jsonata {
             throw failure(body, field, compiled.syntaxError);
         }
         com.dashjoin.jsonata.Jsonata.Frame frame = compiled.expression.createFrame();
+        frame.setRuntimeBounds(MAX_EVALUATION_MILLIS, MAX_CALL_DEPTH);
         frame.bind("states", JsonataValues.toJava(states));
         for (Map.Entry<String, JsonNode> variable : variables.entrySet()) {
             frame.bind(variable.getKey(), JsonataValues.toJava(variable.getValue()));
@@ -159,7 +167,7 @@ public final class Jsonata {
         try {
             result = compiled.expression.evaluate(null, frame);
         } catch (JException e) {
-            throw failure(body, field, e.getError() + ": " + message(e));
+            throw failure(body, field, detail(e));
         } catch (JsonataExtensions.ExtensionError e) {
             throw failure(body, field, e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -183,22 +191,23 @@ public final class Jsonata {
         return field == null ? "" : " specified for the field '" + field + "'";
     }
 
+    /** "CODE: message" as jsonata-js words it. */
+    private static String detail(JException e) {
+        String code = e.getError();
+        if (code != null && ERROR_CODE.matcher(code).matches()) {
+            return code + ": " + message(e);
+        }
+        // the runtime bounds throw their message as the code; jsonata-js files both under U1001
+        String text = code == null ? String.valueOf(e.getMessage()) : code;
+        int depth = text.indexOf(" Depth=");
+        return "U1001: " + (depth < 0 ? text : text.substring(0, depth));
+    }
+
     /** dashjoin's catalog says "Object" where jsonata-js (and so AWS) says "function". */
     private static String message(JException e) {
         String text = e.getMessage() == null ? "" : e.getMessage();
         return text.replace("of Object \"", "of function \"").replace("Object signature", "function signature")
                 .replaceAll("Argument \"(\\d+)\"", "Argument $1");
-    }
-
-    private static JsonNode sample(JsonNodeType type) {
-        return switch (type) {
-            case ARRAY -> Json.MAPPER.createArrayNode();
-            case OBJECT -> Json.MAPPER.createObjectNode();
-            case STRING -> com.fasterxml.jackson.databind.node.TextNode.valueOf("");
-            case NUMBER -> com.fasterxml.jackson.databind.node.IntNode.valueOf(0);
-            case BOOLEAN -> com.fasterxml.jackson.databind.node.BooleanNode.TRUE;
-            default -> com.fasterxml.jackson.databind.node.NullNode.getInstance();
-        };
     }
 
     /** A compiled expression with AWS's functions registered, or the syntax error it failed with. */
@@ -211,7 +220,7 @@ public final class Jsonata {
                 JsonataExtensions.registerAll(expression);
                 return new Compiled(expression, null);
             } catch (JException e) {
-                return new Compiled(null, e.getError() + ": " + message(e));
+                return new Compiled(null, detail(e));
             }
         }
     }

@@ -2,7 +2,6 @@ package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.dashjoin.jsonata.Jsonata.JFunction;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,7 @@ final class JsonataExtensions {
         expression.registerFunction("random", new JFunction((input, args) -> random(args), null));
         expression.registerFunction("uuid", new JFunction((input, args) -> UUID.randomUUID().toString(), null));
         expression.registerFunction("parse", new JFunction((input, args) -> parse(args), null));
+        expression.assign("eval", null); // AWS leaves $eval out ($parse replaces it): calling it is a T1006
     }
 
     private static Object partition(List<?> args) {
@@ -82,12 +82,15 @@ final class JsonataExtensions {
         List<JsonNode> json = new ArrayList<>(args.size());
         for (Object arg : args) {
             JsonNode node = JsonataValues.toJson(arg);
-            json.add(node == null ? TextNode.valueOf("undefined") : node);
+            if (node == null) {
+                return null; // like JSONata's own functions: an undefined argument gives undefined
+            }
+            json.add(node);
         }
         try {
             return JsonataValues.toJava(function.evaluate(null, json));
-        } catch (StatesError e) {
-            throw error(name, e.cause().substring(e.cause().indexOf(": ") + 2));
+        } catch (IntrinsicFunction.ArgumentError e) {
+            throw error(name, e.getMessage());
         }
     }
 

@@ -12,11 +12,14 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
+import java.util.AbstractList;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
+import java.util.Set;
 
 /**
  * Conversion between Jackson trees and the plain Java values the dashjoin JSONata engine works on. JSON null is
@@ -35,32 +38,22 @@ final class JsonataValues {
     private JsonataValues() {
     }
 
+    /**
+     * The JSONata value of a JSON node. Objects and arrays become read-only views that convert members only when
+     * the expression reaches them, so a large input costs nothing for the parts an expression does not touch.
+     */
     static Object toJava(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return null;
         }
         switch (node.getNodeType()) {
-            case OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 2));
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    map.put(field.getKey(), toJava(field.getValue()));
-                }
-                return map;
-            }
-            case ARRAY: {
-                List<Object> list = new ArrayList<>(node.size());
-                for (JsonNode item : node) {
-                    list.add(toJava(item));
-                }
-                return list;
-            }
+            case OBJECT:
+                return new ObjectView(node);
+            case ARRAY:
+                return new ArrayView(node);
             case STRING:
                 return node.textValue();
             case NUMBER:
-                if (node.isInt() || node.isLong()) {
-                    return node.numberValue();
-                }
                 if (node.isBigInteger() || node.isBigDecimal()) {
                     return node.doubleValue();
                 }
@@ -69,6 +62,79 @@ final class JsonataValues {
                 return node.booleanValue();
             default:
                 return com.dashjoin.jsonata.Jsonata.NULL_VALUE;
+        }
+    }
+
+    /** Read-only {@link Map} over a Jackson object. */
+    private static final class ObjectView extends AbstractMap<String, Object> {
+        private final JsonNode node;
+
+        ObjectView(JsonNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return key instanceof String name ? toJava(node.get(name)) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String name && node.has(name);
+        }
+
+        @Override
+        public int size() {
+            return node.size();
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    Iterator<Entry<String, JsonNode>> fields = node.fields();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return fields.hasNext();
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            Entry<String, JsonNode> field = fields.next();
+                            return new SimpleImmutableEntry<>(field.getKey(), toJava(field.getValue()));
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return node.size();
+                }
+            };
+        }
+    }
+
+    /** Read-only {@link List} over a Jackson array. */
+    private static final class ArrayView extends AbstractList<Object> implements RandomAccess {
+        private final JsonNode node;
+
+        ArrayView(JsonNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public Object get(int index) {
+            if (index < 0 || index >= node.size()) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return toJava(node.get(index));
+        }
+
+        @Override
+        public int size() {
+            return node.size();
         }
     }
 
@@ -81,6 +147,12 @@ final class JsonataValues {
         }
         if (value instanceof String s) {
             return TextNode.valueOf(s);
+        }
+        if (value instanceof ObjectView view) {
+            return view.node; // an untouched part of the input goes back as it came, without a copy
+        }
+        if (value instanceof ArrayView view) {
+            return view.node;
         }
         if (value instanceof Boolean b) {
             return BooleanNode.valueOf(b);

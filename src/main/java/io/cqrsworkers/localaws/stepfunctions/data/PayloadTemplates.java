@@ -98,7 +98,7 @@ public final class PayloadTemplates {
             JsonNode outValue;
             if (key.endsWith(DYNAMIC_SUFFIX) && value.isTextual()) {
                 outKey = key.substring(0, key.length() - DYNAMIC_SUFFIX.length());
-                outValue = evaluate(key, value.asText(), scope);
+                outValue = resolve(key, value.asText(), scope);
             } else {
                 outValue = apply(value, scope);
             }
@@ -122,15 +122,20 @@ public final class PayloadTemplates {
         return out;
     }
 
-    private static JsonNode evaluate(String key, String expr, EvalScope scope) {
-        if (Intrinsics.isIntrinsic(expr)) {
-            return Intrinsics.evaluate(expr, scope, key);
+    /**
+     * The value of one dynamic field: a path or an intrinsic call. Also serves fields outside templates that
+     * take either, such as a Fail state's ErrorPath and CausePath; a path that matches nothing fails with
+     * AWS's "The JSONPath '...' specified for the field '...' could not be found in the input '...'".
+     */
+    public static JsonNode resolve(String field, String pathOrIntrinsic, EvalScope scope) {
+        if (Intrinsics.isIntrinsic(pathOrIntrinsic)) {
+            return Intrinsics.evaluate(pathOrIntrinsic, scope, field);
         }
-        JsonNode found = JsonPaths.find(expr, scope);
+        JsonNode found = JsonPaths.find(pathOrIntrinsic, scope);
         if (found == null) {
-            JsonNode searched = JsonPaths.isContextPath(expr) ? scope.context() : scope.input();
-            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + expr + "' specified for the field '" + key
-                    + "' could not be found in the input '" + Json.write(searched) + "'");
+            JsonNode searched = JsonPaths.isContextPath(pathOrIntrinsic) ? scope.context() : scope.input();
+            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + pathOrIntrinsic + "' specified for the field '"
+                    + field + "' could not be found in the input '" + Json.write(searched) + "'");
         }
         return found;
     }

@@ -10,7 +10,7 @@ public final class StatesError extends RuntimeException {
     public static final String RUNTIME = "States.Runtime";
     public static final String INTRINSIC_FAILURE = "States.IntrinsicFailure";
     public static final String QUERY_EVALUATION_ERROR = "States.QueryEvaluationError";
-    public static final String RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure";
+    public static final String REFERENCE_PATH_CONFLICT = "States.ReferencePathConflict";
 
     private final String error;
     private final String cause;
