@@ -189,6 +189,11 @@ public final class StateRun {
         return JsonPaths.read(path, scope(over));
     }
 
+    /** A field given as a JSONPath or an intrinsic function (ErrorPath, CausePath). */
+    public JsonNode resolve(String field, String pathOrIntrinsic, JsonNode over) {
+        return PayloadTemplates.resolve(field, pathOrIntrinsic, scope(over));
+    }
+
     /** Evaluates one Choice rule against the (effective) input. */
     public boolean matches(JsonNode rule, JsonNode over) {
         if (state.language == QueryLanguage.JSONPATH) {
