@@ -186,7 +186,10 @@ public final class DistributedMapRun {
         return batch;
     }
 
-    /** Starts children until MaxConcurrency is reached or the items run out. */
+    /**
+     * Starts children until MaxConcurrency is reached or the items run out. Each start is a pool task of its own:
+     * a child that ends at once reports back from there instead of growing this stack.
+     */
     private void fill() {
         List<Runnable> starts = new ArrayList<>();
         synchronized (this) {
@@ -202,7 +205,7 @@ public final class DistributedMapRun {
                     }
                     running++;
                     long index = childIndex++;
-                    starts.add(() -> startChild(index, input));
+                    starts.add(() -> engine.submit(() -> startChild(index, input)));
                 }
             } catch (StatesError e) {
                 fail(e.error(), e.cause());

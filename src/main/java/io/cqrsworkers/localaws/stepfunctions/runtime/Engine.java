@@ -53,7 +53,7 @@ public final class Engine implements AutoCloseable {
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
-            Thread t = new Thread(r, "sfn-worker-" + n.incrementAndGet());
+            Thread t = new Worker(r, "sfn-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -99,6 +99,30 @@ public final class Engine implements AutoCloseable {
 
     void submit(Runnable r) {
         workers.execute(r);
+    }
+
+    /** A worker thread, counting how deep it runs states inline. */
+    private static final class Worker extends Thread {
+        int inlineDepth;
+
+        Worker(Runnable r, String name) {
+            super(r, name);
+        }
+    }
+
+    private static final int MAX_INLINE_DEPTH = 64;
+
+    /** True (and one level deeper) when the caller may run the next state on this thread right away. */
+    boolean runInline() {
+        if (Thread.currentThread() instanceof Worker w && w.inlineDepth < MAX_INLINE_DEPTH) {
+            w.inlineDepth++;
+            return true;
+        }
+        return false;
+    }
+
+    void leftInline() {
+        ((Worker) Thread.currentThread()).inlineDepth--;
     }
 
     // ---- state machines

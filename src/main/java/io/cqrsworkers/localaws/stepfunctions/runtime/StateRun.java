@@ -56,7 +56,7 @@ public final class StateRun {
     void begin() {
         ObjectNode d = Json.object();
         d.put("name", state.name);
-        d.put("input", Json.write(input));
+        d.set("input", Json.lazyText(input));
         d.set("inputDetails", Json.object().put("truncated", false));
         flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
         attempt();
@@ -281,8 +281,7 @@ public final class StateRun {
     }
 
     private void exit(JsonNode out, Map<String, JsonNode> assigned, String next) {
-        String text = Json.write(out);
-        if (text.length() > MAX_PAYLOAD) {
+        if (Json.maxTextSize(out, MAX_PAYLOAD) > MAX_PAYLOAD && Json.write(out).length() > MAX_PAYLOAD) {
             fail("States.DataLimitExceeded", "The state/task '" + state.name + "' returned a result with a size exceeding the maximum number of bytes service limit.");
             return;
         }
@@ -296,7 +295,7 @@ public final class StateRun {
             assigned.forEach((k, v) -> av.put(k, Json.write(v)));
             d.set("assignedVariablesDetails", Json.object().put("truncated", false));
         }
-        d.put("output", text);
+        d.set("output", Json.lazyText(out));
         d.set("outputDetails", Json.object().put("truncated", false));
         flow.event(state.type + "StateExited", "stateExitedEventDetails", d);
         if (next != null && !(state instanceof SucceedState)) {
