@@ -1,0 +1,163 @@
+package io.cqrsworkers.localaws.dynamodb.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.expr.Cond;
+import io.cqrsworkers.localaws.dynamodb.expr.ExprContext;
+import io.cqrsworkers.localaws.dynamodb.model.AvJson;
+import io.cqrsworkers.localaws.dynamodb.model.Item;
+import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
+import io.cqrsworkers.localaws.dynamodb.store.Database;
+import io.cqrsworkers.localaws.dynamodb.store.RowKey;
+import io.cqrsworkers.localaws.dynamodb.store.Table;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * TransactWriteItems: all or nothing. The tables involved are locked in name order, every condition is checked and
+ * every new item computed before anything is written; a failure cancels the whole transaction with one reason per
+ * item. A ClientRequestToken makes a repeat within 10 minutes a no-op.
+ */
+final class TransactWriteItems implements AwsJsonServer.Operation {
+
+    private static final long TOKEN_TTL_MILLIS = Duration.ofMinutes(10).toMillis();
+
+    private final Database db;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+    private record Token(JsonNode request, long atMillis) {
+    }
+
+    /** One transaction item: check {@code condition}, then replace the item by {@code change} (null: check only). */
+    private record Op(Table table, RowKey key, Cond condition, UnaryOperator<Item> change, JsonNode spec) {
+    }
+
+    TransactWriteItems(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public ObjectNode handle(JsonNode req) {
+        JsonNode items = req.path("TransactItems");
+        if (items.isEmpty() || items.size() > 100) {
+            throw DynamoDbException.validation("1 validation error detected: Value at 'transactItems' failed to "
+                    + "satisfy constraint: Member must have length less than or equal to 100, Member must have length "
+                    + "greater than or equal to 1");
+        }
+        String token = Requests.text(req, "ClientRequestToken");
+        long now = db.clock().millis();
+        if (token != null) {
+            tokens.values().removeIf(t -> now - t.atMillis() > TOKEN_TTL_MILLIS);
+            Token previous = tokens.get(token);
+            if (previous != null) {
+                if (!previous.request().equals(req)) {
+                    throw new DynamoDbException("IdempotentParameterMismatchException", "Request has the same client "
+                            + "token as a previous request but is not the same request");
+                }
+                return Requests.object();
+            }
+        }
+        List<Op> ops = new ArrayList<>();
+        Set<Map.Entry<String, RowKey>> seen = new HashSet<>();
+        for (JsonNode entry : items) {
+            Op op = prepare(entry);
+            if (!seen.add(Map.entry(op.table().name(), op.key()))) {
+                throw DynamoDbException.validation(
+                        "Transaction request cannot include multiple operations on one item");
+            }
+            ops.add(op);
+        }
+        TreeMap<String, Table> tables = new TreeMap<>();
+        ops.forEach(o -> tables.put(o.table().name(), o.table()));
+        tables.values().forEach(t -> t.lock().lock());
+        try {
+            List<Item> olds = new ArrayList<>();
+            List<Item> news = new ArrayList<>();
+            ArrayNode reasons = Requests.array();
+            boolean failed = false;
+            for (Op op : ops) {
+                Item old = op.table().items().get(op.key());
+                olds.add(old);
+                ObjectNode reason = reasons.addObject();
+                if (op.condition() != null && !op.condition().test(Requests.view(old))) {
+                    failed = true;
+                    reason.put("Code", "ConditionalCheckFailed").put("Message", "The conditional request failed");
+                    if (old != null && "ALL_OLD".equals(Requests.text(op.spec(), "ReturnValuesOnConditionCheckFailure"))) {
+                        reason.set("Item", AvJson.writeItem(old));
+                    }
+                    news.add(null);
+                    continue;
+                }
+                try {
+                    news.add(op.change() == null ? old : op.change().apply(old));
+                    reason.put("Code", "None");
+                } catch (DynamoDbException e) {
+                    failed = true;
+                    reason.put("Code", "ValidationError").put("Message", e.getMessage());
+                    news.add(null);
+                }
+            }
+            if (failed) {
+                List<String> codes = new ArrayList<>();
+                reasons.forEach(r -> codes.add(r.path("Code").asText()));
+                ObjectNode extra = Requests.object();
+                extra.set("CancellationReasons", reasons);
+                throw new DynamoDbException("TransactionCanceledException", "Transaction cancelled, please refer "
+                        + "cancellation reasons for specific reasons " + codes, 400, extra);
+            }
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                if (op.change() != null) {
+                    op.table().commit(op.key(), olds.get(i), news.get(i), false);
+                }
+            }
+        } finally {
+            tables.descendingMap().values().forEach(t -> t.lock().unlock());
+        }
+        if (token != null) {
+            tokens.put(token, new Token(req, now));
+        }
+        return Requests.object();
+    }
+
+    private Op prepare(JsonNode entry) {
+        if (entry.has("Put")) {
+            JsonNode spec = entry.get("Put");
+            PutItem.Prepared p = PutItem.prepare(db, spec);
+            return new Op(p.table(), p.key(), p.condition(), old -> p.item(), spec);
+        }
+        if (entry.has("Update")) {
+            JsonNode spec = entry.get("Update");
+            UpdateItem.Prepared p = UpdateItem.prepare(db, spec);
+            return new Op(p.table(), p.key(), p.condition(), p::applyTo, spec);
+        }
+        if (entry.has("Delete")) {
+            JsonNode spec = entry.get("Delete");
+            DeleteItem.Prepared p = DeleteItem.prepare(db, spec);
+            return new Op(p.table(), p.key(), p.condition(), old -> null, spec);
+        }
+        if (entry.has("ConditionCheck")) {
+            JsonNode spec = entry.get("ConditionCheck");
+            Table table = Requests.table(db, spec);
+            RowKey key = table.keys().keyOfKeyParam(Requests.map(spec, "Key"));
+            ExprContext ctx = ExprContext.of(spec);
+            Cond cond = Requests.condition(spec, ctx);
+            if (cond == null) {
+                throw DynamoDbException.validation("The ConditionExpression must be specified for ConditionCheck");
+            }
+            ctx.checkAllUsed(true);
+            return new Op(table, key, cond, null, spec);
+        }
+        throw DynamoDbException.validation("TransactItems can only contain one of Check, Put, Update or Delete");
+    }
+}

@@ -1,0 +1,69 @@
+package io.cqrsworkers.localaws.dynamodb.model;
+
+import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/** DynamoDB's number rules: up to 38 significant digits, magnitude between 1E-130 and 1E+126, normalised form. */
+public final class Numbers {
+
+    private static final BigDecimal MAX = new BigDecimal("9.9999999999999999999999999999999999999E+125");
+    private static final BigDecimal MIN = new BigDecimal("1E-130");
+
+    private Numbers() {
+    }
+
+    public static BigDecimal parse(String text) {
+        BigDecimal n;
+        try {
+            n = new BigDecimal(text);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw DynamoDbException.validation("A value provided cannot be converted into a number");
+        }
+        return check(n);
+    }
+
+    /** Validates the range and precision of a stored or computed number. */
+    public static BigDecimal check(BigDecimal n) {
+        n = normalise(n);
+        if (n.signum() == 0) {
+            return n;
+        }
+        if (n.precision() > 38) {
+            throw DynamoDbException.validation("Attempting to store more than 38 significant digits in a Number");
+        }
+        BigDecimal abs = n.abs();
+        if (abs.compareTo(MAX) > 0) {
+            throw DynamoDbException.validation(
+                    "Number overflow. Attempting to store a number with magnitude larger than supported range");
+        }
+        if (abs.compareTo(MIN) < 0) {
+            throw DynamoDbException.validation(
+                    "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+        }
+        return n;
+    }
+
+    public static BigDecimal normalise(BigDecimal n) {
+        return n.signum() == 0 ? BigDecimal.ZERO : n.stripTrailingZeros();
+    }
+
+    /** Addition for SET a = b + c and ADD, with AWS's 38-digit arithmetic. */
+    public static BigDecimal add(BigDecimal a, BigDecimal b) {
+        return check(a.add(b, new MathContext(38)));
+    }
+
+    public static BigDecimal subtract(BigDecimal a, BigDecimal b) {
+        return check(a.subtract(b, new MathContext(38)));
+    }
+
+    /** Text as AWS returns it: plain notation, no trailing zeros. */
+    public static String format(BigDecimal n) {
+        return n.toPlainString();
+    }
+
+    static int size(BigDecimal n) {
+        return (n.precision() + 1) / 2 + 1;
+    }
+}

@@ -1,0 +1,388 @@
+package io.cqrsworkers.localaws.dynamodb.persist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.dynamodb.api.TableSpecs;
+import io.cqrsworkers.localaws.dynamodb.model.Av;
+import io.cqrsworkers.localaws.dynamodb.model.AvJson;
+import io.cqrsworkers.localaws.dynamodb.model.Item;
+import io.cqrsworkers.localaws.dynamodb.store.ChangeLog;
+import io.cqrsworkers.localaws.dynamodb.store.Database;
+import io.cqrsworkers.localaws.dynamodb.store.IndexDef;
+import io.cqrsworkers.localaws.dynamodb.store.KeySchema;
+import io.cqrsworkers.localaws.dynamodb.store.RowKey;
+import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.dynamodb.streams.Shard;
+import io.cqrsworkers.localaws.dynamodb.streams.Stream;
+import io.cqrsworkers.localaws.dynamodb.streams.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Durability for a data directory: every committed change is appended as a JSON line to {@code journal-N.log}
+ * before the client is answered. Each line is handed to the operating system with one write call, so a kill -9 of
+ * the JVM loses nothing acknowledged; lines are NOT fsynced one by one (a power cut may lose the last moments).
+ * {@link #compact()} switches to a new journal and writes a snapshot of the whole state ({@code snapshot-N.log}, same
+ * line format, fsynced, renamed into place); older files are then deleted. The snapshot may also contain changes
+ * made while it was written; replaying the newer journal over it gives the same final state, because every line
+ * carries a full item state and stream records are skipped when already present.
+ */
+public final class Journal implements ChangeLog, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Path dir;
+    private final Database db;
+    private int generation;
+    private OutputStream out;
+    private long bytesSinceCompaction;
+
+    private Journal(Path dir, Database db) {
+        this.dir = dir;
+        this.db = db;
+    }
+
+    /** Restores the state saved in {@code dir} into {@code db} and starts journaling its changes there. */
+    public static Journal open(Path dir, Database db) throws IOException {
+        Files.createDirectories(dir);
+        Journal j = new Journal(dir, db);
+        j.recover();
+        j.out = new FileOutputStream(j.journalFile(j.generation).toFile(), true);
+        db.changeLog(j);
+        return j;
+    }
+
+    private Path journalFile(int gen) {
+        return dir.resolve("journal-" + gen + ".log");
+    }
+
+    private Path snapshotFile(int gen) {
+        return dir.resolve("snapshot-" + gen + ".log");
+    }
+
+    private static int generationOf(Path p, String prefix) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(prefix) || !name.endsWith(".log")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(name.substring(prefix.length(), name.length() - 4));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void recover() throws IOException {
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.toList();
+        }
+        int snapshot = files.stream().mapToInt(p -> generationOf(p, "snapshot-")).max().orElse(-1);
+        List<Integer> journals = files.stream().map(p -> generationOf(p, "journal-")).filter(g -> g >= 0)
+                .filter(g -> g >= snapshot).sorted().toList();
+        int lines = 0;
+        if (snapshot >= 0) {
+            lines += replay(snapshotFile(snapshot));
+        }
+        for (int g : journals) {
+            lines += replay(journalFile(g));
+        }
+        // always append to a fresh file: a line torn by a crash then stays the last line of its file
+        generation = Math.max(snapshot, journals.isEmpty() ? 0 : journals.get(journals.size() - 1)) + 1;
+        if (lines > 0) {
+            LOG.info("Restored {} tables from {} ({} log lines)", db.tables().size(), dir, lines);
+        }
+    }
+
+    private int replay(Path file) throws IOException {
+        int n = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode entry;
+                try {
+                    entry = mapper.readTree(line);
+                } catch (IOException e) {
+                    LOG.warn("Ignoring a torn line at the end of {}", file);
+                    break;
+                }
+                apply(entry);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- replay
+
+    private void apply(JsonNode e) {
+        switch (e.path("op").asText()) {
+            case "table" -> applyTable(e);
+            case "drop" -> {
+                if (db.findTable(e.path("t").asText()) != null) {
+                    db.deleteTable(e.path("t").asText());
+                }
+            }
+            case "shard" -> {
+                Stream s = streamOrNull(e.path("s").asText());
+                if (s != null) {
+                    s.restoreShard(e.path("id").asText(), e.hasNonNull("p") ? e.get("p").asText() : null,
+                            e.path("start").asLong(), e.path("ts").asLong());
+                }
+            }
+            case "item" -> applyItem(e);
+            case "rec" -> {
+                Stream s = streamOrNull(e.path("s").asText());
+                if (s != null) {
+                    s.restoreRecord(record(e.get("r"), Item.of(AvJson.parseMap(e.get("k"))),
+                            e.has("o") ? Item.of(AvJson.parseMap(e.get("o"))) : null,
+                            e.has("n") ? Item.of(AvJson.parseMap(e.get("n"))) : null));
+                }
+            }
+            default -> LOG.warn("Unknown journal entry {}", e.path("op").asText());
+        }
+    }
+
+    private Stream streamOrNull(String arn) {
+        return db.streams().stream().filter(s -> s.arn().equals(arn)).findFirst().orElse(null);
+    }
+
+    private void applyTable(JsonNode e) {
+        String name = e.path("name").asText();
+        Map<String, Av.Type> types = TableSpecs.attributeTypes(e.get("defs"));
+        List<IndexDef> indexes = new ArrayList<>();
+        for (JsonNode i : e.path("indexes")) {
+            indexes.add(TableSpecs.index(i.get("spec"), i.path("global").asBoolean(), types, new HashSet<>()));
+        }
+        Table t = db.findTable(name);
+        if (t == null) {
+            KeySchema keys = TableSpecs.keySchema(e.get("keys"), types, new HashSet<>());
+            t = db.createTable(name, e.path("id").asText(), e.path("created").asLong(), keys, e.get("defs"),
+                    (ObjectNode) e.get("settings"), indexes);
+        } else {
+            t.attributeDefinitions(e.get("defs"));
+            t.settings((ObjectNode) e.get("settings"));
+            Set<String> wanted = new HashSet<>();
+            for (IndexDef i : indexes) {
+                wanted.add(i.name());
+                if (t.index(i.name()) == null) {
+                    t.addIndex(i);
+                }
+            }
+            for (IndexDef existing : List.copyOf(t.indexes())) {
+                if (!wanted.contains(existing.name())) {
+                    t.removeIndex(existing.name());
+                }
+            }
+        }
+        t.ttlAttribute(e.hasNonNull("ttl") ? e.get("ttl").asText() : null);
+        JsonNode stream = e.get("stream");
+        Stream current = t.stream();
+        if (stream == null || stream.isNull()) {
+            if (current != null) {
+                t.stream(null);
+            }
+        } else if (current == null || !current.arn().equals(stream.path("arn").asText())) {
+            db.enableStream(t, stream.path("view").asText(), stream.path("created").asLong());
+        }
+    }
+
+    private void applyItem(JsonNode e) {
+        Table t = db.findTable(e.path("t").asText());
+        if (t == null) {
+            return;
+        }
+        Map<String, Av> keyMap = AvJson.parseMap(e.get("k"));
+        RowKey key = t.keys().keyOfKeyParam(keyMap);
+        Item old = t.items().get(key);
+        Item updated = e.has("i") ? Item.of(AvJson.parseMap(e.get("i"))) : null;
+        t.restore(key, updated);
+        Stream s = t.stream();
+        if (e.has("r") && s != null) {
+            s.restoreRecord(record(e.get("r"), Item.of(keyMap), s.includesOld() ? old : null,
+                    s.includesNew() ? updated : null));
+        }
+    }
+
+    private static StreamRecord record(JsonNode r, Item keys, Item old, Item updated) {
+        return new StreamRecord(r.path("seq").asLong(), r.path("ts").asLong(), r.path("id").asText(),
+                r.path("ev").asText(), keys, old, updated, r.path("ttl").asBoolean(), r.path("size").asInt());
+    }
+
+    // ---- writing
+
+    private ObjectNode recordMeta(StreamRecord r) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("seq", r.sequence()).put("ts", r.createdMillis()).put("id", r.eventId()).put("ev", r.eventName())
+                .put("ttl", r.byTtl()).put("size", r.sizeBytes());
+        return o;
+    }
+
+    private ObjectNode tableEntry(Table t) {
+        ObjectNode e = mapper.createObjectNode();
+        e.put("op", "table").put("name", t.name()).put("id", t.id()).put("created", t.createdMillis());
+        e.set("keys", t.keys().toJson());
+        e.set("defs", t.attributeDefinitions());
+        e.set("settings", t.settings());
+        ArrayNode idx = e.putArray("indexes");
+        t.indexes().forEach(i -> idx.addObject().put("global", i.global()).set("spec", i.spec()));
+        e.put("ttl", t.ttlAttribute());
+        Stream s = t.stream();
+        if (s != null && s.isEnabled()) {
+            e.putObject("stream").put("arn", s.arn()).put("view", s.viewType()).put("created", s.createdMillis());
+        }
+        return e;
+    }
+
+    private ObjectNode shardEntry(Stream stream, Shard shard) {
+        ObjectNode e = mapper.createObjectNode();
+        e.put("op", "shard").put("s", stream.arn()).put("id", shard.id()).put("p", shard.parentId())
+                .put("start", shard.start()).put("ts", shard.openedMillis());
+        return e;
+    }
+
+    private synchronized void write(ObjectNode entry) {
+        try {
+            byte[] line = mapper.writeValueAsBytes(entry);
+            byte[] buf = new byte[line.length + 1];
+            System.arraycopy(line, 0, buf, 0, line.length);
+            buf[line.length] = '\n';
+            out.write(buf);
+            bytesSinceCompaction += buf.length;
+        } catch (IOException e) {
+            throw new UncheckedIOException("journal write failed", e);
+        }
+    }
+
+    @Override
+    public void itemChanged(Table table, Item keys, Item newItem, StreamRecord record) {
+        ObjectNode e = mapper.createObjectNode();
+        e.put("op", "item").put("t", table.name());
+        e.set("k", AvJson.writeItem(keys));
+        if (newItem != null) {
+            e.set("i", AvJson.writeItem(newItem));
+        }
+        if (record != null) {
+            e.set("r", recordMeta(record));
+        }
+        write(e);
+    }
+
+    @Override
+    public void tableChanged(Table table) {
+        write(tableEntry(table));
+    }
+
+    @Override
+    public void tableDeleted(String tableName) {
+        ObjectNode e = mapper.createObjectNode();
+        e.put("op", "drop").put("t", tableName);
+        write(e);
+    }
+
+    @Override
+    public void shardOpened(Stream stream, Shard shard) {
+        write(shardEntry(stream, shard));
+    }
+
+    /** Bytes journaled since the last snapshot. */
+    public synchronized long bytesSinceCompaction() {
+        return bytesSinceCompaction;
+    }
+
+    /** Starts a new journal generation, snapshots the state and deletes the files the snapshot replaces. */
+    public void compact() throws IOException {
+        int next;
+        synchronized (this) {
+            out.close();
+            next = generation + 1;
+            out = new FileOutputStream(journalFile(next).toFile(), true);
+            generation = next;
+            bytesSinceCompaction = 0;
+        }
+        Path tmp = dir.resolve("snapshot-" + next + ".tmp");
+        try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
+             OutputStream os = new java.io.BufferedOutputStream(fos, 1 << 16)) {
+            for (Table t : db.tables()) {
+                line(os, tableEntry(t));
+                Stream s = t.stream();
+                if (s != null) {
+                    s.forEachShard((shard, records) -> {
+                        line(os, shardEntry(s, shard));
+                        for (StreamRecord r : records) {
+                            ObjectNode e = mapper.createObjectNode();
+                            e.put("op", "rec").put("s", s.arn());
+                            e.set("r", recordMeta(r));
+                            e.set("k", AvJson.writeItem(r.keys()));
+                            if (r.oldImage() != null) {
+                                e.set("o", AvJson.writeItem(r.oldImage()));
+                            }
+                            if (r.newImage() != null) {
+                                e.set("n", AvJson.writeItem(r.newImage()));
+                            }
+                            line(os, e);
+                        }
+                    });
+                }
+                for (Item item : t.items().values()) {
+                    ObjectNode e = mapper.createObjectNode();
+                    e.put("op", "item").put("t", t.name());
+                    e.set("k", AvJson.writeMap(t.keys().keyAttributes(item)));
+                    e.set("i", AvJson.writeItem(item));
+                    line(os, e);
+                }
+            }
+            os.flush();
+            fos.getFD().sync();
+        }
+        Files.move(tmp, snapshotFile(next), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (var list = Files.list(dir)) {
+            for (Path p : list.toList()) {
+                int g = Math.max(generationOf(p, "journal-"), generationOf(p, "snapshot-"));
+                if (g >= 0 && g < next) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private void line(OutputStream os, ObjectNode entry) {
+        try {
+            os.write(mapper.writeValueAsBytes(entry));
+            os.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            LOG.warn("Closing the journal failed", e);
+        }
+    }
+
+}
