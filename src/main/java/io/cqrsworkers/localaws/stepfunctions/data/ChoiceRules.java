@@ -14,8 +14,9 @@ import java.util.Set;
  */
 public final class ChoiceRules {
 
-    /** Keys a rule may carry besides its operator (Next and friends belong to the top-level rule). */
-    private static final Set<String> RULE_FIELDS = Set.of("Variable", "Next", "Comment", "Output", "Assign");
+    /** Fields a top-level rule may carry besides its condition; nested rules only the comment. */
+    private static final Set<String> TOP_LEVEL_FIELDS = Set.of("Next", "Comment", "Output", "Assign");
+    private static final Set<String> NESTED_FIELDS = Set.of("Comment");
 
     private ChoiceRules() {
     }
@@ -89,27 +90,49 @@ public final class ChoiceRules {
     }
 
     /**
-     * Definition check of one JSONPath rule (recursively). Throws {@link IllegalArgumentException} with a text
-     * naming the offending field.
+     * Definition check of one top-level JSONPath rule of {@code Choices} (recursively). Throws
+     * {@link IllegalArgumentException} with a text naming the offending field.
      */
     public static void validate(JsonNode rule) {
-        if (rule == null || !rule.isObject()) {
-            throw new IllegalArgumentException("A choice rule must be an OBJECT");
+        validate(rule, true);
+    }
+
+    /** Definition check of one top-level JSONata rule: a {@code Condition} expression and {@code Next}. */
+    public static void validateJsonata(JsonNode rule) {
+        checkObject(rule);
+        checkFields(rule, "Condition", TOP_LEVEL_FIELDS);
+        requireNext(rule);
+        JsonNode condition = rule.get("Condition");
+        if (condition == null || !(condition.isBoolean() || Jsonata.isExpression(condition))) {
+            throw new IllegalArgumentException("A choice rule must have a 'Condition' field holding a JSONata expression");
+        }
+        if (condition.isTextual()) {
+            Jsonata.validate(condition.textValue());
+        }
+    }
+
+    private static void validate(JsonNode rule, boolean topLevel) {
+        checkObject(rule);
+        Set<String> allowed = topLevel ? TOP_LEVEL_FIELDS : NESTED_FIELDS;
+        if (topLevel) {
+            requireNext(rule);
         }
         for (String combinator : new String[] {"And", "Or"}) {
             JsonNode subs = rule.get(combinator);
             if (subs != null) {
+                checkFields(rule, combinator, allowed);
                 if (!subs.isArray() || subs.isEmpty()) {
                     throw new IllegalArgumentException("The value for the field '" + combinator
                             + "' must be a non-empty ARRAY of choice rules");
                 }
-                subs.forEach(ChoiceRules::validate);
+                subs.forEach(sub -> validate(sub, false));
                 return;
             }
         }
         JsonNode not = rule.get("Not");
         if (not != null) {
-            validate(not);
+            checkFields(rule, "Not", allowed);
+            validate(not, false);
             return;
         }
         JsonNode variable = rule.get("Variable");
@@ -123,7 +146,7 @@ public final class ChoiceRules {
             String key = field.getKey();
             ComparisonOperator op = ComparisonOperator.forKey(key);
             if (op == null) {
-                if (!RULE_FIELDS.contains(key)) {
+                if (!key.equals("Variable") && !allowed.contains(key)) {
                     throw new IllegalArgumentException("Field '" + key + "' is not supported in a choice rule");
                 }
                 continue;
@@ -137,6 +160,28 @@ public final class ChoiceRules {
         }
         if (found == null) {
             throw new IllegalArgumentException("A choice rule must have exactly one comparison operator");
+        }
+    }
+
+    private static void checkObject(JsonNode rule) {
+        if (rule == null || !rule.isObject()) {
+            throw new IllegalArgumentException("A choice rule must be an OBJECT");
+        }
+    }
+
+    private static void requireNext(JsonNode rule) {
+        if (!rule.path("Next").isTextual()) {
+            throw new IllegalArgumentException("A choice rule must have a 'Next' field of type STRING");
+        }
+    }
+
+    /** Only {@code main} and the allowed fields may appear next to each other in a combinator or JSONata rule. */
+    private static void checkFields(JsonNode rule, String main, Set<String> allowed) {
+        for (Iterator<String> it = rule.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!key.equals(main) && !allowed.contains(key)) {
+                throw new IllegalArgumentException("Field '" + key + "' is not supported in a choice rule");
+            }
         }
     }
 

@@ -21,13 +21,7 @@ sealed interface IntrinsicExpr {
     record Path(String path) implements IntrinsicExpr {
         @Override
         public JsonNode evaluate(EvalScope scope, String field) {
-            JsonNode found = JsonPaths.find(path, scope);
-            if (found == null) {
-                JsonNode searched = JsonPaths.isContextPath(path) ? scope.context() : scope.input();
-                throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + path + "' specified for the field '"
-                        + field + "' could not be found in the input '" + Json.write(searched) + "'");
-            }
-            return found;
+            return JsonPaths.readField(path, field, scope);
         }
     }
 

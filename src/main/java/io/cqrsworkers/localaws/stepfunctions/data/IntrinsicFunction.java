@@ -6,15 +6,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -43,12 +44,8 @@ enum IntrinsicFunction {
             }
             StringBuilder out = new StringBuilder(pieces.get(0));
             for (int i = 1; i < pieces.size(); i++) {
-                JsonNode value = args.get(i);
-                if (value.isContainerNode()) {
-                    throw fail("argument " + (i + 1) + " must be a string, number, boolean or null, but was "
-                            + describe(value));
-                }
-                out.append(value.isTextual() ? value.asText() : Json.write(value)).append(pieces.get(i));
+                appendFormatted(out, args.get(i));
+                out.append(pieces.get(i));
             }
             return TextNode.valueOf(out.toString());
         }
@@ -58,6 +55,9 @@ enum IntrinsicFunction {
         @Override
         JsonNode evaluate(IntrinsicExpr.Call call, List<JsonNode> args) {
             String text = string(args, 0);
+            if (text.isBlank()) {
+                return NullNode.getInstance(); // AWS answers null for an empty or blank string
+            }
             try {
                 JsonNode parsed = Json.parse(text);
                 if (parsed == null || parsed.isMissingNode()) {
@@ -120,13 +120,14 @@ enum IntrinsicFunction {
     ARRAY_RANGE("States.ArrayRange", 3, 3) {
         @Override
         JsonNode evaluate(IntrinsicExpr.Call call, List<JsonNode> args) {
-            long start = integer(args, 0);
-            long end = integer(args, 1);
-            long step = integer(args, 2);
+            long start = rounded(args, 0);
+            long end = rounded(args, 1);
+            long step = rounded(args, 2);
             if (step == 0) {
                 throw fail("the step must not be 0");
             }
-            long count = (end - start) / step < 0 ? 0 : (end - start) / step + 1;
+            long span = Math.subtractExact(end, start) / step;
+            long count = span < 0 ? 0 : span + 1;
             if (count > MAX_RANGE_ITEMS) {
                 throw fail("the array would have " + count + " items, more than the limit of " + MAX_RANGE_ITEMS);
             }
@@ -232,20 +233,20 @@ enum IntrinsicFunction {
     MATH_RANDOM("States.MathRandom", 2, 3) {
         @Override
         JsonNode evaluate(IntrinsicExpr.Call call, List<JsonNode> args) {
-            long start = integer(args, 0);
-            long end = integer(args, 1);
+            long start = rounded(args, 0);
+            long end = rounded(args, 1);
             if (start >= end) {
                 throw fail("the start " + start + " must be less than the end " + end);
             }
-            Random random = args.size() == 3 ? new Random(integer(args, 2)) : ThreadLocalRandom.current();
-            return number(start + (long) (random.nextDouble() * (end - start)));
+            Random random = args.size() == 3 ? new Random(rounded(args, 2)) : ThreadLocalRandom.current();
+            return number(start + (long) (random.nextDouble() * Math.subtractExact(end, start)));
         }
     },
 
     MATH_ADD("States.MathAdd", 2, 2) {
         @Override
         JsonNode evaluate(IntrinsicExpr.Call call, List<JsonNode> args) {
-            return number(Math.addExact(integer(args, 0), integer(args, 1)));
+            return number(Math.addExact(rounded(args, 0), rounded(args, 1)));
         }
     },
 
@@ -295,10 +296,6 @@ enum IntrinsicFunction {
 
     static IntrinsicFunction byName(String name) {
         return BY_NAME.get(name);
-    }
-
-    String functionName() {
-        return functionName;
     }
 
     void checkArity(int count) {
@@ -372,18 +369,54 @@ enum IntrinsicFunction {
     /** An integral number (1 and 1.0 both count), within the long range. */
     final long integer(List<JsonNode> args, int index) {
         JsonNode value = args.get(index);
-        if (value.isNumber()) {
-            if (value.canConvertToExactIntegral() && value.canConvertToLong()) {
-                return value.longValue();
-            }
-            if (value.isFloatingPointNumber()) {
-                BigDecimal decimal = value.decimalValue();
-                if (decimal.stripTrailingZeros().scale() <= 0) {
-                    return decimal.longValueExact();
-                }
-            }
+        if (value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong()) {
+            return value.longValue();
         }
         throw fail("argument " + (index + 1) + " must be an integer, but was " + describe(value));
+    }
+
+    /** A number rounded half up to an integer, as AWS's math functions take decimals (1.5 is 2, -1.5 is -1). */
+    final long rounded(List<JsonNode> args, int index) {
+        JsonNode value = args.get(index);
+        if (!value.isNumber()) {
+            throw fail("argument " + (index + 1) + " must be a number, but was " + describe(value));
+        }
+        if (value.isIntegralNumber()) {
+            if (!value.canConvertToLong()) {
+                throw fail("argument " + (index + 1) + " is out of the integer range");
+            }
+            return value.longValue();
+        }
+        return Math.round(value.doubleValue());
+    }
+
+    /**
+     * States.Format renders strings as they are and other values as AWS's Java runtime prints them: objects as
+     * {@code {a=1, b=[]}}, arrays as {@code [1, 2]}.
+     */
+    private static void appendFormatted(StringBuilder out, JsonNode value) {
+        if (value.isTextual()) {
+            out.append(value.textValue());
+        } else if (value.isObject()) {
+            out.append('{');
+            String separator = "";
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                out.append(separator).append(field.getKey()).append('=');
+                appendFormatted(out, field.getValue());
+                separator = ", ";
+            }
+            out.append('}');
+        } else if (value.isArray()) {
+            out.append('[');
+            for (int i = 0; i < value.size(); i++) {
+                out.append(i == 0 ? "" : ", ");
+                appendFormatted(out, value.get(i));
+            }
+            out.append(']');
+        } else {
+            out.append(Json.write(value));
+        }
     }
 
     static JsonNode number(long value) {

@@ -1,6 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,7 +12,10 @@ import java.util.Comparator;
 /** The package's one Jackson mapper and compact JSON text as AWS prints it in causes. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** Trailing text after a JSON value is an error (States.StringToJson('{} x') must fail). */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private Json() {
     }

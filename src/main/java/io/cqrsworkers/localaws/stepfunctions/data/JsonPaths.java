@@ -12,6 +12,8 @@ import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * JSONPath as Step Functions uses it: {@code $...} on the state input, {@code $$...} on the context object and
@@ -28,6 +30,8 @@ public final class JsonPaths {
 
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(20_000, Compiled::compile);
 
+    private static final Pattern FUNCTION_CALL = Pattern.compile("\\.([A-Za-z]\\w*\\(\\))$");
+
     private JsonPaths() {
     }
 
@@ -39,6 +43,21 @@ public final class JsonPaths {
             throw new StatesError(StatesError.RUNTIME, "Invalid path '" + path + "' : " + compiled.missReason(scope));
         }
         return result;
+    }
+
+    /**
+     * Reads the path of a template field such as {@code "name.$"} (or an intrinsic argument in it); a definite
+     * path that matches nothing fails with AWS's "The JSONPath '...' specified for the field '...' could not be
+     * found in the input '...'".
+     */
+    public static JsonNode readField(String path, String field, EvalScope scope) {
+        JsonNode found = find(path, scope);
+        if (found == null) {
+            JsonNode searched = isContextPath(path) ? scope.context() : scope.input();
+            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + path + "' specified for the field '" + field
+                    + "' could not be found in the input '" + Json.write(searched) + "'");
+        }
+        return found;
     }
 
     /**
@@ -138,7 +157,7 @@ public final class JsonPaths {
         if (child == null) {
             return null;
         }
-        ArrayNode copy = ((ArrayNode) node).deepCopy();
+        ArrayNode copy = Json.MAPPER.createArrayNode().addAll((ArrayNode) node);
         copy.set(index, child);
         return copy;
     }
@@ -227,6 +246,10 @@ public final class JsonPaths {
                 restStart = end;
             }
             String rest = text.substring(restStart);
+            Matcher function = FUNCTION_CALL.matcher(rest);
+            if (function.find()) { // AWS has no JsonPath functions: "length()" is just a (missing) member name
+                rest = rest.substring(0, function.start()) + "['" + function.group(1) + "']";
+            }
             JsonPath jayway;
             try {
                 jayway = JsonPath.compile("$" + rest);

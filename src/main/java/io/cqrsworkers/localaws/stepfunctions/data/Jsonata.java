@@ -1,6 +1,9 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata.EntryCallback;
+import com.dashjoin.jsonata.Jsonata.ExitCallback;
+import com.dashjoin.jsonata.Parser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -21,8 +24,8 @@ public final class Jsonata {
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(10_000, Compiled::compile);
 
     /** Bounds that stop a runaway expression (endless recursion or loop) from holding an engine thread. */
-    private static final long MAX_EVALUATION_MILLIS = 5_000;
-    private static final int MAX_CALL_DEPTH = 500;
+    private static final long MAX_EVALUATION_NANOS = 5_000_000_000L;
+    private static final int MAX_EVALUATION_DEPTH = 500;
 
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Z]\\d{4}");
 
@@ -158,7 +161,9 @@ public final class Jsonata {
             throw failure(body, field, compiled.syntaxError);
         }
         com.dashjoin.jsonata.Jsonata.Frame frame = compiled.expression.createFrame();
-        frame.setRuntimeBounds(MAX_EVALUATION_MILLIS, MAX_CALL_DEPTH);
+        RunawayGuard guard = new RunawayGuard();
+        frame.setEvaluateEntryCallback(guard);
+        frame.setEvaluateExitCallback(guard);
         frame.bind("states", JsonataValues.toJava(states));
         for (Map.Entry<String, JsonNode> variable : variables.entrySet()) {
             frame.bind(variable.getKey(), JsonataValues.toJava(variable.getValue()));
@@ -197,10 +202,8 @@ public final class Jsonata {
         if (code != null && ERROR_CODE.matcher(code).matches()) {
             return code + ": " + message(e);
         }
-        // the runtime bounds throw their message as the code; jsonata-js files both under U1001
-        String text = code == null ? String.valueOf(e.getMessage()) : code;
-        int depth = text.indexOf(" Depth=");
-        return "U1001: " + (depth < 0 ? text : text.substring(0, depth));
+        // the runaway guard throws its message as the code; jsonata-js files both under U1001
+        return "U1001: " + (code == null ? e.getMessage() : code);
     }
 
     /** dashjoin's catalog says "Object" where jsonata-js (and so AWS) says "function". */
@@ -208,6 +211,33 @@ public final class Jsonata {
         String text = e.getMessage() == null ? "" : e.getMessage();
         return text.replace("of Object \"", "of function \"").replace("Object signature", "function signature")
                 .replaceAll("Argument \"(\\d+)\"", "Argument $1");
+    }
+
+    /**
+     * Stops a runaway evaluation: nesting depth on every step, elapsed time every 1024 steps (dashjoin's own
+     * Timebox reads the clock twice per step, which costs more than small expressions do).
+     */
+    private static final class RunawayGuard implements EntryCallback, ExitCallback {
+        private final long deadline = System.nanoTime() + MAX_EVALUATION_NANOS;
+        private int depth;
+        private int steps;
+
+        @Override
+        public void callback(Parser.Symbol expr, Object input, com.dashjoin.jsonata.Jsonata.Frame environment) {
+            if (++depth > MAX_EVALUATION_DEPTH) {
+                throw new JException("Stack overflow error: Check for non-terminating recursive function.  "
+                        + "Consider rewriting as tail-recursive.", -1);
+            }
+            if ((++steps & 1023) == 0 && System.nanoTime() > deadline) {
+                throw new JException("Expression evaluation timeout: Check for infinite loop", -1);
+            }
+        }
+
+        @Override
+        public void callback(Parser.Symbol expr, Object input, com.dashjoin.jsonata.Jsonata.Frame environment,
+                             Object result) {
+            depth--;
+        }
     }
 
     /** A compiled expression with AWS's functions registered, or the syntax error it failed with. */

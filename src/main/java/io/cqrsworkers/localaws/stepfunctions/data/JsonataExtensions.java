@@ -1,6 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
 import com.dashjoin.jsonata.Jsonata.JFunction;
+import com.dashjoin.jsonata.Utils;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -37,16 +38,24 @@ final class JsonataExtensions {
         if (size <= 0) {
             throw error("partition", "the chunk size must be a positive integer");
         }
+        int chunk = (int) Math.min(size, array.size() + 1L);
         List<Object> out = new ArrayList<>();
-        for (int i = 0; i < array.size(); i += (int) size) {
-            out.add(new ArrayList<>(array.subList(i, (int) Math.min(array.size(), i + size))));
+        for (int i = 0; i < array.size(); i += chunk) {
+            out.add(new ArrayList<>(array.subList(i, Math.min(array.size(), i + chunk))));
         }
         return out;
     }
 
+    /** A JSONata sequence, as on AWS: a range of one number collapses to that number. */
     private static Object range(List<?> args) {
         arity("range", args, 3, 3);
-        return intrinsic(IntrinsicFunction.ARRAY_RANGE, "range", args);
+        Object items = intrinsic(IntrinsicFunction.ARRAY_RANGE, "range", args);
+        if (!(items instanceof List<?> list)) {
+            return items;
+        }
+        List<Object> sequence = Utils.createSequence();
+        sequence.addAll(list);
+        return sequence;
     }
 
     private static Object hash(List<?> args) {

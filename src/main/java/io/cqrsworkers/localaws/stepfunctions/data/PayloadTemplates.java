@@ -49,7 +49,7 @@ public final class PayloadTemplates {
 
     /**
      * Definition check: every {@code .$} key holds a string that is a valid path or intrinsic call. Throws
-     * {@link IllegalArgumentException} naming the field.
+     * {@link IllegalArgumentException} with AWS's text naming the field; its cause holds the reason.
      */
     public static void validate(JsonNode template) {
         if (template == null) {
@@ -69,12 +69,11 @@ public final class PayloadTemplates {
                 continue;
             }
             JsonNode value = field.getValue();
-            if (!value.isTextual()) {
-                throw new IllegalArgumentException("The value for the field '" + field.getKey()
-                        + "' must be a STRING that contains a JSONPath or an intrinsic function");
-            }
-            String expr = value.asText();
             try {
+                if (!value.isTextual()) {
+                    throw new IllegalArgumentException("not a string: " + Json.write(value));
+                }
+                String expr = value.asText();
                 if (Intrinsics.isIntrinsic(expr)) {
                     Intrinsics.validate(expr);
                 } else {
@@ -82,7 +81,7 @@ public final class PayloadTemplates {
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("The value for the field '" + field.getKey()
-                        + "' must be a valid JSONPath or a valid intrinsic function call: " + e.getMessage());
+                        + "' must be a valid JSONPath or a valid intrinsic function call", e);
             }
         }
     }
@@ -131,12 +130,6 @@ public final class PayloadTemplates {
         if (Intrinsics.isIntrinsic(pathOrIntrinsic)) {
             return Intrinsics.evaluate(pathOrIntrinsic, scope, field);
         }
-        JsonNode found = JsonPaths.find(pathOrIntrinsic, scope);
-        if (found == null) {
-            JsonNode searched = JsonPaths.isContextPath(pathOrIntrinsic) ? scope.context() : scope.input();
-            throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + pathOrIntrinsic + "' specified for the field '"
-                    + field + "' could not be found in the input '" + Json.write(searched) + "'");
-        }
-        return found;
+        return JsonPaths.readField(pathOrIntrinsic, field, scope);
     }
 }

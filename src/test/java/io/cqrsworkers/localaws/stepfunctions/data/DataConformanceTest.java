@@ -43,12 +43,22 @@ class DataConformanceTest {
                 }
                 String prefix = file.getFileName().toString().replace(".json", "");
                 for (JsonNode c : cases) {
-                    tests.add(DynamicTest.dynamicTest(prefix + ": " + c.path("name").asText(), () -> run(c)));
+                    String name = prefix + ": " + c.path("name").asText();
+                    tests.add(DynamicTest.dynamicTest(name, () -> runNamed(name, c)));
                 }
             }
         }
         assertThat(tests).hasSizeGreaterThanOrEqualTo(150);
         return tests.stream();
+    }
+
+    /** Surefire reports dynamic tests by index only, so failures carry the case name themselves. */
+    private static void runNamed(String name, JsonNode c) {
+        try {
+            run(c);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static void run(JsonNode c) {
@@ -139,6 +149,11 @@ class DataConformanceTest {
             case "choice" -> bool(ChoiceRules.matches(c.get("rule"), scope));
             case "choiceJsonata" -> bool(ChoiceRules.matchesJsonata(c.get("rule"), states, variables,
                     field == null ? "Condition" : field));
+            case "validateChoiceJsonata" -> {
+                ChoiceRules.validateJsonata(c.get("rule"));
+                yield bool(true);
+            }
+            case "select" -> JsonPaths.select(c.get("path").isNull() ? null : c.get("path").asText(), scope);
             case "validateChoice" -> {
                 ChoiceRules.validate(c.get("rule"));
                 yield bool(true);
