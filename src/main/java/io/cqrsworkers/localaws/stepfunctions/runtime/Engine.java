@@ -327,6 +327,10 @@ public final class Engine implements AutoCloseable {
             store.saveExecution(e);
         }
         e.fireEnded();
+        if (e.machine.express() && e.mapRunArn == null) {
+            // AWS keeps no history of express executions: forget them once their caller has the result
+            executions.remove(e.arn);
+        }
         LOG.debug("execution {} ended {}", e.arn, e.status());
     }
 
