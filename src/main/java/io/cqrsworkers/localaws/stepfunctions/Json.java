@@ -20,6 +20,9 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** {"truncated":false}, shared by every history event that carries a payload; never modified. */
+    public static final ObjectNode NOT_TRUNCATED = NODES.objectNode().put("truncated", false);
+
     private Json() {
     }
 

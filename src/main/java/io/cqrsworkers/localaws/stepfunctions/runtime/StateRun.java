@@ -57,7 +57,7 @@ public final class StateRun {
         ObjectNode d = Json.object();
         d.put("name", state.name);
         d.set("input", Json.lazyText(input));
-        d.set("inputDetails", Json.object().put("truncated", false));
+        d.set("inputDetails", Json.NOT_TRUNCATED);
         flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
         attempt();
     }
@@ -65,6 +65,7 @@ public final class StateRun {
     /** Runs (or, after a restart, re-runs) the state's behaviour. */
     void attempt() {
         effectiveInput = null;
+        taskToken = null; // every attempt gets its own token, so a late callback cannot settle a retry
         try {
             state.execute(this);
         } catch (StatesError e) {
@@ -296,7 +297,7 @@ public final class StateRun {
             d.set("assignedVariablesDetails", Json.object().put("truncated", false));
         }
         d.set("output", Json.lazyText(out));
-        d.set("outputDetails", Json.object().put("truncated", false));
+        d.set("outputDetails", Json.NOT_TRUNCATED);
         flow.event(state.type + "StateExited", "stateExitedEventDetails", d);
         if (next != null && !(state instanceof SucceedState)) {
             flow.enter(next, out);
