@@ -197,7 +197,7 @@ public final class Engine implements AutoCloseable {
                 }
                 throw new SfnException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
             }
-            boolean persistent = !m.express() && mapRunArn == null;
+            boolean persistent = !m.express() && mapRunArn == null && store != Store.NONE;
             e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, persistent ? ev -> store.appendEvent(arn, ev) : null);
             executions.put(arn, e);
         }
@@ -247,7 +247,7 @@ public final class Engine implements AutoCloseable {
         } catch (Exception ex) {
             throw new IllegalStateException("corrupt stored input of " + arn, ex);
         }
-        Execution e = new Execution(arn, name, m, inputText, input, startMillis, null, ev -> store.appendEvent(arn, ev));
+        Execution e = new Execution(arn, name, m, inputText, input, startMillis, null, store == Store.NONE ? null : ev -> store.appendEvent(arn, ev));
         events.forEach(e.history::restore);
         executions.put(arn, e);
         byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
