@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -196,7 +197,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
     }
 
     /** The readiness check of this consumer (also registered in Camel's health-check registry). */
-    public StreamReadinessCheck readiness() {
+    public HealthCheck readiness() {
         return readiness;
     }
 
