@@ -12,6 +12,7 @@ import org.apache.camel.EndpointInject;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,8 +52,13 @@ class CommandPipelineTest {
         TestEnvironment.apply();
         System.setProperty("app.modules.sample.sync-handlers", "direct:test-sync-probe");
         System.setProperty("app.command.wait-timeout-seconds", "6");
-        // the KCL consumer (ddb-stream) is covered by its own tests; see the README's status table
-        System.setProperty("app.streams.component", "aws2-ddbstream");
+    }
+
+    @BeforeAll
+    void waitUntilReady() {
+        // the stream consumer takes its leases a few seconds after the start
+        await().atMost(Duration.ofSeconds(90)).until(() -> io.cqrsworkers.support.Http.get(
+                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
     }
 
     @BeanInject
