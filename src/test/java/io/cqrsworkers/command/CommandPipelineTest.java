@@ -12,7 +12,6 @@ import org.apache.camel.EndpointInject;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -54,12 +53,7 @@ class CommandPipelineTest {
         System.setProperty("app.command.wait-timeout-seconds", "6");
     }
 
-    @BeforeAll
-    void waitUntilReady() {
-        // the stream consumer takes its leases a few seconds after the start
-        await().atMost(Duration.ofSeconds(90)).until(() -> io.cqrsworkers.support.Http.get(
-                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
-    }
+
 
     @BeanInject
     CamelContext context;
@@ -75,6 +69,9 @@ class CommandPipelineTest {
     @BeforeEach
     void watchAlarms() throws Exception {
         if (!adviced) {
+            // the stream consumer takes its leases some seconds after the start (KCL waits 1-30 s at random)
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> io.cqrsworkers.support.Http.get(
+                    "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
             AdviceWith.adviceWith(context, "alarms", a -> a.weaveAddLast().to("mock:alarms"));
             adviced = true;
         }
