@@ -162,7 +162,7 @@ class CommandPipelineTest extends CommandTestSupport {
         String body = "{\"pk\":\"NOTE#t2\",\"sk\":\"NOTE#1\",\"code\":\"c\",\"name\":\"n\",\"tenantCode\":\"t2\","
                 + "\"type\":\"NOTE\",\"version\":0,\"attributes\":{}}";
         assertThat(post("/api/commands/sample", body).statusCode()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tenantTwo.stream()
+        await().atMost(Duration.ofSeconds(90)).until(() -> tenantTwo.stream()
                 .anyMatch(line -> line.contains("\"status\":\"finish:FINISHED\"")));
         List<JsonNode> events = new ArrayList<>();
         for (String line : tenantTwo) {
