@@ -23,7 +23,7 @@ public class NotificationRoutes extends RouteBuilder {
         NotificationHub hub = new NotificationHub();
         getContext().getRegistry().bind("notificationHub", hub);
 
-        var route = from("aws2-sqs:{{queue:notification-queue}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
+        var route = from("aws2-sqs:{{queue:notification-queue}}?{{app.sqs.consumer-options}}"
                 + "&concurrentConsumers={{app.notifications.concurrency:4}}")
                 .routeId("notifications")
                 .convertBodyTo(String.class);

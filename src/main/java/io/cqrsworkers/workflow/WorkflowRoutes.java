@@ -25,7 +25,7 @@ public class WorkflowRoutes extends RouteBuilder {
         Set<String> queues = new LinkedHashSet<>();
         ResourceDescription.load().stateMachines().forEach(m -> queues.add(m.workerQueue()));
         for (String queue : queues) {
-            from("aws2-sqs:{{queue:" + queue + "}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
+            from("aws2-sqs:{{queue:" + queue + "}}?{{app.sqs.consumer-options}}"
                     + "&concurrentConsumers={{app.workers.concurrency:8}}")
                     .routeId("worker-" + queue)
                     .to("direct:step");
