@@ -127,12 +127,12 @@ public final class TaskStore {
             set.add("#status = :status");
             set.add("updatedAt = :now");
             names.put("#status", "status");
-            names.put("#attributes", "attributes");
             values.put(":status", AttributeValue.fromS(status.name()));
             values.put(":now", AttributeValue.fromS(now()));
         }
 
         void attribute(String name, JsonNode value) {
+            names.put("#attributes", "attributes");
             int n = names.size();
             names.put("#a" + n, name);
             values.put(":a" + n, DynamoJson.toValue(value));
