@@ -15,6 +15,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Duration;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * ddb-stream KCL consumer is being fixed on another branch).
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskPipelineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
