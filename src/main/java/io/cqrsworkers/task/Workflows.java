@@ -29,6 +29,7 @@ public final class Workflows {
      * @param name the execution name (made valid and deterministic by {@link ExecutionNames}); null: a random one
      */
     public ObjectNode start(String machine, JsonNode input, String name) {
+        machineArn(machine);
         String executionName = name == null || name.isBlank() ? UUID.randomUUID().toString()
                 : ExecutionNames.of(name);
         String arn = machines.start(machine, executionName, input.toString());
