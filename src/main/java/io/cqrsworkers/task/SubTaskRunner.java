@@ -29,17 +29,17 @@ public final class SubTaskRunner {
     /** @return the step's output: the sub-task's key and final status */
     public JsonNode run(StepEvent event) {
         TaskKeys key = new TaskKeys(event.input().path("pk").asText(), event.input().path("sk").asText());
-        JsonNode subTask = service.store().get(key)
-                .orElseThrow(() -> new IllegalStateException("No sub-task " + key.id()));
-        TaskStatus status = TaskStatus.valueOf(subTask.path("status").asText());
-        if (!status.finished()) {
-            status = execute(key, subTask, event.executionArn());
-        }
+        // PROCESSING unless it has finished (one call: the update returns the row with its input)
+        TaskStatus status = service.updateSubTaskStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode(),
+                        TaskStatus.CREATED, TaskStatus.QUEUED, TaskStatus.PROCESSING)
+                .map(subTask -> execute(key, subTask, event.executionArn()))
+                .orElseGet(() -> TaskStatus.valueOf(service.store().get(key)
+                        .orElseThrow(() -> new IllegalStateException("No sub-task " + key.id()))
+                        .path("status").asText()));
         return JSON.createObjectNode().put("pk", key.pk()).put("sk", key.sk()).put("status", status.name());
     }
 
     private TaskStatus execute(TaskKeys key, JsonNode subTask, String executionArn) {
-        service.updateSubTaskStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode());
         ObjectNode attributes = JSON.createObjectNode();
         try {
             attributes.set("result", handlers.run(subTask));

@@ -67,7 +67,7 @@ public final class TaskRunner {
         service.updateStatus(key, TaskStatus.COMPLETED, attributes);
     }
 
-    private void startStepFunctionTask(TaskKeys key, ObjectNode task) {
+    private void startStepFunctionTask(TaskKeys key, ObjectNode task) throws Exception {
         service.updateStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode());
         List<TaskKeys> subTasks = service.createSubTasks(task);
         ObjectNode counters = JSON.createObjectNode()

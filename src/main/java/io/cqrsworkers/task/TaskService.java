@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.command.Notifier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -21,6 +26,7 @@ public final class TaskService {
     public static final String TASK_STATUS = "task-status";
     public static final String SUB_TASK_STATUS = "sub-task-status";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SUB_TASK_WRITERS = 16;
 
     private final TaskStore store;
     private final Notifier notifier;
@@ -84,29 +90,43 @@ public final class TaskService {
 
     /** Sets a task's status (see {@link TaskStore#setStatus}) and notifies {@code task-status}. */
     public boolean updateStatus(TaskKeys key, TaskStatus status, ObjectNode attributes, TaskStatus... onlyFrom) {
-        boolean updated = store.setStatus(key, status, attributes, onlyFrom);
+        boolean updated = store.setStatus(key, status, attributes, onlyFrom).isPresent();
         if (updated) {
             notifier.notify(TASK_STATUS, store.table(), key.pk(), key.sk(), content(status, attributes));
         }
         return updated;
     }
 
-    /** Sets a sub-task's status, notifies {@code sub-task-status} and asks for the parent's roll-up. */
-    public void updateSubTaskStatus(TaskKeys key, TaskStatus status, ObjectNode attributes) {
-        store.setStatus(key, status, attributes);
+    /**
+     * Sets a sub-task's status (see {@link TaskStore#setStatus}), notifies {@code sub-task-status} and asks for the
+     * parent's roll-up.
+     *
+     * @return the updated sub-task; empty (and nothing announced) when its status is not one of {@code onlyFrom}
+     */
+    public Optional<ObjectNode> updateSubTaskStatus(TaskKeys key, TaskStatus status, ObjectNode attributes,
+                                                    TaskStatus... onlyFrom) {
+        Optional<ObjectNode> updated = store.setStatus(key, status, attributes, onlyFrom);
+        if (updated.isEmpty()) {
+            return updated;
+        }
         ObjectNode content = content(status, attributes);
         notifier.notify(SUB_TASK_STATUS, store.table(), key.pk(), key.sk(), content);
         ObjectNode message = JSON.createObjectNode().put("action", SUB_TASK_STATUS).put("table", store.table())
                 .put("pk", key.pk()).put("sk", key.sk()).put("tenantCode", key.tenantCode());
         message.set("content", content);
         sqs.sendMessage(b -> b.queueUrl(subTaskStatusQueueUrl.get()).messageBody(message.toString()));
+        return updated;
     }
 
-    /** Writes the sub-task rows (CREATED) of a step-function task; rows of an earlier attempt stay as they are. */
-    public List<TaskKeys> createSubTasks(ObjectNode parent) {
+    /**
+     * Writes the sub-task rows (CREATED) of a step-function task, several at a time as the original does; rows of
+     * an earlier attempt stay as they are.
+     */
+    public List<TaskKeys> createSubTasks(ObjectNode parent) throws Exception {
         TaskKeys parentKey = new TaskKeys(parent.path("pk").asText(), parent.path("sk").asText());
         JsonNode items = parent.path("input");
-        List<TaskKeys> keys = new java.util.ArrayList<>();
+        List<TaskKeys> keys = new ArrayList<>();
+        List<Callable<Void>> puts = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             TaskKeys key = parentKey.subTask(i);
             ObjectNode row = parent.deepCopy();
@@ -115,8 +135,19 @@ public final class TaskService {
                     .put("status", TaskStatus.CREATED.name());
             row.set("input", items.get(i));
             row.putObject("attributes");
-            store.putIfAbsent(row);
             keys.add(key);
+            puts.add(() -> {
+                store.putIfAbsent(row);
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(SUB_TASK_WRITERS);
+        try {
+            for (Future<Void> put : pool.invokeAll(puts)) {
+                put.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
         return keys;
     }

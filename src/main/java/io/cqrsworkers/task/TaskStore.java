@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -79,9 +80,9 @@ public final class TaskStore {
      * Sets the status and the given entries of {@code attributes} (other entries stay).
      *
      * @param onlyFrom when not empty, the update happens only while the status is one of these
-     * @return false when the row is missing or its status is not one of {@code onlyFrom}
+     * @return the updated row; empty when the row is missing or its status is not one of {@code onlyFrom}
      */
-    public boolean setStatus(TaskKeys key, TaskStatus status, ObjectNode attributes, TaskStatus... onlyFrom) {
+    public Optional<ObjectNode> setStatus(TaskKeys key, TaskStatus status, ObjectNode attributes, TaskStatus... onlyFrom) {
         Update update = new Update(status);
         attributes.fields().forEachRemaining(f -> update.attribute(f.getKey(), f.getValue()));
         StringBuilder condition = new StringBuilder("attribute_exists(pk)");
@@ -110,7 +111,7 @@ public final class TaskStore {
         update.values.put(":rollup", AttributeValue.fromN(Long.toString(rollupVersion)));
         return update.run(parent, rollupVersion == 0
                 ? "attribute_exists(pk) AND (attribute_not_exists(rollupVersion) OR rollupVersion = :rollup)"
-                : "rollupVersion = :rollup");
+                : "rollupVersion = :rollup").isPresent();
     }
 
     private static Map<String, AttributeValue> key(TaskKeys key) {
@@ -139,16 +140,16 @@ public final class TaskStore {
             set.add("#attributes.#a" + n + " = :a" + n);
         }
 
-        boolean run(TaskKeys key, String condition) {
+        Optional<ObjectNode> run(TaskKeys key, String condition) {
             try {
-                dynamo.updateItem(b -> b.tableName(table).key(key(key))
+                return Optional.of(DynamoJson.fromItem(dynamo.updateItem(b -> b.tableName(table).key(key(key))
                         .updateExpression("SET " + String.join(", ", set))
                         .conditionExpression(condition)
                         .expressionAttributeNames(names)
-                        .expressionAttributeValues(values));
-                return true;
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW)).attributes()));
             } catch (ConditionalCheckFailedException e) {
-                return false;
+                return Optional.empty();
             }
         }
     }
