@@ -63,7 +63,10 @@ public class TaskApiRoutes extends RouteBuilder {
 
         // for routes: starts the machine in header WorkflowMachine with the body (JSON) as input, under the
         // execution name in header WorkflowExecutionName (optional); the reply is {"executionArn","name"}
-        from(START).routeId("workflow-start").process(e -> e.getMessage().setBody(workflows.start(
+        from(START).routeId("workflow-start")
+                // the caller gets the exception, not the API's error reply
+                .onException(TaskException.class).handled(false).end()
+                .process(e -> e.getMessage().setBody(workflows.start(
                 machine(e, "WorkflowMachine"), body(e),
                 e.getMessage().getHeader("WorkflowExecutionName", String.class)).toString()));
     }

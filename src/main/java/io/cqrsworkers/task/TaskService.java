@@ -152,9 +152,10 @@ public final class TaskService {
         return keys;
     }
 
+    /** A notification's content: the status and the changed attributes, without the list of sub-tasks (large). */
     static ObjectNode content(TaskStatus status, ObjectNode attributes) {
         ObjectNode content = JSON.createObjectNode().put("status", status.name());
-        content.set("attributes", attributes);
+        content.set("attributes", attributes.deepCopy().without("subTasks"));
         return content;
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.support.Http;
 import io.cqrsworkers.support.TestEnvironment;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,6 +31,9 @@ class ApprovalWorkflowTest {
         System.setProperty("app.approval.timeout-seconds", "4");
         TestEnvironment.apply();
     }
+
+    @BeanInject
+    CamelContext context;
 
     private String api() {
         return "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api";
@@ -97,6 +102,19 @@ class ApprovalWorkflowTest {
         assertThat(execution.path("error").asText()).isEqualTo("Approval.TimedOut");
         assertThat(call(Http.get(api() + "/approvals/" + id), 200).path("status").asText()).isEqualTo("TIMED_OUT");
         call(Http.post(api() + "/approvals/" + id + "/approve", ""), 409);
+    }
+
+    @Test
+    void aRouteStartsAWorkflow() throws Exception {
+        String id = "req-route-" + System.nanoTime();
+        String reply = context.createProducerTemplate().requestBodyAndHeaders(TaskApiRoutes.START,
+                "{\"requestId\":\"" + id + "\"}", java.util.Map.of("WorkflowMachine", "approval",
+                        "WorkflowExecutionName", id), String.class);
+        assertThat(JSON.readTree(reply).path("name").asText()).isEqualTo(id);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Http.get(api() + "/approvals/" + id).status() == 200);
+        call(Http.post(api() + "/approvals/" + id + "/approve", ""), 200);
+        awaitExecution(id, "SUCCEEDED");
     }
 
     @Test
