@@ -43,7 +43,7 @@ public final class TaskRunner {
             return;
         }
         if (TaskStatus.valueOf(task.path("status").asText()).finished()
-                && task.path("attributes").path("error").isMissingNode()) {
+                && !task.path("attributes").hasNonNull("error")) {
             LOG.info("Task {} already completed", key.id());
             return;
         }
@@ -64,6 +64,9 @@ public final class TaskRunner {
         service.updateStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode());
         ObjectNode attributes = JSON.createObjectNode();
         attributes.set("result", handlers.run(task));
+        if (task.path("attributes").hasNonNull("error")) {
+            attributes.putNull("error"); // a retry that succeeded
+        }
         service.updateStatus(key, TaskStatus.COMPLETED, attributes);
     }
 

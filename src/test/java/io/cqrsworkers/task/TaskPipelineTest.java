@@ -52,6 +52,8 @@ class TaskPipelineTest {
     @BeanInject
     CamelContext context;
 
+    private final List<JsonNode> alarmsSeen = new ArrayList<>();
+
     @BeanInject
     AwsClients aws;
 
@@ -60,6 +62,8 @@ class TaskPipelineTest {
         if (context.hasEndpoint("direct:task-batch") != null) {
             return;
         }
+        // the alarms stay in their queue for the tests to read
+        context.getRouteController().stopRoute("alarms");
         // counts the sub-tasks running at once; an item {"fail":true} throws
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -171,6 +175,8 @@ class TaskPipelineTest {
         assertThat(done.path("subTaskRows").get(1).path("attributes").path("error").asText())
                 .contains("item 1 is bad");
         assertThat(attributes.path("subTasks")).hasSize(6);
+        assertThat(alarms(parentSk)).extracting(a -> a.path("sk").asText())
+                .contains(parentSk + "#1", parentSk + "#3", parentSk + "#4");
 
         // one execution, named after the task, whose input is the list of sub-task keys
         String arn = context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class).machines()
@@ -204,6 +210,8 @@ class TaskPipelineTest {
         JsonNode failed = task(created);
         assertThat(failed.path("status").asText()).isEqualTo("FAILED");
         assertThat(failed.path("attributes").path("error").asText()).contains("this task always fails");
+        assertThat(alarms(created.path("sk").asText())).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(a -> a.path("content").path("errorMessage").asText().contains("this task always fails"));
     }
 
     @Test
@@ -266,6 +274,28 @@ class TaskPipelineTest {
     }
 
     @Test
+    void theTaskMachineTakesItsLimitsFromConfiguration() throws Exception {
+        String arn = context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class).machines()
+                .arn(TaskRunner.MACHINE);
+        JsonNode definition = JSON.readTree(aws.sfn().describeStateMachine(b -> b.stateMachineArn(arn)).definition());
+        assertThat(definition.path("TimeoutSeconds").isInt()).isTrue();
+        assertThat(definition.path("TimeoutSeconds").asInt()).isEqualTo(900);
+        JsonNode map = definition.path("States").path("map_state");
+        assertThat(map.path("MaxConcurrency").asInt()).isEqualTo(2);
+        assertThat(map.path("ItemProcessor").path("States").path("iterator").path("Parameters").path("QueueUrl")
+                .asText()).endsWith("/" + prefix() + "task-worker-queue");
+    }
+
+    @Test
+    void ulidsAreUniqueAndSortByTime() {
+        assertThat(Ulid.of(0, 0, 0)).isEqualTo("00000000000000000000000000");
+        assertThat(Ulid.of(1, 0, 0)).isEqualTo("00000000010000000000000000");
+        assertThat(Ulid.of(0, -1L, 0xFFFF)).isEqualTo("0000000000ZZZZZZZZZZZZZZZZ");
+        assertThat(Ulid.of(1000, 0, 0)).isLessThan(Ulid.of(1001, 0, 0));
+        assertThat(Ulid.next()).hasSize(26).isNotEqualTo(Ulid.next());
+    }
+
+    @Test
     void theApiRefusesInvalidRequests() throws Exception {
         assertThat(post("/tasks/step-function", request("batch", "t", JSON.createObjectNode()), 400)
                 .path("message").asText()).contains("array");
@@ -276,6 +306,25 @@ class TaskPipelineTest {
 
     private String prefix() {
         return context.resolvePropertyPlaceholders("{{app.prefix}}");
+    }
+
+    /** Alarms about this task and its sub-tasks: the queue is drained into {@link #alarmsSeen}. */
+    private List<JsonNode> alarms(String sk) throws Exception {
+        String url = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + "alarm-queue")).queueUrl();
+        for (int i = 0; i < 50; i++) {
+            List<Message> batch = aws.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)).messages();
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (Message m : batch) {
+                alarmsSeen.add(JSON.readTree(m.body()));
+                aws.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+            }
+        }
+        List<JsonNode> found = alarmsSeen.stream().filter(a -> a.path("sk").asText().startsWith(sk)).toList();
+        assertThat(found).allMatch(a -> a.path("action").asText().equals("sfn-alarm"));
+        return found;
     }
 
     /** Notifications about this task and its sub-tasks (the queue is drained). */
