@@ -46,6 +46,7 @@ class TaskPipelineTest {
         System.setProperty("app.streams.component", "aws2-ddbstream");
         System.setProperty("app.task.retry-delay-seconds", "1");
         System.setProperty("app.approval.timeout-seconds", "4");
+        System.setProperty("app.task.handlers.mapped", "direct:task-echo");
         TestEnvironment.apply();
     }
 
@@ -196,6 +197,13 @@ class TaskPipelineTest {
         JsonNode done = awaitStatus(created, "COMPLETED", Duration.ofSeconds(30));
         assertThat(done.path("attributes").path("result").path("echo").path("x").asInt()).isEqualTo(1);
         assertThat(done.path("attributes").path("result").path("tenant").asText()).isEqualTo("tenant3");
+    }
+
+    @Test
+    void aTaskTypeCanBeMappedToAnyEndpointInConfiguration() throws Exception {
+        JsonNode created = post("/tasks", request("mapped", "tenant5", JSON.createObjectNode().put("y", 2)), 201);
+        JsonNode done = awaitStatus(created, "COMPLETED", Duration.ofSeconds(30));
+        assertThat(done.path("attributes").path("result").path("echo").path("y").asInt()).isEqualTo(2);
     }
 
     @Test
