@@ -64,7 +64,13 @@ public final class AwsClients implements AutoCloseable {
                 .build();
         this.dynamoDb = configure(DynamoDbClient.builder(), DYNAMODB).build();
         this.dynamoDbStreams = configure(DynamoDbStreamsClient.builder(), DYNAMODB).build();
-        this.sfn = configure(SfnClient.builder(), STEP_FUNCTIONS).build();
+        var sfnBuilder = configure(SfnClient.builder(), STEP_FUNCTIONS);
+        if (endpoints.containsKey(STEP_FUNCTIONS)) {
+            // StartSyncExecution and TestState go to a "sync-" host prefix that a local endpoint does not have
+            sfnBuilder.overrideConfiguration(o -> o.putAdvancedOption(
+                    software.amazon.awssdk.core.client.config.SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true));
+        }
+        this.sfn = sfnBuilder.build();
     }
 
     /** Fixed credentials for endpoints that accept any signature (the embedded services). */

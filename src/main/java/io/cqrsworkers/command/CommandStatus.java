@@ -16,7 +16,9 @@ public final class CommandStatus {
     }
 
     public void record(String module, String pk, String sk, String status, String source) {
-        store.updateStatus(module, pk, sk, status);
+        if (!store.updateStatus(module, pk, sk, status)) {
+            return;
+        }
         notifier.notify("command-status", store.tables().table(module, CommandTables.COMMAND), pk, sk,
                 JSON.createObjectNode().put("status", status).put("source", source));
     }

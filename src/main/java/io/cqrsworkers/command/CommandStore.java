@@ -83,11 +83,26 @@ public final class CommandStore {
         }
     }
 
-    /** SET status (and updatedAt) on an existing command row. */
-    public void updateStatus(String module, String pk, String sk, String status) {
-        update(module, pk, sk, "SET #status = :status, updatedAt = :now",
-                Map.of("#status", "status"),
-                Map.of(":status", AttributeValue.fromS(status), ":now", AttributeValue.fromS(now())));
+    /**
+     * SET status (and updatedAt) on an existing command row, unless the row records a failure of the same state:
+     * parallel sync handlers must not hide one another's failure. Returns false when that kept the failure.
+     */
+    public boolean updateStatus(String module, String pk, String sk, String status) {
+        String state = status.substring(0, status.lastIndexOf(':') + 1);
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.table(module, CommandTables.COMMAND)).key(key(pk, sk))
+                    .updateExpression("SET #status = :status, updatedAt = :now")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :failed)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":status", AttributeValue.fromS(status),
+                            ":now", AttributeValue.fromS(now()), ":failed", AttributeValue.fromS(state + "FAILED"))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            if (get(tables.table(module, CommandTables.COMMAND), pk, sk, true).isEmpty()) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     public void setTaskToken(String module, String pk, String sk, String token) {

@@ -75,10 +75,8 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dynamoDbStreamsClient", clients.dynamoDbStreams());
         context.getRegistry().bind("sfnClient", clients.sfn());
         context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
-        String serverPort = config.apply("camel.server.port");
-        if (serverPort != null) {
-            context.getRegistry().bind("platform-http-engine", new BusinessHttpEngine(Integer.parseInt(serverPort.trim())));
-        }
+        context.getRegistry().bind(BusinessHttpEngine.NAME,
+                new BusinessHttpEngine(Integer.parseInt(config.apply("camel.server.port"))));
         configureStreamComponent(context, clients, embedded != null);
 
         started = System.nanoTime();

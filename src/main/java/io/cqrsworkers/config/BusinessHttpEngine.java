@@ -3,11 +3,14 @@ package io.cqrsworkers.config;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 
 /**
- * The platform-http engine of the REST API, pinned to the business port. With a second (management) server in the
- * context, Vert.x's engine cannot tell which server is the business one and falls back to port 8080, so REST routes
- * fail to start whenever camel.server.port is not 8080 (as in tests on free ports).
+ * The platform-http engine bound to the business port. Camel's own engine finds its port only when one Vert.x
+ * server runs; with the management server on a port of its own it falls back to 8080, whatever camel.server.port
+ * says.
  */
 final class BusinessHttpEngine extends VertxPlatformHttpEngine {
+
+    /** The name platform-http looks the engine up by. */
+    static final String NAME = "platform-http-engine";
 
     private final int port;
 

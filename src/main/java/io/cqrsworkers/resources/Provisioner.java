@@ -57,19 +57,20 @@ public final class Provisioner {
 
     public void provision(ResourceDescription resources) {
         createBucket(ResourceDescription.physical(prefix, resources.bucket()));
-        for (ResourceDescription.Queue queue : resources.queues()) {
-            createQueue(resources, queue);
-        }
+        inParallel(resources.queues(), queue -> createQueue(resources, queue));
     }
 
     /** Tables and state machines, for the services that have them (the embedded DynamoDB and Step Functions). */
     public void provisionTablesAndStateMachines(ResourceDescription resources) {
-        for (ResourceDescription.Table table : resources.allTables()) {
-            createTable(table);
-        }
+        inParallel(resources.allTables(), this::createTable);
         for (ResourceDescription.StateMachine machine : resources.stateMachines()) {
             createOrUpdateStateMachine(machine.name(), ResourceDescription.readText(machine.definition()));
         }
+    }
+
+    /** Independent creations run side by side: start-up time is mostly round trips. */
+    private static <T> void inParallel(java.util.List<T> items, java.util.function.Consumer<T> create) {
+        items.parallelStream().forEach(create);
     }
 
     private void createTable(ResourceDescription.Table table) {

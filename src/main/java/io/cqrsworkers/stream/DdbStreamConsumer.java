@@ -6,10 +6,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -22,17 +24,22 @@ import software.amazon.kinesis.leases.LeaseRefresher;
 /**
  * Runs a KCL scheduler for the table's stream and feeds its records into the route. Stopping hands the leases
  * over gracefully (checkpoint of what is done, then release), so another replica continues without a gap.
+ *
+ * <p>A scheduler that gives up (KCL ends its run loop when initialisation keeps failing, e.g. DynamoDB not
+ * reachable yet, or two replicas of a brand-new application racing to write its first migration state) is
+ * replaced by a new one after a pause; readiness stays DOWN meanwhile.
  */
 public class DdbStreamConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DdbStreamConsumer.class);
+    private static final long RESTART_PAUSE_MS = 2_000;
 
     private final DdbStreamConfiguration config;
     private volatile boolean stopping;
     private volatile boolean halted;
     private volatile WorkerState state = WorkerState.CREATED;
+    private volatile Scheduler scheduler;
     private StreamClients clients;
-    private Scheduler scheduler;
     private Thread schedulerThread;
     private StreamMetrics metrics;
     private StreamReadinessCheck readiness;
@@ -61,7 +68,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
         DeadLetterQueue deadLetters = config.getDeadLetterQueue() == null ? null
                 : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
         RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
-        scheduler = KclScheduler.create(config, clients, streamArn, workerId,
+        Supplier<Scheduler> schedulers = () -> KclScheduler.create(config, clients, streamArn, workerId,
                 () -> new ShardProcessor(delivery, metrics, () -> !halted), s -> state = s);
 
         readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
@@ -69,7 +76,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
         if (health != null) {
             health.register(readiness);
         }
-        schedulerThread = new Thread(scheduler, "ddb-stream-" + table);
+        schedulerThread = new Thread(() -> supervise(schedulers), "ddb-stream-" + table);
         schedulerThread.setDaemon(true);
         schedulerThread.start();
         LOG.info("Consuming stream {} as application {} worker {} (events {}, start {})", streamArn, application,
@@ -77,21 +84,51 @@ public class DdbStreamConsumer extends DefaultConsumer {
                 config.getStartingPosition());
     }
 
+    /** Runs schedulers one after the other until the consumer stops. */
+    private void supervise(Supplier<Scheduler> schedulers) {
+        while (!stopping) {
+            Scheduler next;
+            synchronized (this) {
+                if (stopping) {
+                    return;
+                }
+                next = schedulers.get();
+                scheduler = next;
+            }
+            next.run();
+            synchronized (this) {
+                if (stopping) {
+                    return;
+                }
+                scheduler = null;
+            }
+            if (!stopping) {
+                LOG.warn("KCL scheduler for {} ended on its own (state {}); starting a new one in {} ms",
+                        config.getTableName(), state, RESTART_PAUSE_MS);
+                try {
+                    Thread.sleep(RESTART_PAUSE_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
     @Override
     protected void doStop() throws Exception {
-        stopping = true;
-        if (scheduler != null) {
-            List<Lease> held = new ArrayList<>(scheduler.leaseCoordinator().getAssignments());
+        Scheduler current = stopScheduling();
+        if (current != null) {
+            List<Lease> held = new ArrayList<>(current.leaseCoordinator().getAssignments());
             boolean clean = false;
             try {
-                clean = scheduler.startGracefulShutdown().get(config.getShutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+                clean = current.startGracefulShutdown().get(config.getShutdownTimeoutMs(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 LOG.warn("Graceful stop of {} did not finish within {} ms ({}); stopping now", config.getTableName(),
                         config.getShutdownTimeoutMs(), e.toString());
-                scheduler.shutdown();
+                current.shutdown();
             }
             if (clean) {
-                handOver(held);
+                handOver(current, held);
             }
         }
         release();
@@ -99,11 +136,30 @@ public class DdbStreamConsumer extends DefaultConsumer {
     }
 
     /**
+     * Stops at once like a killed process: no further checkpoint, no lease hand-over. Other replicas take the
+     * shards after the failover time and re-read what was not checkpointed. For crash tests and emergencies.
+     */
+    public void halt() {
+        halted = true;
+        Scheduler current = stopScheduling();
+        if (current != null) {
+            current.shutdown();
+        }
+        release();
+    }
+
+    /** Ends supervision; returns the scheduler that is running, if any. */
+    private synchronized Scheduler stopScheduling() {
+        stopping = true;
+        return scheduler;
+    }
+
+    /**
      * KCL stops renewing the leases of a stopped worker, so others would wait {@code failoverTimeMs} for them to
      * expire. All their records are checkpointed by now: release them so the leader reassigns them at once.
      */
-    private void handOver(List<Lease> leases) {
-        LeaseRefresher refresher = scheduler.leaseCoordinator().leaseRefresher();
+    private void handOver(Scheduler stopped, List<Lease> leases) {
+        LeaseRefresher refresher = stopped.leaseCoordinator().leaseRefresher();
         for (Lease lease : leases) {
             try {
                 if (refresher.evictLease(lease)) {
@@ -114,19 +170,6 @@ public class DdbStreamConsumer extends DefaultConsumer {
                         config.getFailoverTimeMs());
             }
         }
-    }
-
-    /**
-     * Stops at once like a killed process: no further checkpoint, no lease hand-over. Other replicas take the
-     * shards after the failover time and re-read what was not checkpointed. For crash tests and emergencies.
-     */
-    public void halt() {
-        halted = true;
-        stopping = true;
-        if (scheduler != null) {
-            scheduler.shutdown();
-        }
-        release();
     }
 
     private void release() {
@@ -154,7 +197,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
     }
 
     /** The readiness check of this consumer (also registered in Camel's health-check registry). */
-    public StreamReadinessCheck readiness() {
+    public HealthCheck readiness() {
         return readiness;
     }
 

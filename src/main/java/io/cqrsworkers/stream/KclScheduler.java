@@ -40,6 +40,9 @@ final class KclScheduler {
                 .parentShardPollIntervalMillis(config.getParentShardPollIntervalMs())
                 .shardConsumerDispatchPollIntervalMillis(config.getDispatchPollIntervalMs())
                 .skipShardSyncAtWorkerInitializationIfLeasesExist(true)
+                // give up early: DdbStreamConsumer starts a fresh scheduler, which also clears KCL state that a
+                // failed first attempt leaves behind
+                .maxInitializationAttempts(3)
                 .workerStateChangeListener(stateListener);
 
         LeaseManagementConfig leases = configs.leaseManagementConfig()
@@ -68,10 +71,12 @@ final class KclScheduler {
         // what StreamsSchedulerFactory.createScheduler sets up, with the KCL 3.5 bridge as lease management factory
         polling.dataFetcherProvider(fetcherConfig -> new DynamoDBStreamsDataFetcher(adapter, fetcherConfig));
         polling.sleepTimeController(new DynamoDBStreamsSleepTimeController());
-        leases.leaseManagementFactory(new StreamsLeaseManagementFactory(adapter, leases, retrieval))
-                .consumerTaskFactory(new DynamoDBStreamsConsumerTaskFactory())
+        // the factory copies the config when it is built, so settle the values first; without the 0 every shard
+        // sync task idles 60 s (KCL's default interval) before the worker can start
+        leases.consumerTaskFactory(new DynamoDBStreamsConsumerTaskFactory())
                 .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0)
                 .shardSyncIntervalMillis(0);
+        leases.leaseManagementFactory(new StreamsLeaseManagementFactory(adapter, leases, retrieval));
 
         return new Scheduler(configs.checkpointConfig(), coordinator, leases, configs.lifecycleConfig(), metrics,
                 configs.processorConfig(), retrieval);

@@ -51,8 +51,10 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
         metrics.read.increment(input.records().size());
         for (DynamoDBStreamsClientRecord record : input.records()) {
             if (!delivery.deliver(shardId, record)) {
+                if (!interrupted) {
+                    LOG.info("Stopping in shard {}: records after {} will be read again", shardId, done);
+                }
                 interrupted = true;
-                LOG.info("Stopping in shard {}: records after {} will be read again", shardId, done);
                 break;
             }
             done = record.sequenceNumber();

@@ -45,9 +45,9 @@ final class StreamMetrics {
         recordAge = Timer.builder("ddbstream.record.age").description("stream write to delivery").tags(tags)
                 .publishPercentiles(0.5, 0.99).register(registry);
         lag = Gauge.builder("ddbstream.lag.ms", this, StreamMetrics::lagMillis)
-                .description("age of the newest record processed").tags(tags).register(registry);
+                .description("age of the newest record processed").tags(tags).strongReference(true).register(registry);
         leases = Gauge.builder("ddbstream.leases.held", leasesHeld, s -> s.getAsInt())
-                .description("shard leases held by this replica").tags(tags).register(registry);
+                .description("shard leases held by this replica").tags(tags).strongReference(true).register(registry);
     }
 
     private Counter counter(String name, String description) {

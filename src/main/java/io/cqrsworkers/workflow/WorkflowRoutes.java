@@ -3,6 +3,7 @@ package io.cqrsworkers.workflow;
 import io.cqrsworkers.callback.SfnTaskHeaders;
 import io.cqrsworkers.resources.ResourceDescription;
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.util.LinkedHashSet;
@@ -20,18 +21,6 @@ public class WorkflowRoutes extends RouteBuilder {
     @Override
     public void configure() {
         String prefix = getContext().resolvePropertyPlaceholders("{{app.prefix}}");
-
-        onException(Exception.class)
-                .onWhen(e -> e.getMessage().getHeader(SfnTaskHeaders.TOKEN) != null
-                        && !(e.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof StepEvent.InvalidStepEventException))
-                .handled(true)
-                .process(e -> {
-                    Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                    e.getMessage().setHeader(SfnTaskHeaders.ERROR, StepErrors.errorName(failure));
-                    e.getMessage().setHeader(SfnTaskHeaders.CAUSE, StepErrors.cause(failure));
-                })
-                .log("Step ${header.StepMachine}.${header.StepState} failed: ${header.SfnTaskError}: ${header.SfnTaskCause}")
-                .to("sfn-task:failure");
 
         Set<String> queues = new LinkedHashSet<>();
         ResourceDescription.load().stateMachines().forEach(m -> queues.add(m.workerQueue()));
@@ -51,12 +40,25 @@ public class WorkflowRoutes extends RouteBuilder {
                     e.getMessage().setHeader(StepHeaders.EVENT, event);
                     e.getMessage().setBody(event);
                 })
-                .toD("${body.endpointUri()}")
-                .choice()
-                    .when(header(StepHeaders.DEFERRED).isEqualTo(true))
-                        .log("Step ${header.StepMachine}.${header.StepState} waits for its callback")
-                    .otherwise()
-                        .to("sfn-task:success")
+                // a step route's exception arrives here after its own error handler gave up
+                .doTry()
+                    .toD("${body.endpointUri()}")
+                    .choice()
+                        .when(header(StepHeaders.DEFERRED).isEqualTo(true))
+                            .log(LoggingLevel.DEBUG, "Step ${header.StepMachine}.${header.StepState} waits for its callback")
+                        .otherwise()
+                            .to("sfn-task:success")
+                    .endChoice()
+                .endDoTry()
+                .doCatch(Exception.class)
+                    .process(e -> {
+                        Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                        e.getMessage().setHeader(SfnTaskHeaders.ERROR, StepErrors.errorName(failure));
+                        e.getMessage().setHeader(SfnTaskHeaders.CAUSE, StepErrors.cause(failure));
+                    })
+                    .log(LoggingLevel.WARN, "Step ${header.StepMachine}.${header.StepState} failed: "
+                            + "${header.SfnTaskError}: ${header.SfnTaskCause}")
+                    .to("sfn-task:failure")
                 .end();
     }
 }

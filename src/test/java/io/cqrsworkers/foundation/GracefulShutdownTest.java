@@ -118,6 +118,8 @@ class GracefulShutdownTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java,
                 "-cp", System.getProperty("java.class.path"),
+                // the service's own logging, not the tests' log4j2-test.xml
+                "-Dlog4j2.configurationFile=log4j2.xml",
                 "-Daws.endpoint.sqs=" + sqsServer.endpoint(),
                 "-Daws.region=us-east-1",
                 "-Daws.accessKeyId=x",

@@ -10,12 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
-/** The same route runs with {@code ddb-stream:} and with Camel's {@code aws2-ddbstream:} as its {@code from}. */
+/**
+ * The same route runs with {@code ddb-stream:} and with Camel's {@code aws2-ddbstream:} as its {@code from};
+ * {@code ddb-stream:} also works from a YAML route.
+ */
 class Aws2DdbStreamCompatibilityTest {
 
     private static StreamTestKit kit;
@@ -65,6 +70,38 @@ class Aws2DdbStreamCompatibilityTest {
         assertRouteWorks(table, "aws2-ddbstream:" + table + "?region=" + StreamTestKit.REGION
                 + "&overrideEndpoint=true&uriEndpointOverride=" + kit.endpoint
                 + "&accessKey=test&secretKey=test&streamIteratorType=FROM_START&delay=100");
+    }
+
+    @Test
+    void ddbStreamFromYaml() throws Exception {
+        String table = kit.createTable();
+        List<String> pks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CamelContext context = kit.newContext();
+        context.getRegistry().bind("collect", (org.apache.camel.Processor) e ->
+                pks.add(e.getIn().getBody(Record.class).dynamodb().keys().get("pk").s()));
+        StringBuilder parameters = new StringBuilder();
+        for (String option : ("applicationName=app-" + table + "&eventNames=INSERT&" + StreamTestKit.FAST).split("&")) {
+            String[] kv = option.split("=");
+            parameters.append("\n        ").append(kv[0]).append(": \"").append(kv[1]).append('"');
+        }
+        String yaml = """
+                - route:
+                    id: stream
+                    from:
+                      uri: "ddb-stream:%s"
+                      parameters:%s
+                      steps:
+                        - process:
+                            ref: collect
+                """.formatted(table, parameters);
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("stream.camel.yaml", yaml));
+        context.start();
+        kit.put(table, "one");
+        kit.modify(table, "one");
+        kit.put(table, "two");
+        await().atMost(Duration.ofSeconds(40)).until(() -> pks.contains("two"));
+        assertThat(pks).containsExactly("one", "two");
+        context.stop();
     }
 
     private void assertRouteWorks(String table, String from) throws Exception {

@@ -36,13 +36,14 @@ class DdbStreamRestartTest {
         String uri = kit.ddbStreamUri(table, "app-" + table, "eventNames=INSERT&batchSize=5");
         StreamTestKit.Deliveries first = new StreamTestKit.Deliveries("first");
         // slow enough that the stop lands in the middle of the stream
-        first.onDelivery = d -> sleep(20);
+        first.onDelivery = d -> sleep(100);
         CamelContext one = kit.startContext(uri, first);
         awaitReady(one);
 
         write(table, 0, 60);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.list.size() >= 10);
         one.stop();
+        assertThat(first.list).as("stopped in the middle of the stream").hasSizeLessThan(60);
         write(table, 60, 90);
 
         StreamTestKit.Deliveries second = new StreamTestKit.Deliveries("second");
@@ -60,13 +61,14 @@ class DdbStreamRestartTest {
         String table = kit.createTable();
         String uri = kit.ddbStreamUri(table, "app-" + table, "eventNames=INSERT&batchSize=5");
         StreamTestKit.Deliveries first = new StreamTestKit.Deliveries("first");
-        first.onDelivery = d -> sleep(20);
+        first.onDelivery = d -> sleep(100);
         CamelContext one = kit.startContext(uri, first);
         awaitReady(one);
 
         write(table, 0, 60);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.list.size() >= 10);
         StreamTestKit.consumer(one).halt();
+        assertThat(first.list).as("crashed in the middle of the stream").hasSizeLessThan(60);
         write(table, 60, 90);
 
         StreamTestKit.Deliveries second = new StreamTestKit.Deliveries("second");

@@ -71,7 +71,8 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (dataDir != null) {
             journal = Journal.open(dataDir, db);
         }
-        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()));
+        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
+                "dynamodb." + db.region() + ".amazonaws.com");
         address = server.start(host, port, threads);
         background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dynamodb-background");
@@ -125,11 +126,6 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (journal != null) {
             journal.compact();
         }
-    }
-
-    /** The data model, for tests and tools in this JVM. */
-    public Database database() {
-        return db;
     }
 
     /** Starts the emulator on the port given as first argument (default 8000) and an optional data directory. */

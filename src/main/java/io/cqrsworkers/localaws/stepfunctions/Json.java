@@ -1,15 +1,27 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+
 /** The one Jackson mapper of the engine and small helpers around it. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** {"truncated":false}, shared by every history event that carries a payload; never modified. */
+    public static final ObjectNode NOT_TRUNCATED = NODES.objectNode().put("truncated", false);
 
     private Json() {
     }
@@ -28,6 +40,65 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A history payload (state input/output) that is written as its JSON text only when the history is read or
+     * stored: most histories are never read, so transitions do not pay for serialising every payload.
+     */
+    public static JsonNode lazyText(JsonNode value) {
+        return new POJONode(new JsonText(value));
+    }
+
+    private static final class JsonText implements JsonSerializable {
+        private final JsonNode value;
+        private String text;
+
+        JsonText(JsonNode value) {
+            this.value = value;
+        }
+
+        @Override
+        public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(toString());
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer) throws IOException {
+            serialize(gen, serializers);
+        }
+
+        @Override
+        public synchronized String toString() {
+            if (text == null) {
+                text = write(value);
+            }
+            return text;
+        }
+    }
+
+    /**
+     * An upper bound of the size of {@code node} as JSON text, cheap to compute (no text is built): every string
+     * counted as if each character needed a six-character escape. Exact sizes are only needed above the limit.
+     */
+    public static long maxTextSize(JsonNode node, long stopAbove) {
+        if (node.isTextual()) {
+            return node.textValue().length() * 6L + 2;
+        }
+        if (!node.isContainerNode()) {
+            return 32;
+        }
+        long size = 2;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext() && size <= stopAbove; ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            size += e.getKey().length() * 6L + 4 + maxTextSize(e.getValue(), stopAbove);
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size() && size <= stopAbove; i++) {
+                size += 1 + maxTextSize(node.get(i), stopAbove);
+            }
+        }
+        return size;
     }
 
     /** Epoch seconds with millisecond fraction, the timestamp shape of the AWS JSON protocol. */

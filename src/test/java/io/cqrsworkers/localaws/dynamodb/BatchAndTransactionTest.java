@@ -38,8 +38,8 @@ class BatchAndTransactionTest {
         emulator = DynamoDbEmulator.builder().port(0).build();
         emulator.start();
         ddb = TestSupport.client(emulator.endpoint());
-        ddb.createTable(TestSupport.table("a", null).build());
-        ddb.createTable(TestSupport.table("b", ScalarAttributeType.S).build());
+        ddb.createTable(TestSupport.table("tbl_a", null).build());
+        ddb.createTable(TestSupport.table("tbl_b", ScalarAttributeType.S).build());
     }
 
     @AfterAll
@@ -55,26 +55,26 @@ class BatchAndTransactionTest {
             writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
                     .item(item("pk", s("k" + i), "v", n(String.valueOf(i)))).build()).build());
         }
-        assertThat(ddb.batchWriteItem(r -> r.requestItems(Map.of("a", writes))).unprocessedItems()).isEmpty();
-        BatchGetItemResponse got = ddb.batchGetItem(r -> r.requestItems(Map.of("a", KeysAndAttributes.builder()
+        assertThat(ddb.batchWriteItem(r -> r.requestItems(Map.of("tbl_a", writes))).unprocessedItems()).isEmpty();
+        BatchGetItemResponse got = ddb.batchGetItem(r -> r.requestItems(Map.of("tbl_a", KeysAndAttributes.builder()
                 .keys(item("pk", s("k1")), item("pk", s("k2")), item("pk", s("missing")))
                 .projectionExpression("v").build())));
-        assertThat(got.responses().get("a")).hasSize(2).allSatisfy(i -> assertThat(i).containsOnlyKeys("v"));
+        assertThat(got.responses().get("tbl_a")).hasSize(2).allSatisfy(i -> assertThat(i).containsOnlyKeys("v"));
         assertThat(got.unprocessedKeys()).isEmpty();
         List<WriteRequest> dup = List.of(writes.get(0), writes.get(0));
-        assertThatThrownBy(() -> ddb.batchWriteItem(r -> r.requestItems(Map.of("a", dup))))
+        assertThatThrownBy(() -> ddb.batchWriteItem(r -> r.requestItems(Map.of("tbl_a", dup))))
                 .hasMessageContaining("Provided list of item keys contains duplicates");
     }
 
     @Test
     void transactionIsAllOrNothing() {
-        ddb.putItem(r -> r.tableName("a").item(item("pk", s("acct1"), "bal", n("100"))));
-        ddb.putItem(r -> r.tableName("a").item(item("pk", s("acct2"), "bal", n("0"))));
-        TransactWriteItem debit = TransactWriteItem.builder().update(u -> u.tableName("a")
+        ddb.putItem(r -> r.tableName("tbl_a").item(item("pk", s("acct1"), "bal", n("100"))));
+        ddb.putItem(r -> r.tableName("tbl_a").item(item("pk", s("acct2"), "bal", n("0"))));
+        TransactWriteItem debit = TransactWriteItem.builder().update(u -> u.tableName("tbl_a")
                 .key(item("pk", s("acct1"))).updateExpression("SET bal = bal - :x").conditionExpression("bal >= :x")
                 .expressionAttributeValues(Map.of(":x", n("150")))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
-        TransactWriteItem credit = TransactWriteItem.builder().update(u -> u.tableName("a")
+        TransactWriteItem credit = TransactWriteItem.builder().update(u -> u.tableName("tbl_a")
                 .key(item("pk", s("acct2"))).updateExpression("SET bal = bal + :x")
                 .expressionAttributeValues(Map.of(":x", n("150")))).build();
         TransactionCanceledException e = (TransactionCanceledException) org.assertj.core.api.Assertions
@@ -85,22 +85,22 @@ class BatchAndTransactionTest {
         assertThat(e.cancellationReasons().get(0).code()).isEqualTo("ConditionalCheckFailed");
         assertThat(e.cancellationReasons().get(0).item().get("bal").n()).isEqualTo("100");
         assertThat(e.cancellationReasons().get(1).code()).isEqualTo("None");
-        assertThat(ddb.getItem(r -> r.tableName("a").key(item("pk", s("acct2")))).item().get("bal").n()).isEqualTo("0");
+        assertThat(ddb.getItem(r -> r.tableName("tbl_a").key(item("pk", s("acct2")))).item().get("bal").n()).isEqualTo("0");
 
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName("b")
+        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName("tbl_b")
                 .item(item("pk", s("t"), "sk", s("1"), "x", s("y")))).build();
-        TransactWriteItem check = TransactWriteItem.builder().conditionCheck(c -> c.tableName("a")
+        TransactWriteItem check = TransactWriteItem.builder().conditionCheck(c -> c.tableName("tbl_a")
                 .key(item("pk", s("acct1"))).conditionExpression("bal = :b")
                 .expressionAttributeValues(Map.of(":b", n("100")))).build();
         ddb.transactWriteItems(r -> r.transactItems(put, check).clientRequestToken("tok-1"));
-        ddb.deleteItem(r -> r.tableName("b").key(item("pk", s("t"), "sk", s("1"))));
+        ddb.deleteItem(r -> r.tableName("tbl_b").key(item("pk", s("t"), "sk", s("1"))));
         // same token again: idempotent, not re-applied
         ddb.transactWriteItems(r -> r.transactItems(put, check).clientRequestToken("tok-1"));
-        assertThat(ddb.getItem(r -> r.tableName("b").key(item("pk", s("t"), "sk", s("1")))).hasItem()).isFalse();
+        assertThat(ddb.getItem(r -> r.tableName("tbl_b").key(item("pk", s("t"), "sk", s("1")))).hasItem()).isFalse();
 
         var got = ddb.transactGetItems(r -> r.transactItems(
-                TransactGetItem.builder().get(g -> g.tableName("a").key(item("pk", s("acct1")))).build(),
-                TransactGetItem.builder().get(g -> g.tableName("b").key(item("pk", s("t"), "sk", s("1")))).build()));
+                TransactGetItem.builder().get(g -> g.tableName("tbl_a").key(item("pk", s("acct1")))).build(),
+                TransactGetItem.builder().get(g -> g.tableName("tbl_b").key(item("pk", s("t"), "sk", s("1")))).build()));
         assertThat(got.responses().get(0).item().get("bal").n()).isEqualTo("100");
         assertThat(got.responses().get(1).item()).isNullOrEmpty();
 
@@ -110,17 +110,17 @@ class BatchAndTransactionTest {
 
     @Test
     void concurrentConditionalIncrementsAreLinearisable() throws Exception {
-        ddb.putItem(r -> r.tableName("a").item(item("pk", s("counter"), "v", n("0"))));
+        ddb.putItem(r -> r.tableName("tbl_a").item(item("pk", s("counter"), "v", n("0"))));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<Integer>> results = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             results.add(pool.submit(() -> {
                 int wins = 0;
                 for (int i = 0; i < 50; i++) {
-                    String current = ddb.getItem(r -> r.tableName("a").key(item("pk", s("counter"))))
+                    String current = ddb.getItem(r -> r.tableName("tbl_a").key(item("pk", s("counter"))))
                             .item().get("v").n();
                     try {
-                        ddb.updateItem(r -> r.tableName("a").key(item("pk", s("counter")))
+                        ddb.updateItem(r -> r.tableName("tbl_a").key(item("pk", s("counter")))
                                 .updateExpression("SET v = :next").conditionExpression("v = :cur")
                                 .expressionAttributeValues(Map.of(":cur", n(current),
                                         ":next", n(String.valueOf(Long.parseLong(current) + 1)))));
@@ -137,7 +137,7 @@ class BatchAndTransactionTest {
             wins += f.get();
         }
         pool.shutdown();
-        AttributeValue v = ddb.getItem(r -> r.tableName("a").key(item("pk", s("counter")))).item().get("v");
+        AttributeValue v = ddb.getItem(r -> r.tableName("tbl_a").key(item("pk", s("counter")))).item().get("v");
         assertThat(v.n()).isEqualTo(String.valueOf(wins));
     }
 }

@@ -113,6 +113,46 @@ class ItemOperationsTest {
     }
 
     @Test
+    void plainGetAnswersLikeAwsHealthCheck() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var resp = http.send(java.net.http.HttpRequest.newBuilder(emulator.endpoint()).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(resp.body()).startsWith("healthy: dynamodb.us-east-1.amazonaws.com");
+    }
+
+    @Test
+    void nestedDocumentUpdates() {
+        ddb.putItem(r -> r.tableName("simple").item(item("pk", s("doc"), "m", AttributeValue.fromM(Map.of(
+                "lst", AttributeValue.fromL(List.of(n("1"), n("2"), n("3"))))), "set", AttributeValue.fromSs(
+                List.of("a", "b")), "more", AttributeValue.fromSs(List.of("a")))));
+        var out = ddb.updateItem(r -> r.tableName("simple").key(item("pk", s("doc")))
+                .updateExpression("SET m.lst[1] = :x, m.added = :x REMOVE m.lst[0] ADD #set :c DELETE more :a")
+                .expressionAttributeNames(Map.of("#set", "set"))
+                .expressionAttributeValues(Map.of(":x", n("9"), ":c", AttributeValue.fromSs(List.of("c")),
+                        ":a", AttributeValue.fromSs(List.of("a"))))
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        assertThat(out.get("m").m().get("lst").l()).containsExactly(n("9"), n("3"));
+        assertThat(out.get("m").m().get("added").n()).isEqualTo("9");
+        assertThat(out.get("set").ss()).containsExactlyInAnyOrder("a", "b", "c");
+        var updatedNew = ddb.updateItem(r -> r.tableName("simple").key(item("pk", s("doc")))
+                .updateExpression("SET m.added = :y").expressionAttributeValues(Map.of(":y", n("10")))
+                .returnValues(ReturnValue.UPDATED_NEW)).attributes();
+        assertThat(updatedNew).containsOnlyKeys("m");
+        assertThat(updatedNew.get("m").m()).containsOnlyKeys("added");
+        assertThat(out).doesNotContainKey("more");
+        assertThat(ddb.getItem(r -> r.tableName("simple").key(item("pk", s("doc")))
+                .projectionExpression("pk").expressionAttributeNames(null)).item()).containsOnlyKeys("pk");
+        var cond = ddb.scan(r -> r.tableName("simple").filterExpression(
+                "size(m.lst) = :two AND contains(#set, :b) AND attribute_type(m, :M) AND NOT begins_with(pk, :z) "
+                        + "AND (m.added BETWEEN :lo AND :hi OR pk IN (:z))")
+                .expressionAttributeNames(Map.of("#set", "set"))
+                .expressionAttributeValues(Map.of(":two", n("2"), ":b", s("b"), ":M", s("M"), ":z", s("z"),
+                        ":lo", n("1"), ":hi", n("10"))));
+        assertThat(cond.items()).extracting(i -> i.get("pk").s()).containsExactly("doc");
+    }
+
+    @Test
     void validationErrorsUseAwsMessages() {
         assertThatThrownBy(() -> ddb.putItem(r -> r.tableName("simple").item(item("v", s("x")))))
                 .isInstanceOf(DynamoDbException.class)
@@ -144,6 +184,17 @@ class ItemOperationsTest {
         assertThatThrownBy(() -> ddb.updateItem(r -> r.tableName("simple").key(item("pk", s("k")))
                 .updateExpression("SET pk = :a").expressionAttributeValues(Map.of(":a", s("z")))))
                 .hasMessageContaining("Cannot update attribute pk. This attribute is part of the key");
+        assertThatThrownBy(() -> ddb.putItem(r -> r.tableName("simple").item(item("pk", s("k".repeat(2049))))))
+                .hasMessageContaining("Size of hashkey has exceeded the maximum size limit of2048 bytes");
+        assertThatThrownBy(() -> ddb.createTable(TestSupport.table("a!", null).build()))
+                .hasMessageContaining("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        assertThatThrownBy(() -> ddb.putItem(r -> r.tableName("simple").item(item("pk", s("")))))
+                .hasMessageContaining("The AttributeValue for a key attribute cannot contain an empty string value. "
+                        + "Key: pk");
+        assertThatThrownBy(() -> ddb.updateItem(r -> r.tableName("simple").key(item("pk", s("k")))
+                .updateExpression("SET a = :a").conditionExpression("a = = :a")
+                .expressionAttributeValues(Map.of(":a", s("z")))))
+                .hasMessageContaining("Invalid ConditionExpression: Syntax error; token: \"=\"");
         assertThatThrownBy(() -> ddb.updateItem(r -> r.tableName("simple").key(item("pk", s("k")))
                 .updateExpression("SET a = :a, a.b = :a").expressionAttributeValues(Map.of(":a", s("z")))))
                 .hasMessageContaining("Two document paths overlap with each other");

@@ -5,7 +5,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeAction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -39,8 +45,8 @@ class QueryScanTest {
         emulator = DynamoDbEmulator.builder().port(0).build();
         emulator.start();
         ddb = TestSupport.client(emulator.endpoint());
-        var req = TestSupport.table("q", ScalarAttributeType.N).build().toBuilder();
-        List<AttributeDefinition> defs = new ArrayList<>(TestSupport.table("q", ScalarAttributeType.N).build().attributeDefinitions());
+        var req = TestSupport.table("qtab", ScalarAttributeType.N).build().toBuilder();
+        List<AttributeDefinition> defs = new ArrayList<>(TestSupport.table("qtab", ScalarAttributeType.N).build().attributeDefinitions());
         defs.add(AttributeDefinition.builder().attributeName("lsk").attributeType(ScalarAttributeType.S).build());
         defs.add(AttributeDefinition.builder().attributeName("gpk").attributeType(ScalarAttributeType.S).build());
         ddb.createTable(req.attributeDefinitions(defs)
@@ -59,7 +65,7 @@ class QueryScanTest {
                 if (i % 2 == 0) {
                     it.put("gpk", s("even"));
                 }
-                ddb.putItem(r -> r.tableName("q").item(it));
+                ddb.putItem(r -> r.tableName("qtab").item(it));
             }
         }
     }
@@ -80,25 +86,49 @@ class QueryScanTest {
 
     @Test
     void keyConditions() {
-        assertThat(ddb.query(r -> r.tableName("q").keyConditionExpression("pk = :p")
+        assertThat(ddb.query(r -> r.tableName("qtab").keyConditionExpression("pk = :p")
                 .expressionAttributeValues(Map.of(":p", s("p1")))).count()).isEqualTo(20);
-        assertThat(sks(ddb.query(r -> r.tableName("q").keyConditionExpression("pk = :p AND sk < :v")
+        assertThat(sks(ddb.query(r -> r.tableName("qtab").keyConditionExpression("pk = :p AND sk < :v")
                 .expressionAttributeValues(Map.of(":p", s("p1"), ":v", n("3")))))).containsExactly("0", "1", "2");
-        assertThat(sks(ddb.query(r -> r.tableName("q").keyConditionExpression("pk = :p AND sk BETWEEN :a AND :b")
+        assertThat(sks(ddb.query(r -> r.tableName("qtab").keyConditionExpression("pk = :p AND sk BETWEEN :a AND :b")
                 .expressionAttributeValues(Map.of(":p", s("p1"), ":a", n("5"), ":b", n("7"))).scanIndexForward(false))))
                 .containsExactly("7", "6", "5");
-        assertThat(sks(ddb.query(r -> r.tableName("q").keyConditionExpression("pk = :p AND sk >= :v")
+        assertThat(sks(ddb.query(r -> r.tableName("qtab").keyConditionExpression("pk = :p AND sk >= :v")
                 .expressionAttributeValues(Map.of(":p", s("p2"), ":v", n("18")))))).containsExactly("18", "19");
-        assertThat(ddb.query(r -> r.tableName("q").keyConditionExpression("pk = :p")
+        assertThat(ddb.query(r -> r.tableName("qtab").keyConditionExpression("pk = :p")
                 .filterExpression("payload IN (:a, :b)").select(Select.COUNT)
                 .expressionAttributeValues(Map.of(":p", s("p0"), ":a", s("x1"), ":b", s("x2"))))).satisfies(resp -> {
                     assertThat(resp.count()).isEqualTo(2);
                     assertThat(resp.scannedCount()).isEqualTo(20);
                     assertThat(resp.hasItems()).isFalse();
                 });
-        assertThatThrownBy(() -> ddb.query(r -> r.tableName("q").keyConditionExpression("sk = :v")
+        assertThatThrownBy(() -> ddb.query(r -> r.tableName("qtab").keyConditionExpression("sk = :v")
                 .expressionAttributeValues(Map.of(":v", n("1")))))
                 .hasMessageContaining("Query condition missed key schema element: pk");
+    }
+
+    @Test
+    void legacyParametersStillWork() {
+        QueryResponse legacy = ddb.query(r -> r.tableName("qtab").keyConditions(Map.of(
+                "pk", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("p1")).build(),
+                "sk", Condition.builder().comparisonOperator(ComparisonOperator.BETWEEN)
+                        .attributeValueList(n("2"), n("4")).build()))
+                .queryFilter(Map.of("payload", Condition.builder().comparisonOperator(ComparisonOperator.NE)
+                        .attributeValueList(s("x3")).build()))
+                .attributesToGet("sk"));
+        assertThat(sks(legacy)).containsExactly("2", "4");
+        ddb.updateItem(r -> r.tableName("qtab").key(item("pk", s("p1"), "sk", n("2")))
+                .attributeUpdates(Map.of("counter", AttributeValueUpdate.builder().action(AttributeAction.ADD)
+                        .value(n("5")).build()))
+                .expected(Map.of("payload", ExpectedAttributeValue.builder().value(s("x2")).build())));
+        assertThat(ddb.getItem(r -> r.tableName("qtab").key(item("pk", s("p1"), "sk", n("2")))).item()
+                .get("counter").n()).isEqualTo("5");
+        assertThatThrownBy(() -> ddb.putItem(r -> r.tableName("qtab").item(item("pk", s("p1"), "sk", n("2")))
+                .expected(Map.of("pk", ExpectedAttributeValue.builder().exists(false).build()))))
+                .isInstanceOf(ConditionalCheckFailedException.class);
+        assertThat(ddb.scan(r -> r.tableName("qtab").scanFilter(Map.of("sk", Condition.builder()
+                .comparisonOperator(ComparisonOperator.GE).attributeValueList(n("19")).build()))).count())
+                .isEqualTo(3);
     }
 
     @Test
@@ -108,7 +138,7 @@ class QueryScanTest {
         int pages = 0;
         do {
             Map<String, AttributeValue> esk = start;
-            QueryResponse r = ddb.query(q -> q.tableName("q").keyConditionExpression("pk = :p").limit(7)
+            QueryResponse r = ddb.query(q -> q.tableName("qtab").keyConditionExpression("pk = :p").limit(7)
                     .expressionAttributeValues(Map.of(":p", s("p0"))).exclusiveStartKey(esk));
             all.addAll(sks(r));
             start = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : null;
@@ -117,33 +147,33 @@ class QueryScanTest {
         assertThat(pages).isEqualTo(3);
         assertThat(all).hasSize(20).doesNotHaveDuplicates();
         // the SDK paginator walks the same pages
-        assertThat(ddb.queryPaginator(q -> q.tableName("q").keyConditionExpression("pk = :p").limit(6)
+        assertThat(ddb.queryPaginator(q -> q.tableName("qtab").keyConditionExpression("pk = :p").limit(6)
                 .expressionAttributeValues(Map.of(":p", s("p2")))).items().stream().count()).isEqualTo(20);
     }
 
     @Test
     void indexes() {
-        QueryResponse lsi = ddb.query(r -> r.tableName("q").indexName("byLsk")
+        QueryResponse lsi = ddb.query(r -> r.tableName("qtab").indexName("byLsk")
                 .keyConditionExpression("pk = :p AND begins_with(lsk, :l)")
                 .expressionAttributeValues(Map.of(":p", s("p1"), ":l", s("l0"))));
         assertThat(lsi.items()).hasSize(10);
         assertThat(lsi.items().get(0)).containsOnlyKeys("pk", "sk", "lsk");
         assertThat(lsi.items().get(0).get("lsk").s()).isEqualTo("l00");
 
-        QueryResponse gsi = ddb.query(r -> r.tableName("q").indexName("byGpk").keyConditionExpression("gpk = :g")
+        QueryResponse gsi = ddb.query(r -> r.tableName("qtab").indexName("byGpk").keyConditionExpression("gpk = :g")
                 .expressionAttributeValues(Map.of(":g", s("even"))));
         assertThat(gsi.count()).isEqualTo(30);
         assertThat(gsi.items().get(0)).containsOnlyKeys("pk", "sk", "gpk", "payload");
 
         List<Map<String, AttributeValue>> paged = new ArrayList<>();
-        ddb.queryPaginator(r -> r.tableName("q").indexName("byGpk").keyConditionExpression("gpk = :g").limit(4)
+        ddb.queryPaginator(r -> r.tableName("qtab").indexName("byGpk").keyConditionExpression("gpk = :g").limit(4)
                 .expressionAttributeValues(Map.of(":g", s("even")))).items().forEach(paged::add);
         assertThat(paged).hasSize(30).doesNotHaveDuplicates();
 
-        ddb.updateItem(r -> r.tableName("q").key(item("pk", s("p0"), "sk", n("0"))).updateExpression("REMOVE gpk"));
-        assertThat(ddb.query(r -> r.tableName("q").indexName("byGpk").keyConditionExpression("gpk = :g")
+        ddb.updateItem(r -> r.tableName("qtab").key(item("pk", s("p0"), "sk", n("0"))).updateExpression("REMOVE gpk"));
+        assertThat(ddb.query(r -> r.tableName("qtab").indexName("byGpk").keyConditionExpression("gpk = :g")
                 .expressionAttributeValues(Map.of(":g", s("even")))).count()).isEqualTo(29);
-        ddb.updateItem(r -> r.tableName("q").key(item("pk", s("p0"), "sk", n("0"))).updateExpression("SET gpk = :g")
+        ddb.updateItem(r -> r.tableName("qtab").key(item("pk", s("p0"), "sk", n("0"))).updateExpression("SET gpk = :g")
                 .expressionAttributeValues(Map.of(":g", s("even"))));
     }
 
@@ -153,14 +183,14 @@ class QueryScanTest {
         int total = 0;
         for (int seg = 0; seg < 4; seg++) {
             int segment = seg;
-            for (var page : ddb.scanPaginator(r -> r.tableName("q").segment(segment).totalSegments(4).limit(5))) {
+            for (var page : ddb.scanPaginator(r -> r.tableName("qtab").segment(segment).totalSegments(4).limit(5))) {
                 page.items().forEach(i -> seen.add(i.get("pk").s() + "/" + i.get("sk").n()));
                 total += page.count();
             }
         }
         assertThat(total).isEqualTo(60);
         assertThat(seen).hasSize(60);
-        ScanResponse filtered = ddb.scan(r -> r.tableName("q").filterExpression("sk > :v AND attribute_exists(gpk)")
+        ScanResponse filtered = ddb.scan(r -> r.tableName("qtab").filterExpression("sk > :v AND attribute_exists(gpk)")
                 .expressionAttributeValues(Map.of(":v", n("15"))).projectionExpression("pk, sk"));
         assertThat(filtered.count()).isEqualTo(6);
         assertThat(filtered.items().get(0)).containsOnlyKeys("pk", "sk");

@@ -79,19 +79,19 @@ class StreamsTest {
 
     @Test
     void recordsFollowWritesAsInAws() {
-        String arn = createTable("s1", StreamViewType.NEW_AND_OLD_IMAGES);
-        assertThat(arn).matches("arn:aws:dynamodb:us-east-1:000000000000:table/s1/stream/\\d{4}-\\d\\d-\\d\\dT.*");
-        ddb.putItem(r -> r.tableName("s1").item(item("pk", s("a"), "v", n("1"))));
-        ddb.putItem(r -> r.tableName("s1").item(item("pk", s("a"), "v", n("1")))); // no change: no record
-        ddb.updateItem(r -> r.tableName("s1").key(item("pk", s("a"))).updateExpression("SET v = :v")
+        String arn = createTable("str1", StreamViewType.NEW_AND_OLD_IMAGES);
+        assertThat(arn).matches("arn:aws:dynamodb:us-east-1:000000000000:table/str1/stream/\\d{4}-\\d\\d-\\d\\dT.*");
+        ddb.putItem(r -> r.tableName("str1").item(item("pk", s("a"), "v", n("1"))));
+        ddb.putItem(r -> r.tableName("str1").item(item("pk", s("a"), "v", n("1")))); // no change: no record
+        ddb.updateItem(r -> r.tableName("str1").key(item("pk", s("a"))).updateExpression("SET v = :v")
                 .expressionAttributeValues(Map.of(":v", n("2"))));
-        assertThatThrownBy(() -> ddb.deleteItem(r -> r.tableName("s1").key(item("pk", s("a")))
+        assertThatThrownBy(() -> ddb.deleteItem(r -> r.tableName("str1").key(item("pk", s("a")))
                 .conditionExpression("v = :x").expressionAttributeValues(Map.of(":x", n("9")))))
                 .isInstanceOf(ConditionalCheckFailedException.class);
-        ddb.deleteItem(r -> r.tableName("s1").key(item("pk", s("a"))));
+        ddb.deleteItem(r -> r.tableName("str1").key(item("pk", s("a"))));
         ddb.transactWriteItems(r -> r.transactItems(
-                TransactWriteItem.builder().put(p -> p.tableName("s1").item(item("pk", s("t1")))).build(),
-                TransactWriteItem.builder().put(p -> p.tableName("s1").item(item("pk", s("t2")))).build()));
+                TransactWriteItem.builder().put(p -> p.tableName("str1").item(item("pk", s("t1")))).build(),
+                TransactWriteItem.builder().put(p -> p.tableName("str1").item(item("pk", s("t2")))).build()));
 
         StreamDescription d = describe(arn);
         assertThat(d.streamStatusAsString()).isEqualTo("ENABLED");
@@ -122,16 +122,33 @@ class StreamsTest {
                 .extracting(r -> r.dynamodb().keys().get("pk").s()).containsExactly("t1");
         String latest = streams.getShardIterator(r -> r.streamArn(arn).shardId(shard)
                 .shardIteratorType(ShardIteratorType.LATEST)).shardIterator();
-        ddb.putItem(r -> r.tableName("s1").item(item("pk", s("late"))));
+        ddb.putItem(r -> r.tableName("str1").item(item("pk", s("late"))));
         assertThat(streams.getRecords(r -> r.shardIterator(latest)).records())
                 .extracting(r -> r.dynamodb().keys().get("pk").s()).containsExactly("late");
-        assertThat(streams.listStreams(r -> r.tableName("s1")).streams()).hasSize(1);
+        assertThat(streams.listStreams(r -> r.tableName("str1")).streams()).hasSize(1);
+    }
+
+    @Test
+    void getRecordsStopsAtOneMegabyte() {
+        String arn = createTable("str4", StreamViewType.NEW_IMAGE);
+        String blob = "z".repeat(200_000);
+        for (int i = 0; i < 8; i++) {
+            int k = i;
+            ddb.putItem(r -> r.tableName("str4").item(item("pk", s("k" + k), "b", s(blob))));
+        }
+        String shard = describe(arn).shards().get(0).shardId();
+        String it = streams.getShardIterator(r -> r.streamArn(arn).shardId(shard)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        GetRecordsResponse first = streams.getRecords(r -> r.shardIterator(it));
+        assertThat(first.records()).hasSize(5);
+        assertThat(streams.getRecords(r -> r.shardIterator(first.nextShardIterator())).records()).hasSize(3);
+        assertThat(streams.getRecords(r -> r.shardIterator(it).limit(2)).records()).hasSize(2);
     }
 
     @Test
     void keysOnlyViewHasNoImages() {
-        String arn = createTable("s2", StreamViewType.KEYS_ONLY);
-        ddb.putItem(r -> r.tableName("s2").item(item("pk", s("a"), "v", n("1"))));
+        String arn = createTable("str2", StreamViewType.KEYS_ONLY);
+        ddb.putItem(r -> r.tableName("str2").item(item("pk", s("a"), "v", n("1"))));
         Record r = readShard(arn, describe(arn).shards().get(0).shardId()).get(0);
         assertThat(r.dynamodb().hasNewImage()).isFalse();
         assertThat(r.dynamodb().keys()).containsOnlyKeys("pk");
@@ -140,20 +157,25 @@ class StreamsTest {
 
     @Test
     void shardsRollOverAndIteratorsExpireAndRecordsAreTrimmed() {
-        String arn = createTable("s3", StreamViewType.NEW_IMAGE);
-        ddb.putItem(r -> r.tableName("s3").item(item("pk", s("first"))));
+        String arn = createTable("str3", StreamViewType.NEW_IMAGE);
+        ddb.putItem(r -> r.tableName("str3").item(item("pk", s("first"))));
         String oldIterator = streams.getShardIterator(r -> r.streamArn(arn)
                 .shardId(describe(arn).shards().get(0).shardId())
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
         CLOCK.advance(Duration.ofMinutes(61));
         assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(oldIterator)))
                 .isInstanceOf(ExpiredIteratorException.class);
-        ddb.putItem(r -> r.tableName("s3").item(item("pk", s("second"))));
+        ddb.putItem(r -> r.tableName("str3").item(item("pk", s("second"))));
         List<Shard> shards = describe(arn).shards();
         assertThat(shards).hasSize(2);
         assertThat(shards.get(0).sequenceNumberRange().endingSequenceNumber()).isNotNull();
         assertThat(shards.get(1).parentShardId()).isEqualTo(shards.get(0).shardId());
         assertThat(shards.get(1).sequenceNumberRange().endingSequenceNumber()).isNull();
+        StreamDescription firstPage = streams.describeStream(r -> r.streamArn(arn).limit(1)).streamDescription();
+        assertThat(firstPage.shards()).hasSize(1);
+        assertThat(firstPage.lastEvaluatedShardId()).isEqualTo(shards.get(0).shardId());
+        assertThat(streams.describeStream(r -> r.streamArn(arn).exclusiveStartShardId(shards.get(0).shardId()))
+                .streamDescription().shards()).extracting(Shard::shardId).containsExactly(shards.get(1).shardId());
         assertThat(streams.describeStream(r -> r.streamArn(arn).shardFilter(f -> f.type("CHILD_SHARDS")
                 .shardId(shards.get(0).shardId()))).streamDescription().shards())
                 .extracting(Shard::shardId).containsExactly(shards.get(1).shardId());
@@ -171,7 +193,7 @@ class StreamsTest {
                 .containsExactly("second");
 
         CLOCK.advance(Duration.ofHours(25));
-        ddb.putItem(r -> r.tableName("s3").item(item("pk", s("third"))));
+        ddb.putItem(r -> r.tableName("str3").item(item("pk", s("third"))));
         assertThat(describe(arn).shards()).extracting(Shard::shardId).doesNotContain(shards.get(0).shardId());
     }
 
@@ -183,16 +205,16 @@ class StreamsTest {
             e.start();
             DynamoDbClient c = TestSupport.client(e.endpoint());
             DynamoDbStreamsClient sc = TestSupport.streams(e.endpoint());
-            String arn = c.createTable(TestSupport.table("t", null).streamSpecification(StreamSpecification.builder()
+            String arn = c.createTable(TestSupport.table("tbl", null).streamSpecification(StreamSpecification.builder()
                     .streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE).build()).build())
                     .tableDescription().latestStreamArn();
-            c.putItem(r -> r.tableName("t").item(item("pk", s("old"))));
+            c.putItem(r -> r.tableName("tbl").item(item("pk", s("old"))));
             String shard = sc.describeStream(r -> r.streamArn(arn)).streamDescription().shards().get(0).shardId();
             String oldSeq = sc.getRecords(r -> r.shardIterator(sc.getShardIterator(i -> i.streamArn(arn)
                     .shardId(shard).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator()))
                     .records().get(0).dynamodb().sequenceNumber();
             clock.advance(Duration.ofMinutes(90));
-            c.putItem(r -> r.tableName("t").item(item("pk", s("new"))));
+            c.putItem(r -> r.tableName("tbl").item(item("pk", s("new"))));
             assertThatThrownBy(() -> sc.getShardIterator(i -> i.streamArn(arn).shardId(shard)
                     .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(oldSeq)))
                     .isInstanceOf(TrimmedDataAccessException.class);

@@ -81,22 +81,32 @@ class TtlAndControlPlaneTest {
 
     @Test
     void controlPlaneCallsAnswerPlausibly() {
-        String tableArn = ddb.createTable(TestSupport.table("cp", null).build()).tableDescription().tableArn();
+        String tableArn = ddb.createTable(TestSupport.table("cptab", null).build()).tableDescription().tableArn();
         ddb.tagResource(r -> r.resourceArn(tableArn).tags(Tag.builder().key("k").value("v").build()));
         assertThat(ddb.listTagsOfResource(r -> r.resourceArn(tableArn)).tags())
                 .containsExactly(Tag.builder().key("k").value("v").build());
         ddb.untagResource(r -> r.resourceArn(tableArn).tagKeys("k"));
         assertThat(ddb.listTagsOfResource(r -> r.resourceArn(tableArn)).tags()).isEmpty();
-        ddb.updateContinuousBackups(r -> r.tableName("cp")
+        ddb.updateContinuousBackups(r -> r.tableName("cptab")
                 .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
-        assertThat(ddb.describeContinuousBackups(r -> r.tableName("cp")).continuousBackupsDescription()
+        assertThat(ddb.describeContinuousBackups(r -> r.tableName("cptab")).continuousBackupsDescription()
                 .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).isEqualTo("ENABLED");
         assertThat(ddb.describeLimits().accountMaxReadCapacityUnits()).isPositive();
-        ddb.updateTable(r -> r.tableName("cp").deletionProtectionEnabled(true));
-        assertThatThrownBy(() -> ddb.deleteTable(r -> r.tableName("cp"))).hasMessageContaining("protected");
-        ddb.updateTable(r -> r.tableName("cp").deletionProtectionEnabled(false)
+        ddb.updateTable(r -> r.tableName("cptab").deletionProtectionEnabled(true));
+        assertThatThrownBy(() -> ddb.deleteTable(r -> r.tableName("cptab"))).hasMessageContaining("protected");
+        ddb.updateTable(r -> r.tableName("cptab").deletionProtectionEnabled(false)
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
-        assertThat(ddb.describeTable(r -> r.tableName("cp")).table().latestStreamArn()).isNotNull();
-        ddb.deleteTable(r -> r.tableName("cp"));
+        assertThat(ddb.describeTable(r -> r.tableName("cptab")).table().latestStreamArn()).isNotNull();
+        ddb.deleteTable(r -> r.tableName("cptab"));
+        // the stream of a deleted table stays readable, disabled, until its records expire
+        var leftOver = streams.listStreams(r -> r.tableName("cptab")).streams();
+        assertThat(leftOver).hasSize(1);
+        assertThat(streams.describeStream(r -> r.streamArn(leftOver.get(0).streamArn())).streamDescription()
+                .streamStatusAsString()).isEqualTo("DISABLED");
+        assertThatThrownBy(() -> ddb.createTable(TestSupport.table("badview", null).streamSpecification(
+                s -> s.streamEnabled(true).streamViewType("EVERYTHING")).build()))
+                .hasMessageContaining("Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, "
+                        + "KEYS_ONLY]");
+        assertThat(ddb.listTables().tableNames()).doesNotContain("badview");
     }
 }

@@ -119,14 +119,35 @@ class TaskTokenTest {
     @Test
     void heartbeatsKeepTheTaskAliveUntilTimeoutSeconds() throws Exception {
         String token = startAndReceiveToken("timeout");
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 7; i++) {
             clock.advance(Duration.ofSeconds(8));
             sfn.sendTaskHeartbeat(b -> b.taskToken(token));
         }
         assertThat(sfn.describeExecution(b -> b.executionArn(arn("timeout"))).status()).isEqualTo(ExecutionStatus.RUNNING);
-        clock.advance(Duration.ofSeconds(13));
+        clock.advance(Duration.ofSeconds(5));
         DescribeExecutionResponse d = awaitEnd(sfn, arn("timeout"));
         assertThat(d.error()).isEqualTo("States.Timeout");
+    }
+
+    @Test
+    void aRetriedTaskGetsANewToken() throws Exception {
+        String arn = createMachine(sfn, "retried", """
+                {"StartAt":"Step","States":{"Step":{"Type":"Task",
+                  "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  "Parameters":{"QueueUrl":"%s","MessageBody":{"input.$":"$","taskToken.$":"$$.Task.Token","retry.$":"$$.State.RetryCount"}},
+                  "Retry":[{"ErrorEquals":["Worker.Error"],"IntervalSeconds":2,"MaxAttempts":1}],"End":true}}}""".formatted(queueUrl));
+        String exec = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"n\":1}")).executionArn();
+        JsonNode first = receive();
+        sfn.sendTaskFailure(b -> b.taskToken(first.path("taskToken").asText()).error("Worker.Error"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> history(sfn, exec).stream().anyMatch(e -> e.type() == HistoryEventType.TASK_FAILED));
+        clock.advance(Duration.ofSeconds(2));
+        JsonNode second = receive();
+        assertThat(second.path("retry").asInt()).isEqualTo(1);
+        assertThat(second.path("taskToken").asText()).isNotEqualTo(first.path("taskToken").asText());
+        assertThatThrownBy(() -> sfn.sendTaskSuccess(b -> b.taskToken(first.path("taskToken").asText()).output("{}")))
+                .isInstanceOf(TaskTimedOutException.class);
+        sfn.sendTaskSuccess(b -> b.taskToken(second.path("taskToken").asText()).output("\"second\""));
+        assertThat(awaitEnd(sfn, exec).output()).isEqualTo("\"second\"");
     }
 
     @Test

@@ -28,6 +28,11 @@ final class CreateTable implements AwsJsonServer.Operation {
     @Override
     public ObjectNode handle(JsonNode req) {
         String name = Requests.required(req, "TableName", "tableName");
+        if (name.length() < 3 || name.length() > 255 || !name.matches("[a-zA-Z0-9_.-]+")) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at 'tableName' "
+                    + "failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+                    + " and have length between 3 and 255");
+        }
         Map<String, Av.Type> types = TableSpecs.attributeTypes(req.get("AttributeDefinitions"));
         Set<String> used = new HashSet<>();
         KeySchema keys = TableSpecs.keySchema(req.get("KeySchema"), types, used);
@@ -46,14 +51,15 @@ final class CreateTable implements AwsJsonServer.Operation {
                     + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
         ObjectNode settings = settings(req);
+        JsonNode stream = req.path("StreamSpecification");
+        String viewType = stream.path("StreamEnabled").asBoolean(false) ? TableSpecs.streamViewType(stream) : null;
         if (db.findTable(name) != null) {
             throw DynamoDbException.inUse("Table already exists: " + name);
         }
         Table table = db.createTable(name, null, null, keys, req.get("AttributeDefinitions").deepCopy(), settings,
                 indexes);
-        JsonNode stream = req.path("StreamSpecification");
-        if (stream.path("StreamEnabled").asBoolean(false)) {
-            db.enableStream(table, stream.path("StreamViewType").asText("NEW_AND_OLD_IMAGES"), null);
+        if (viewType != null) {
+            db.enableStream(table, viewType, null);
         }
         db.changeLog().tableChanged(table);
         ObjectNode out = Requests.object();

@@ -108,7 +108,7 @@ final class Query implements AwsJsonServer.Operation {
             }
             lo = new RowKey(hash, from, null, -1);
             hi = new RowKey(hash, to, null, 1);
-        } else if (rangeCond instanceof Cond.Function1 f && f.name().equals("begins_with")) {
+        } else if (rangeCond instanceof Cond.FunctionCall f && f.name().equals("begins_with")) {
             Av prefix = literal(f.args().get(1), keys.rangeType());
             if (prefix.type() == Av.Type.N) {
                 throw DynamoDbException.validation("Invalid KeyConditionExpression: Incorrect operand type for "
@@ -136,7 +136,7 @@ final class Query implements AwsJsonServer.Operation {
             range = range.descendingMap();
         }
         // ascending, the first sort key without the prefix ends the range; descending, keys past it are skipped
-        ObjectNode out = forward && rangeCond instanceof Cond.Function1
+        ObjectNode out = forward && rangeCond instanceof Cond.FunctionCall
                 ? plan.page(range.entrySet().iterator(), keyTest, item -> true)
                 : plan.page(range.entrySet().iterator(), item -> true, keyTest);
         Requests.consumedCapacity(req, out, plan.table.name(), 0.5);
@@ -171,7 +171,7 @@ final class Query implements AwsJsonServer.Operation {
             left = cmp.left();
         } else if (c instanceof Cond.Between b) {
             left = b.value();
-        } else if (c instanceof Cond.Function1 f && f.name().equals("begins_with")) {
+        } else if (c instanceof Cond.FunctionCall f && f.name().equals("begins_with")) {
             left = f.args().get(0);
         }
         if (c instanceof Cond.Or || c instanceof Cond.Not || c instanceof Cond.In) {

@@ -66,6 +66,14 @@ final class ReadPlan {
         } else if (projection != null && !sel.equals("SPECIFIC_ATTRIBUTES")) {
             throw DynamoDbException.validation("Cannot specify the AttributesToGet when choosing to get " + sel);
         }
+        if (sel.equals("ALL_PROJECTED_ATTRIBUTES") && index == null) {
+            throw DynamoDbException.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an "
+                    + "IndexName");
+        }
+        if (sel.equals("SPECIFIC_ATTRIBUTES") && projection == null) {
+            throw DynamoDbException.validation("SPECIFIC_ATTRIBUTES requires a ProjectionExpression or "
+                    + "AttributesToGet");
+        }
         if (sel.equals("ALL_ATTRIBUTES") && index != null && index.global() && !index.projectionType().equals("ALL")) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES "
                     + "is not supported for global secondary index " + index.name()
@@ -156,7 +164,7 @@ final class ReadPlan {
         return out;
     }
 
-    private ObjectNode render(Item item) {
+    private JsonNode render(Item item) {
         Item visible = item;
         if (index != null && !select.equals("ALL_ATTRIBUTES") && !index.projectionType().equals("ALL")) {
             visible = Item.of(index.project(item, table.keys()));

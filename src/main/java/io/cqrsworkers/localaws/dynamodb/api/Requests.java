@@ -96,7 +96,7 @@ final class Requests {
         return null;
     }
 
-    static ObjectNode project(Item item, Projection projection) {
+    static JsonNode project(Item item, Projection projection) {
         return projection == null ? AvJson.writeItem(item) : AvJson.writeMap(projection.apply(item));
     }
 

@@ -64,6 +64,21 @@ public final class TableSpecs {
         return new KeySchema(hash, types.get(hash), range, range == null ? null : types.get(range));
     }
 
+    /** The StreamViewType of an enabled StreamSpecification. */
+    static String streamViewType(JsonNode spec) {
+        String type = spec.path("StreamViewType").asText(null);
+        if (type == null) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: StreamViewType must be "
+                    + "specified when StreamEnabled is true");
+        }
+        if (!Set.of("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY").contains(type)) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + type + "' at "
+                    + "'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum "
+                    + "value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]");
+        }
+        return type;
+    }
+
     public static IndexDef index(JsonNode spec, boolean global, Map<String, Av.Type> types, Set<String> used) {
         String name = spec.path("IndexName").asText();
         KeySchema keys = keySchema(spec.get("KeySchema"), types, used);

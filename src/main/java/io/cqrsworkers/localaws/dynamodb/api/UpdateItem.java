@@ -6,6 +6,7 @@ import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.expr.Cond;
 import io.cqrsworkers.localaws.dynamodb.expr.ExprContext;
 import io.cqrsworkers.localaws.dynamodb.expr.Parser;
+import io.cqrsworkers.localaws.dynamodb.expr.Projection;
 import io.cqrsworkers.localaws.dynamodb.expr.UpdatePlan;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
 import io.cqrsworkers.localaws.dynamodb.model.AvJson;
@@ -36,7 +37,7 @@ final class UpdateItem implements AwsJsonServer.Operation {
         Item applyTo(Item old) {
             Map<String, Av> map = old != null ? old.toMap() : new LinkedHashMap<>(keyAttributes);
             if (plan != null) {
-                plan.apply(map);
+                plan.apply(map, old != null ? old::get : keyAttributes::get);
             }
             Item item = Item.of(map);
             Requests.checkItem(table, item);
@@ -139,17 +140,8 @@ final class UpdateItem implements AwsJsonServer.Operation {
         return out;
     }
 
+    /** The values at the paths the update wrote, nested as in the item (AWS's UPDATED_OLD / UPDATED_NEW). */
     private static Map<String, Av> updatedOnly(Item item, UpdatePlan plan) {
-        if (item == null || plan == null) {
-            return null;
-        }
-        Map<String, Av> out = new LinkedHashMap<>();
-        for (String name : plan.topLevelNames()) {
-            Av v = item.get(name);
-            if (v != null) {
-                out.put(name, v);
-            }
-        }
-        return out;
+        return item == null || plan == null ? null : new Projection(plan.paths()).apply(item);
     }
 }

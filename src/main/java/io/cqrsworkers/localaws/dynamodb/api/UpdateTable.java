@@ -65,7 +65,7 @@ final class UpdateTable implements AwsJsonServer.Operation {
                 throw DynamoDbException.validation("Table already has no stream enabled");
             }
             if (enable) {
-                db.enableStream(table, stream.path("StreamViewType").asText("NEW_AND_OLD_IMAGES"), null);
+                db.enableStream(table, TableSpecs.streamViewType(stream), null);
             } else {
                 table.stream(null);
             }

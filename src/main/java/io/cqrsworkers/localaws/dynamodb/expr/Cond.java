@@ -78,7 +78,7 @@ public sealed interface Cond {
     }
 
     /** attribute_exists, attribute_not_exists, attribute_type, begins_with, contains. */
-    record Function1(String name, List<Operand> args) implements Cond {
+    record FunctionCall(String name, List<Operand> args) implements Cond {
         @Override
         public boolean test(Function<String, Av> item) {
             Av a = args.get(0).eval(item);

@@ -35,7 +35,7 @@ public final class LegacyConditions {
                     throw DynamoDbException.validation("One or more parameter values were invalid: Value cannot be "
                             + "used when Exists is false for Attribute: " + e.getKey());
                 }
-                parts.add(new Cond.Function1("attribute_not_exists", List.of(new Operand.PathRef(path))));
+                parts.add(new Cond.FunctionCall("attribute_not_exists", List.of(new Operand.PathRef(path))));
             } else {
                 if (value == null || value.isNull()) {
                     throw DynamoDbException.validation("One or more parameter values were invalid: Value must be "
@@ -89,12 +89,12 @@ public final class LegacyConditions {
             case "LE" -> new Cond.Compare("<=", attr, args.get(0));
             case "GT" -> new Cond.Compare(">", attr, args.get(0));
             case "GE" -> new Cond.Compare(">=", attr, args.get(0));
-            case "NULL" -> new Cond.Function1("attribute_not_exists", List.of(attr));
-            case "NOT_NULL" -> new Cond.Function1("attribute_exists", List.of(attr));
-            case "CONTAINS" -> new Cond.Function1("contains", List.of(attr, args.get(0)));
-            case "NOT_CONTAINS" -> new Cond.And(new Cond.Function1("attribute_exists", List.of(attr)),
-                    new Cond.Not(new Cond.Function1("contains", List.of(attr, args.get(0)))));
-            case "BEGINS_WITH" -> new Cond.Function1("begins_with", List.of(attr, args.get(0)));
+            case "NULL" -> new Cond.FunctionCall("attribute_not_exists", List.of(attr));
+            case "NOT_NULL" -> new Cond.FunctionCall("attribute_exists", List.of(attr));
+            case "CONTAINS" -> new Cond.FunctionCall("contains", List.of(attr, args.get(0)));
+            case "NOT_CONTAINS" -> new Cond.And(new Cond.FunctionCall("attribute_exists", List.of(attr)),
+                    new Cond.Not(new Cond.FunctionCall("contains", List.of(attr, args.get(0)))));
+            case "BEGINS_WITH" -> new Cond.FunctionCall("begins_with", List.of(attr, args.get(0)));
             case "IN" -> new Cond.In(attr, args);
             case "BETWEEN" -> new Cond.Between(attr, args.get(0), args.get(1));
             default -> throw DynamoDbException.validation("1 validation error detected: Value '" + op

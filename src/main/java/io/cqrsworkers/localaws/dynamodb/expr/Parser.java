@@ -146,7 +146,7 @@ public final class Parser {
                     throw DynamoDbException.validation("Invalid " + label
                             + ": Operator or function requires a document path; operator or function: " + fn);
                 }
-                return new Cond.Function1(fn, args);
+                return new Cond.FunctionCall(fn, args);
             }
             if (!fn.equals("size")) {
                 throw DynamoDbException.validation("Invalid " + label + ": Invalid function name; function: " + fn);

@@ -39,7 +39,7 @@ public final class UpdatePlan {
         actions.add(new Action('D', path, value));
     }
 
-    /** Legacy AttributeUpdates: PUT. */
+    /** An empty plan, filled by the legacy AttributeUpdates actions below (top-level attributes only). */
     public static UpdatePlan of() {
         return new UpdatePlan();
     }
@@ -84,7 +84,8 @@ public final class UpdatePlan {
         };
     }
 
-    List<Path> paths() {
+    /** The document paths the plan writes, for ReturnValues UPDATED_OLD / UPDATED_NEW. */
+    public List<Path> paths() {
         return actions.stream().map(Action::path).toList();
     }
 
@@ -95,10 +96,10 @@ public final class UpdatePlan {
         return names;
     }
 
-    /** Applies every action to {@code item} in place; right-hand sides see the item as it was before. */
-    public void apply(Map<String, Av> item) {
-        Map<String, Av> before = new LinkedHashMap<>(item);
-        Function<String, Av> old = before::get;
+    /**
+     * Applies every action to {@code item} in place; right-hand sides read {@code old}, the item as it was before.
+     */
+    public void apply(Map<String, Av> item, Function<String, Av> old) {
         List<Av> setValues = new ArrayList<>();
         for (Action a : actions) {
             if (a.kind == 'S') {

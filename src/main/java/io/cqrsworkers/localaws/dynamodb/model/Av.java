@@ -45,18 +45,6 @@ public final class Av implements Comparable<Av> {
         return b ? TRUE : FALSE;
     }
 
-    public static Av ss(List<String> v) {
-        return new Av(Type.SS, List.copyOf(v));
-    }
-
-    public static Av ns(List<BigDecimal> v) {
-        return new Av(Type.NS, v.stream().map(Numbers::normalise).toList());
-    }
-
-    public static Av bs(List<Bin> v) {
-        return new Av(Type.BS, List.copyOf(v));
-    }
-
     public static Av l(List<Av> v) {
         return new Av(Type.L, List.copyOf(v));
     }

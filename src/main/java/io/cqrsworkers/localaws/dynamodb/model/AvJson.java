@@ -1,11 +1,17 @@
 package io.cqrsworkers.localaws.dynamodb.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -139,22 +145,102 @@ public final class AvJson {
                 ArrayNode a = o.putArray("L");
                 av.l().forEach(x -> a.add(write(x)));
             }
-            case M -> o.set("M", writeMap(av.m()));
+            case M -> {
+                ObjectNode m = o.putObject("M");
+                av.m().forEach((k, v) -> m.set(k, write(v)));
+            }
         }
         return o;
     }
 
-    public static ObjectNode writeMap(Map<String, Av> map) {
-        ObjectNode o = F.objectNode();
-        map.forEach((k, v) -> o.set(k, write(v)));
-        return o;
+    /**
+     * An attribute map as a JSON node that serialises itself straight to the output, without building a tree:
+     * responses carry many items, and this is where most of their allocation went.
+     */
+    public static JsonNode writeMap(Map<String, Av> map) {
+        return new POJONode(new Streamed(g -> {
+            g.writeStartObject();
+            for (Map.Entry<String, Av> e : map.entrySet()) {
+                g.writeFieldName(e.getKey());
+                stream(g, e.getValue());
+            }
+            g.writeEndObject();
+        }));
     }
 
-    public static ObjectNode writeItem(Item item) {
-        ObjectNode o = F.objectNode();
-        for (int i = 0; i < item.attributeCount(); i++) {
-            o.set(item.name(i), write(item.value(i)));
+    public static JsonNode writeItem(Item item) {
+        return new POJONode(new Streamed(g -> {
+            g.writeStartObject();
+            for (int i = 0; i < item.attributeCount(); i++) {
+                g.writeFieldName(item.name(i));
+                stream(g, item.value(i));
+            }
+            g.writeEndObject();
+        }));
+    }
+
+    private static void stream(JsonGenerator g, Av av) throws IOException {
+        g.writeStartObject();
+        switch (av.type()) {
+            case S -> g.writeStringField("S", av.s());
+            case N -> g.writeStringField("N", Numbers.format(av.n()));
+            case B -> g.writeBinaryField("B", av.b().bytes());
+            case BOOL -> g.writeBooleanField("BOOL", av.bool());
+            case NULL -> g.writeBooleanField("NULL", true);
+            case SS, NS, BS -> {
+                g.writeArrayFieldStart(av.type().name());
+                for (Object x : av.set()) {
+                    if (x instanceof String str) {
+                        g.writeString(str);
+                    } else if (x instanceof BigDecimal n) {
+                        g.writeString(Numbers.format(n));
+                    } else {
+                        g.writeBinary(((Av.Bin) x).bytes());
+                    }
+                }
+                g.writeEndArray();
+            }
+            case L -> {
+                g.writeArrayFieldStart("L");
+                for (Av x : av.l()) {
+                    stream(g, x);
+                }
+                g.writeEndArray();
+            }
+            case M -> {
+                g.writeObjectFieldStart("M");
+                for (Map.Entry<String, Av> e : av.m().entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    stream(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
         }
-        return o;
+        g.writeEndObject();
+    }
+
+    @FunctionalInterface
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Wraps a writer so Jackson calls it when the enclosing tree is serialised. */
+    private static final class Streamed extends JsonSerializable.Base {
+        private final Writer writer;
+
+        Streamed(Writer writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            writer.write(g);
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer typeSer)
+                throws IOException {
+            writer.write(g);
+        }
     }
 }

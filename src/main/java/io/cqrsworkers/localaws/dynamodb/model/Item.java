@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.dynamodb.model;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,9 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Item {
 
     private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+    /** Items of one table mostly share their attribute names: they share one names array too. */
+    private static final Map<List<String>, String[]> NAME_ARRAYS = new ConcurrentHashMap<>();
+    private static final int POOL_LIMIT = 100_000;
 
     private final String[] names;
     private final Av[] values;
+    /** Cached size; the field fits in the object's alignment padding, so it costs no memory. */
+    private int size = -1;
 
     private Item(String[] names, Av[] values) {
         this.names = names;
@@ -29,11 +35,17 @@ public final class Item {
             values[i] = attributes.get(names[i]);
             names[i] = intern(names[i]);
         }
+        if (NAME_ARRAYS.size() < POOL_LIMIT) {
+            String[] shared = NAME_ARRAYS.putIfAbsent(Arrays.asList(names), names);
+            if (shared != null) {
+                names = shared;
+            }
+        }
         return new Item(names, values);
     }
 
     private static String intern(String name) {
-        if (NAMES.size() > 100_000) {
+        if (NAMES.size() > POOL_LIMIT) {
             return name;
         }
         String known = NAMES.putIfAbsent(name, name);
@@ -68,11 +80,15 @@ public final class Item {
 
     /** Item size as DynamoDB counts it: names plus values. */
     public int size() {
-        int size = 0;
-        for (int i = 0; i < names.length; i++) {
-            size += Av.utf8Length(names[i]) + values[i].size();
+        int s = size;
+        if (s < 0) {
+            s = 0;
+            for (int i = 0; i < names.length; i++) {
+                s += Av.utf8Length(names[i]) + values[i].size();
+            }
+            size = s;
         }
-        return size;
+        return s;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.cqrsworkers.localaws.dynamodb.model;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 
 /** DynamoDB's number rules: up to 38 significant digits, magnitude between 1E-130 and 1E+126, normalised form. */
 public final class Numbers {
@@ -17,7 +16,7 @@ public final class Numbers {
     public static BigDecimal parse(String text) {
         BigDecimal n;
         try {
-            n = new BigDecimal(text.trim());
+            n = new BigDecimal(text);
         } catch (NumberFormatException | NullPointerException e) {
             throw DynamoDbException.validation("A value provided cannot be converted into a number");
         }
@@ -49,13 +48,13 @@ public final class Numbers {
         return n.signum() == 0 ? BigDecimal.ZERO : n.stripTrailingZeros();
     }
 
-    /** Addition for SET a = b + c and ADD, with AWS's 38-digit arithmetic. */
+    /** Exact addition for SET a = b + c and ADD; a result beyond 38 digits is rejected, not rounded. */
     public static BigDecimal add(BigDecimal a, BigDecimal b) {
-        return check(a.add(b, new MathContext(38)));
+        return check(a.add(b));
     }
 
     public static BigDecimal subtract(BigDecimal a, BigDecimal b) {
-        return check(a.subtract(b, new MathContext(38)));
+        return check(a.subtract(b));
     }
 
     /** Text as AWS returns it: plain notation, no trailing zeros. */

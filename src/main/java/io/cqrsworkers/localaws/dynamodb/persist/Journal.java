@@ -105,7 +105,8 @@ public final class Journal implements ChangeLog, AutoCloseable {
         for (int g : journals) {
             lines += replay(journalFile(g));
         }
-        generation = Math.max(snapshot, journals.isEmpty() ? 0 : journals.get(journals.size() - 1));
+        // always append to a fresh file: a line torn by a crash then stays the last line of its file
+        generation = Math.max(snapshot, journals.isEmpty() ? 0 : journals.get(journals.size() - 1)) + 1;
         if (lines > 0) {
             LOG.info("Restored {} tables from {} ({} log lines)", db.tables().size(), dir, lines);
         }

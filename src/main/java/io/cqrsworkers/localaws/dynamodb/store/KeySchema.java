@@ -18,8 +18,10 @@ public record KeySchema(String hashName, Av.Type hashType, String rangeName, Av.
 
     /** The key of an item written with PutItem; rejects missing or mistyped key attributes. */
     public RowKey keyOfItem(Map<String, Av> item) {
-        return RowKey.of(itemKeyPart(item, hashName, hashType), rangeName == null ? null
-                : itemKeyPart(item, rangeName, rangeType));
+        Av h = itemKeyPart(item, hashName, hashType);
+        Av r = rangeName == null ? null : itemKeyPart(item, rangeName, rangeType);
+        checkKeySizes(h, r);
+        return RowKey.of(h, r);
     }
 
     private static Av itemKeyPart(Map<String, Av> item, String name, Av.Type type) {
@@ -34,6 +36,18 @@ public record KeySchema(String hashName, Av.Type hashType, String rangeName, Av.
         }
         checkNotEmpty(name, v);
         return v;
+    }
+
+    /** AWS's limits on key sizes: 2048 bytes for a partition key, 1024 for a sort key. */
+    void checkKeySizes(Av hash, Av range) {
+        if (hash.size() > 2048) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Size of hashkey has "
+                    + "exceeded the maximum size limit of2048 bytes");
+        }
+        if (range != null && range.size() > 1024) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Aggregated size of all "
+                    + "range keys has exceeded the size limit of 1024 bytes");
+        }
     }
 
     static void checkNotEmpty(String name, Av v) {
@@ -57,6 +71,7 @@ public record KeySchema(String hashName, Av.Type hashType, String rangeName, Av.
         if (r != null) {
             checkNotEmpty(rangeName, r);
         }
+        checkKeySizes(h, r);
         return RowKey.of(h, r);
     }
 

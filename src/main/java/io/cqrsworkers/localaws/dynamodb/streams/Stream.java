@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
@@ -138,7 +137,7 @@ public final class Stream {
         Shard open = openShard();
         int size = keys.size() + (includesOld() && oldImage != null ? oldImage.size() : 0)
                 + (includesNew() && newImage != null ? newImage.size() : 0);
-        StreamRecord r = new StreamRecord(++counter, now, UUID.randomUUID().toString().replace("-", ""), eventName,
+        StreamRecord r = new StreamRecord(++counter, now, eventId(), eventName,
                 keys, includesOld() ? oldImage : null, includesNew() ? newImage : null, byTtl, size);
         open.add(r);
         return r;
@@ -154,6 +153,12 @@ public final class Stream {
             open.add(r);
             counter = r.sequence();
         }
+    }
+
+    /** 32 hex digits like AWS's event ids; ThreadLocalRandom because UUID.randomUUID contends on SecureRandom. */
+    private static String eventId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
     }
 
     public boolean includesOld() {

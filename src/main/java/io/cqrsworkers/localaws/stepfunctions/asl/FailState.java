@@ -29,11 +29,11 @@ public final class FailState extends State {
     @Override
     public void execute(StateRun run) {
         JsonNode in = run.input();
-        run.fail(text(run, error, errorPath, in), text(run, cause, causePath, in));
+        run.fail(text(run, error, "ErrorPath", errorPath, in), text(run, cause, "CausePath", causePath, in));
     }
 
-    private static String text(StateRun run, JsonNode literal, String path, JsonNode in) {
-        JsonNode v = path != null ? run.path(path, in) : literal == null ? null : run.value(literal, in);
+    private static String text(StateRun run, JsonNode literal, String field, String path, JsonNode in) {
+        JsonNode v = path != null ? run.resolve(field, path, in) : literal == null ? null : run.value(literal, in);
         return v == null || v.isNull() || v.isMissingNode() ? null : v.isTextual() ? v.asText() : v.toString();
     }
 }

@@ -76,6 +76,18 @@ final class Fields {
         return v != null && v.asBoolean();
     }
 
+    /** Runs a validation of the data layer; its IllegalArgumentException becomes a schema problem of {@code field}. */
+    void check(String field, Runnable validation) {
+        if (!has(field)) {
+            return;
+        }
+        try {
+            validation.run();
+        } catch (IllegalArgumentException e) {
+            problems.add("SCHEMA_VALIDATION_FAILED", e.getMessage(), path + "/" + field);
+        }
+    }
+
     void onlyKnown(Set<String> allowed, String typeName) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();

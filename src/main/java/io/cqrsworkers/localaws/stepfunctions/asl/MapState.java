@@ -23,6 +23,8 @@ public final class MapState extends State {
     public final JsonNode toleratedFailurePercentage;
     public final JsonNode toleratedFailureCount;
     public final String label;
+    /** The ItemProcessor as written, the definition of a distributed Map's child executions. */
+    public final JsonNode processorDefinition;
 
     MapState(String name, Fields f, QueryLanguage language) {
         super(name, f, language, Set.of("InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch",
@@ -32,6 +34,7 @@ public final class MapState extends State {
         JsonNode proc = f.has("ItemProcessor") ? f.get("ItemProcessor") : f.get("Iterator");
         String procField = f.has("ItemProcessor") ? "ItemProcessor" : "Iterator";
         JsonNode config = proc == null ? null : proc.path("ProcessorConfig");
+        this.processorDefinition = proc;
         this.distributed = config != null && "DISTRIBUTED".equals(config.path("Mode").asText());
         this.expressChildren = config != null && "EXPRESS".equals(config.path("ExecutionType").asText());
         if (proc == null || !proc.isObject()) {

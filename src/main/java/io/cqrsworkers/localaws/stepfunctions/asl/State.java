@@ -1,6 +1,9 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrsworkers.localaws.stepfunctions.data.JsonPaths;
+import io.cqrsworkers.localaws.stepfunctions.data.Jsonata;
+import io.cqrsworkers.localaws.stepfunctions.data.PayloadTemplates;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.HashSet;
@@ -62,8 +65,30 @@ public abstract class State {
         this.arguments = f.get("Arguments");
         this.output = f.get("Output");
         this.assign = objectField(f, "Assign");
+        if (language == QueryLanguage.JSONPATH) {
+            f.check("InputPath", () -> validatePath(inputPath));
+            f.check("OutputPath", () -> validatePath(outputPath));
+            f.check("ResultPath", () -> {
+                if (resultPath != null && !"$".equals(resultPath)) {
+                    JsonPaths.validateReferencePath(resultPath);
+                }
+            });
+            for (String template : new String[]{"Parameters", "ResultSelector", "ItemSelector", "Assign"}) {
+                f.check(template, () -> PayloadTemplates.validate(f.get(template)));
+            }
+        } else {
+            for (String template : new String[]{"Arguments", "Output", "Assign", "Items", "ItemSelector"}) {
+                f.check(template, () -> Jsonata.validateTemplate(f.get(template)));
+            }
+        }
         this.retriers = Retrier.parseAll(f);
         this.catchers = Catcher.parseAll(f, language);
+    }
+
+    private static void validatePath(String path) {
+        if (path != null && !"$".equals(path)) {
+            JsonPaths.validatePath(path);
+        }
     }
 
     static JsonNode objectField(Fields f, String field) {

@@ -44,7 +44,7 @@ public final class WaitState extends State {
                 run.fail("States.Runtime", "The value for the field 'Seconds' must be a non-negative integer, but was '" + s + "'");
                 return;
             }
-            until = run.now().plusSeconds(s.asLong());
+            until = run.enteredTime().plusSeconds(s.asLong());
         } else {
             JsonNode t = timestamp != null ? run.value(timestamp, run.input()) : run.path(timestampPath, in);
             until = t.isTextual() ? parse(t.asText()) : null;

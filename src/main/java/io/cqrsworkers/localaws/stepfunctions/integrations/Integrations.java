@@ -4,11 +4,12 @@ import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The integrations configured for an engine, by service name. */
 public final class Integrations {
     private final Map<String, Integration> byService = new LinkedHashMap<>();
-    private final Map<String, java.util.function.Function<Engine, Integration>> engineBound = new LinkedHashMap<>();
+    private final Map<String, Function<Engine, Integration>> engineBound = new LinkedHashMap<>();
 
     public Integrations add(Integration integration) {
         byService.put(integration.service(), integration);
@@ -16,7 +17,7 @@ public final class Integrations {
     }
 
     /** Adds an integration that needs the engine itself (states:startExecution). */
-    public Integrations add(String service, java.util.function.Function<Engine, Integration> factory) {
+    public Integrations add(String service, Function<Engine, Integration> factory) {
         engineBound.put(service, factory);
         return this;
     }

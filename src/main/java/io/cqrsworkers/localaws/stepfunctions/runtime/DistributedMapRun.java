@@ -74,7 +74,7 @@ public final class DistributedMapRun {
         configureBatching();
         String childMachineArn = engine.arns().stateMachine(parent.machine.name() + "/" + label);
         childMachine = new StateMachine(childMachineArn, parent.machine.name() + "/" + label,
-                state.expressChildren ? "EXPRESS" : "STANDARD", "", Definition.of(state.processor),
+                state.expressChildren ? "EXPRESS" : "STANDARD", Json.write(state.processorDefinition), Definition.of(state.processor),
                 parent.machine.roleArn(), engine.clock().millis(), engine.clock().millis(), runId);
         openItems();
         mapRun = new MapRun(engine.arns().mapRun(parent.machine.name(), label, runId), parent.arn, childMachineArn,
@@ -186,7 +186,10 @@ public final class DistributedMapRun {
         return batch;
     }
 
-    /** Starts children until MaxConcurrency is reached or the items run out. */
+    /**
+     * Starts children until MaxConcurrency is reached or the items run out. Each start is a pool task of its own:
+     * a child that ends at once reports back from there instead of growing this stack.
+     */
     private void fill() {
         List<Runnable> starts = new ArrayList<>();
         synchronized (this) {
@@ -202,7 +205,7 @@ public final class DistributedMapRun {
                     }
                     running++;
                     long index = childIndex++;
-                    starts.add(() -> startChild(index, input));
+                    starts.add(() -> engine.submit(() -> startChild(index, input)));
                 }
             } catch (StatesError e) {
                 fail(e.error(), e.cause());

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Engine implements AutoCloseable {
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
-            Thread t = new Thread(r, "sfn-worker-" + n.incrementAndGet());
+            Thread t = new Worker(r, "sfn-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -98,6 +99,30 @@ public final class Engine implements AutoCloseable {
 
     void submit(Runnable r) {
         workers.execute(r);
+    }
+
+    /** A worker thread, counting how deep it runs states inline. */
+    private static final class Worker extends Thread {
+        int inlineDepth;
+
+        Worker(Runnable r, String name) {
+            super(r, name);
+        }
+    }
+
+    private static final int MAX_INLINE_DEPTH = 64;
+
+    /** True (and one level deeper) when the caller may run the next state on this thread right away. */
+    boolean runInline() {
+        if (Thread.currentThread() instanceof Worker w && w.inlineDepth < MAX_INLINE_DEPTH) {
+            w.inlineDepth++;
+            return true;
+        }
+        return false;
+    }
+
+    void leftInline() {
+        ((Worker) Thread.currentThread()).inlineDepth--;
     }
 
     // ---- state machines
@@ -172,26 +197,72 @@ public final class Engine implements AutoCloseable {
                 }
                 throw new SfnException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
             }
-            e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, m.express() ? null : ev -> store.appendEvent(arn, ev));
+            boolean persistent = !m.express() && mapRunArn == null && store != Store.NONE;
+            e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, persistent ? ev -> store.appendEvent(arn, ev) : null);
             executions.put(arn, e);
         }
         if (!m.express()) {
             byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
             ((ConcurrentLinkedDeque<Execution>) byMachine.get(m.arn())).addFirst(e);
-            store.saveExecution(e);
+            if (mapRunArn == null) {
+                store.saveExecution(e);
+            }
         }
         ObjectNode d = Json.object();
         d.put("input", inputText);
         d.set("inputDetails", Json.object().put("truncated", false));
         d.put("roleArn", m.roleArn());
         long startedId = e.history.add(e.startMillis, "ExecutionStarted", 0, "executionStartedEventDetails", d);
-        Integer timeout = m.definition().timeoutSeconds;
-        if (timeout != null) {
-            e.machineTimeout = timers.after(timeout * 1000L, () -> timeOut(e));
-        }
-        Flow root = new Flow(this, e, m.definition().graph, null, null, Map.of(), startedId, o -> finish(e, o));
-        root.start(input);
+        armMachineTimeout(e);
+        rootFlow(e, Map.of(), startedId).start(input);
         return e;
+    }
+
+    Flow rootFlow(Execution e, Map<String, JsonNode> variables, long lastEventId) {
+        return new Flow(this, e, e.machine.definition().graph, null, null, variables, lastEventId, o -> finish(e, o));
+    }
+
+    private void armMachineTimeout(Execution e) {
+        Integer timeout = e.machine.definition().timeoutSeconds;
+        if (timeout != null) {
+            e.machineTimeout = timers.at(Instant.ofEpochMilli(e.startMillis + timeout * 1000L), () -> timeOut(e));
+        }
+    }
+
+    // ---- recovery from the store
+
+    public void restoreMachine(StateMachine m) {
+        machines.put(m.arn(), m);
+    }
+
+    /**
+     * Puts back an execution read from the store with its history; {@code end} holds the final status fields of
+     * an execution that had ended, and is null for one that was running, which is then resumed from its history.
+     */
+    public void restoreExecution(StateMachine m, String arn, String name, String inputText, long startMillis,
+                                 List<ObjectNode> events, JsonNode end, Map<String, String> parkedTokens) {
+        JsonNode input;
+        try {
+            input = Json.parse(inputText);
+        } catch (Exception ex) {
+            throw new IllegalStateException("corrupt stored input of " + arn, ex);
+        }
+        Execution e = new Execution(arn, name, m, inputText, input, startMillis, null, store == Store.NONE ? null : ev -> store.appendEvent(arn, ev));
+        events.forEach(e.history::restore);
+        executions.put(arn, e);
+        byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
+        ((ConcurrentLinkedDeque<Execution>) byMachine.get(m.arn())).addFirst(e);
+        if (end != null) {
+            e.end(Execution.Status.valueOf(end.path("status").asText()), end.path("output").asText(null),
+                    end.path("error").asText(null), end.path("cause").asText(null), end.path("stopMillis").asLong());
+            return;
+        }
+        armMachineTimeout(e);
+        Recovery.resume(this, e, events, parkedTokens);
+    }
+
+    Store store() {
+        return store;
     }
 
     private void finish(Execution e, Outcome o) {
@@ -252,10 +323,14 @@ public final class Engine implements AutoCloseable {
         for (TaskAttempt t : e.openTasks) {
             t.abandon();
         }
-        if (!e.machine.express()) {
+        if (!e.machine.express() && e.mapRunArn == null) {
             store.saveExecution(e);
         }
         e.fireEnded();
+        if (e.machine.express() && e.mapRunArn == null) {
+            // AWS keeps no history of express executions: forget them once their caller has the result
+            executions.remove(e.arn);
+        }
         LOG.debug("execution {} ended {}", e.arn, e.status());
     }
 

@@ -2,7 +2,6 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.asl.State;
 import io.cqrsworkers.localaws.stepfunctions.asl.StateGraph;
 
 import java.util.Map;
@@ -48,13 +47,26 @@ public final class Flow {
         enter(graph.startAt, input);
     }
 
+    /**
+     * Moves to {@code stateName}. On a worker thread the next state runs right away (up to a bounded depth of
+     * nested calls) instead of going through the pool queue: a chain of quick states costs no hand-offs.
+     */
     void enter(String stateName, JsonNode input) {
-        engine.submit(() -> {
-            if (!cancelled()) {
-                State state = graph.state(stateName);
-                new StateRun(this, state, input).begin();
+        if (engine.runInline()) {
+            try {
+                run(stateName, input);
+            } finally {
+                engine.leftInline();
             }
-        });
+        } else {
+            engine.submit(() -> run(stateName, input));
+        }
+    }
+
+    private void run(String stateName, JsonNode input) {
+        if (!cancelled()) {
+            new StateRun(this, graph.state(stateName), input).begin();
+        }
     }
 
     boolean cancelled() {

@@ -41,24 +41,31 @@ public final class StateRun {
     private String taskToken;
 
     StateRun(Flow flow, State state, JsonNode input) {
+        this(flow, state, input, flow.engine.clock().millis());
+    }
+
+    /** A run entered at {@code enteredMillis}: a state resumed from the history after a restart. */
+    StateRun(Flow flow, State state, JsonNode input, long enteredMillis) {
         this.flow = flow;
         this.state = state;
         this.input = input;
-        this.enteredMillis = flow.engine.clock().millis();
+        this.enteredMillis = enteredMillis;
         this.retriesUsed = new int[state.retriers.size()];
     }
 
     void begin() {
         ObjectNode d = Json.object();
         d.put("name", state.name);
-        d.put("input", Json.write(input));
-        d.set("inputDetails", Json.object().put("truncated", false));
+        d.set("input", Json.lazyText(input));
+        d.set("inputDetails", Json.NOT_TRUNCATED);
         flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
         attempt();
     }
 
-    private void attempt() {
+    /** Runs (or, after a restart, re-runs) the state's behaviour. */
+    void attempt() {
         effectiveInput = null;
+        taskToken = null; // every attempt gets its own token, so a late callback cannot settle a retry
         try {
             state.execute(this);
         } catch (StatesError e) {
@@ -84,6 +91,11 @@ public final class StateRun {
         return flow.engine.clock().instant();
     }
 
+    /** When the flow entered this state (Wait counts its Seconds from here, also across a restart). */
+    public Instant enteredTime() {
+        return Instant.ofEpochMilli(enteredMillis);
+    }
+
     public Execution execution() {
         return flow.execution;
     }
@@ -102,6 +114,11 @@ public final class StateRun {
             taskToken = flow.engine.tokens().newToken();
         }
         return taskToken;
+    }
+
+    /** Reuses the token of a task that was parked when the engine stopped. */
+    void restoreTaskToken(String token) {
+        this.taskToken = token;
     }
 
     /** The input after InputPath (JSONPath); the raw input in JSONata. */
@@ -171,6 +188,11 @@ public final class StateRun {
 
     public JsonNode path(String path, JsonNode over) {
         return JsonPaths.read(path, scope(over));
+    }
+
+    /** A field given as a JSONPath or an intrinsic function (ErrorPath, CausePath). */
+    public JsonNode resolve(String field, String pathOrIntrinsic, JsonNode over) {
+        return PayloadTemplates.resolve(field, pathOrIntrinsic, scope(over));
     }
 
     /** Evaluates one Choice rule against the (effective) input. */
@@ -260,8 +282,7 @@ public final class StateRun {
     }
 
     private void exit(JsonNode out, Map<String, JsonNode> assigned, String next) {
-        String text = Json.write(out);
-        if (text.length() > MAX_PAYLOAD) {
+        if (Json.maxTextSize(out, MAX_PAYLOAD) > MAX_PAYLOAD && Json.write(out).length() > MAX_PAYLOAD) {
             fail("States.DataLimitExceeded", "The state/task '" + state.name + "' returned a result with a size exceeding the maximum number of bytes service limit.");
             return;
         }
@@ -275,8 +296,8 @@ public final class StateRun {
             assigned.forEach((k, v) -> av.put(k, Json.write(v)));
             d.set("assignedVariablesDetails", Json.object().put("truncated", false));
         }
-        d.put("output", text);
-        d.set("outputDetails", Json.object().put("truncated", false));
+        d.set("output", Json.lazyText(out));
+        d.set("outputDetails", Json.NOT_TRUNCATED);
         flow.event(state.type + "StateExited", "stateExitedEventDetails", d);
         if (next != null && !(state instanceof SucceedState)) {
             flow.enter(next, out);

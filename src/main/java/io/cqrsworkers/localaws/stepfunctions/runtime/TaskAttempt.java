@@ -21,15 +21,16 @@ public final class TaskAttempt {
     private volatile Timers.Timer timeout;
     private volatile Timers.Timer heartbeat;
 
-    TaskAttempt(StateRun run, String resourceType, String resource, boolean activity, Long timeoutSeconds, Long heartbeatSeconds) {
+    /** @param timeoutMillis time left until States.Timeout, 0 for none; heartbeatMillis likewise */
+    TaskAttempt(StateRun run, String resourceType, String resource, boolean activity, long timeoutMillis, long heartbeatMillis) {
         this.run = run;
         this.resourceType = resourceType;
         this.resource = resource;
         this.activity = activity;
-        this.heartbeatMillis = heartbeatSeconds == null ? 0 : heartbeatSeconds * 1000;
+        this.heartbeatMillis = heartbeatMillis;
         Timers timers = run.flow.engine.timers();
-        if (timeoutSeconds != null) {
-            timeout = timers.after(timeoutSeconds * 1000, () -> timedOut("States.Timeout"));
+        if (timeoutMillis > 0) {
+            timeout = timers.after(timeoutMillis, () -> timedOut("States.Timeout"));
         }
         if (heartbeatMillis > 0) {
             heartbeat = timers.after(heartbeatMillis, () -> timedOut("States.HeartbeatTimeout"));
@@ -45,6 +46,7 @@ public final class TaskAttempt {
     public void parkOn(String token) {
         this.token = token;
         run.flow.engine.tokens().register(token, this);
+        run.flow.engine.store().parkedTask(run.execution().arn, run.state.name, token);
     }
 
     public boolean isSettled() {

@@ -54,8 +54,4 @@ public final class TaskTokens {
         }
         throw new SfnException("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'");
     }
-
-    int openCount() {
-        return open.size();
-    }
 }

@@ -70,7 +70,7 @@ public final class Tasks {
         }
         run.event("TaskScheduled", "taskScheduledEventDetails", d);
         run.event("TaskStarted", "taskStartedEventDetails", Json.object().put("resourceType", service).put("resource", resource));
-        TaskAttempt attempt = new TaskAttempt(run, service, resource, false, timeout, heartbeat);
+        TaskAttempt attempt = new TaskAttempt(run, service, resource, false, millis(timeout), millis(heartbeat));
         if (waitForToken) {
             attempt.parkOn(run.taskToken());
         }
@@ -89,6 +89,25 @@ public final class Tasks {
                 integration.awaitCompletion(action, response, pattern.equals("sync:2"), attempt);
             }
         }
+    }
+
+    /**
+     * After a restart: the task had been submitted and was waiting for {@code token}. It waits again, for what
+     * is left of its TimeoutSeconds and a fresh HeartbeatSeconds.
+     */
+    void resumeParked(StateRun run, String token, JsonNode scheduled, long scheduledMillis) {
+        run.restoreTaskToken(token);
+        long timeout = 0;
+        if (scheduled.has("timeoutInSeconds")) {
+            timeout = Math.max(1, scheduledMillis + scheduled.get("timeoutInSeconds").asLong() * 1000 - engine.clock().millis());
+        }
+        long heartbeat = scheduled.path("heartbeatInSeconds").asLong(0) * 1000;
+        TaskAttempt attempt = new TaskAttempt(run, scheduled.path("resourceType").asText(), scheduled.path("resource").asText(), false, timeout, heartbeat);
+        attempt.parkOn(token);
+    }
+
+    static long millis(Long seconds) {
+        return seconds == null ? 0 : seconds * 1000;
     }
 
     private static JsonNode arguments(TaskState task, StateRun run) {

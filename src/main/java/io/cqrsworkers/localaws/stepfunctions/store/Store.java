@@ -14,6 +14,9 @@ public interface Store extends AutoCloseable {
 
     void appendEvent(String executionArn, ObjectNode event);
 
+    /** A task of the execution waits for {@code token}; kept so the wait survives a restart. */
+    void parkedTask(String executionArn, String stateName, String token);
+
     @Override
     void close();
 
@@ -33,6 +36,10 @@ public interface Store extends AutoCloseable {
 
         @Override
         public void appendEvent(String executionArn, ObjectNode event) {
+        }
+
+        @Override
+        public void parkedTask(String executionArn, String stateName, String token) {
         }
 
         @Override

@@ -1,0 +1,332 @@
+package io.cqrsworkers.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.aws.DynamoJson;
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.support.TestEnvironment;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The command pipeline end to end on the embedded AWS: API, stream, state machine, worker steps, read model. */
+@CamelMainTest(configurationClasses = AppConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CommandPipelineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static {
+        TestEnvironment.apply();
+        System.setProperty("app.modules.sample.sync-handlers", "direct:test-sync-probe");
+        System.setProperty("app.command.wait-timeout-seconds", "6");
+    }
+
+
+
+    @BeanInject
+    CamelContext context;
+
+    @BeanInject
+    AwsClients aws;
+
+    @EndpointInject("mock:alarms")
+    MockEndpoint alarms;
+
+    private boolean adviced;
+
+    @BeforeEach
+    void watchAlarms() throws Exception {
+        if (!adviced) {
+            // the stream consumer takes its leases some seconds after the start (KCL waits 1-30 s at random)
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> io.cqrsworkers.support.Http.get(
+                    "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+            AdviceWith.adviceWith(context, "alarms", a -> a.weaveAddLast().to("mock:alarms"));
+            adviced = true;
+        }
+        alarms.reset();
+    }
+
+    private String prefix() {
+        return context.resolvePropertyPlaceholders("{{app.prefix}}");
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestEnvironment.serverPort() + path))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String command(String pk, String sk, long version, String name, String attributes) {
+        return "{\"pk\":\"" + pk + "\",\"sk\":\"" + sk + "\",\"code\":\"c\",\"name\":\"" + name
+                + "\",\"tenantCode\":\"t1\",\"type\":\"ORDER\",\"version\":" + version
+                + ",\"attributes\":" + attributes + "}";
+    }
+
+    private Optional<JsonNode> item(String table, String pk, String sk) {
+        Map<String, AttributeValue> item = aws.dynamoDb().getItem(b -> b.tableName(prefix() + table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DynamoJson.fromItem(item));
+    }
+
+    private long dataVersion(String pk, String sk) {
+        return item("sample-data", pk, sk).map(d -> d.path("version").asLong()).orElse(0L);
+    }
+
+    private List<ExecutionListItem> executionsNamed(String fragment) {
+        String arn = aws.sfn().listStateMachines().stateMachines().stream()
+                .filter(m -> m.name().equals(prefix() + "command-handler")).findFirst().orElseThrow().stateMachineArn();
+        return aws.sfn().listExecutionsPaginator(b -> b.stateMachineArn(arn)).executions().stream()
+                .filter(e -> e.name().contains(fragment)).toList();
+    }
+
+    private void ttlSetting(String table, int days) {
+        aws.dynamoDb().putItem(b -> b.tableName(prefix() + "master-data").item(Map.of(
+                "pk", AttributeValue.fromS("MASTER#t1"), "sk", AttributeValue.fromS("TTL#" + prefix() + table),
+                "attributes", AttributeValue.fromM(Map.of("days", AttributeValue.fromN(String.valueOf(days)))))));
+    }
+
+    @Test
+    void fiveVersionsPublishedBackToBackAreAppliedInOrder() throws Exception {
+        ttlSetting("sample-data", 30);
+        ttlSetting("sample-history", 7);
+        ttlSetting("sample-command", 3);
+        long now = System.currentTimeMillis() / 1000;
+        for (int v = 0; v < 5; v++) {
+            HttpResponse<String> response = post("/api/commands/sample",
+                    command("ORDER#t1", "ORDER#seq", v, "v" + (v + 1), "{\"n\":" + (v + 1) + "}"));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> dataVersion("ORDER#t1", "ORDER#seq") == 5);
+
+        JsonNode data = item("sample-data", "ORDER#t1", "ORDER#seq").orElseThrow();
+        assertThat(data.path("attributes").path("n").asInt()).isEqualTo(5);
+        assertThat(data.path("csk").asText()).isEqualTo("ORDER#seq@5");
+        assertThat(data.path("ttl").asLong()).isBetween(now + 30 * 86400 - 5, now + 30 * 86400 + 60);
+        for (int v = 1; v <= 4; v++) {
+            JsonNode history = item("sample-history", "ORDER#t1", "ORDER#seq@" + v).orElseThrow();
+            assertThat(history.path("attributes").path("n").asInt()).isEqualTo(v);
+            assertThat(history.path("ttl").asLong()).isBetween(now + 7 * 86400 - 5, now + 7 * 86400 + 60);
+            JsonNode previous = item("sample-command", "ORDER#t1", "ORDER#seq@" + v).orElseThrow();
+            assertThat(previous.path("ttl").asLong()).isBetween(now + 3 * 86400 - 5, now + 3 * 86400 + 60);
+        }
+        assertThat(item("sample-history", "ORDER#t1", "ORDER#seq@5")).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<ExecutionListItem> runs = executionsNamed("ORDER_seq");
+            assertThat(runs).hasSize(5).allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED);
+        });
+        for (int v = 1; v <= 5; v++) {
+            assertThat(item("sample-command", "ORDER#t1", "ORDER#seq@" + v).orElseThrow().path("status").asText())
+                    .isEqualTo("finish:FINISHED");
+        }
+    }
+
+    @Test
+    void manyEntitiesWithSeveralVersionsAllComplete() throws Exception {
+        int entities = 200;
+        int versions = 2;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < entities; i++) {
+                String sk = "ITEM#" + i;
+                results.add(pool.submit(() -> {
+                    for (int v = 0; v < versions; v++) {
+                        int status = post("/api/commands/sample", command("BULK#t1", sk, v, "v" + v, "{}")).statusCode();
+                        if (status != 201) {
+                            return status;
+                        }
+                    }
+                    return 201;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            for (int i = 0; i < entities; i++) {
+                if (dataVersion("BULK#t1", "ITEM#" + i) != versions) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(executionsNamed("BULK"))
+                .hasSize(entities * versions).allMatch(e -> e.status() == ExecutionStatus.SUCCEEDED));
+    }
+
+    @Test
+    void theSameStreamRecordDeliveredTwiceStartsOneExecution() throws Exception {
+        assertThat(post("/api/commands/sample", command("DUP#t1", "DUP#1", 0, "once", "{}")).statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dataVersion("DUP#t1", "DUP#1") == 1);
+        Map<String, AttributeValue> image = aws.dynamoDb().getItem(b -> b.tableName(prefix() + "sample-command")
+                .key(Map.of("pk", AttributeValue.fromS("DUP#t1"), "sk", AttributeValue.fromS("DUP#1@1")))).item();
+        // the same record as the stream delivered it (its image as at INSERT time)
+        Map<String, AttributeValue> inserted = new java.util.HashMap<>(image);
+        inserted.remove("status");
+        inserted.remove("taskToken");
+        inserted.remove("updatedAt");
+        String first = executionsNamed("DUP_t1").get(0).executionArn();
+        JsonNode original = JSON.readTree(aws.sfn().describeExecution(b -> b.executionArn(first)).input());
+        Record record = Record.builder().eventID(original.path("eventID").asText()).eventName(OperationType.INSERT)
+                .eventVersion(original.path("eventVersion").asText()).eventSource("aws:dynamodb")
+                .awsRegion(original.path("awsRegion").asText())
+                .dynamodb(StreamRecord.builder()
+                        .keys(DynamoJson.fromDynamoJson(original.path("dynamodb").path("Keys")))
+                        .newImage(DynamoJson.fromDynamoJson(original.path("dynamodb").path("NewImage")))
+                        .sequenceNumber(original.path("dynamodb").path("SequenceNumber").asText())
+                        .sizeBytes(original.path("dynamodb").path("SizeBytes").asLong())
+                        .streamViewType(StreamViewType.NEW_IMAGE)
+                        .approximateCreationDateTime(java.time.Instant.ofEpochSecond(
+                                original.path("dynamodb").path("ApproximateCreationDateTime").asLong()))
+                        .build())
+                .build();
+        String again = context.createProducerTemplate().requestBodyAndHeader(CommandStreamRoutes.START, record,
+                CommandStreamRoutes.MODULE_HEADER, "sample", String.class);
+        assertThat(again).isEqualTo(first);
+        assertThat(executionsNamed("DUP_t1")).hasSize(1);
+    }
+
+    @Test
+    void aFailingSyncHandlerFailsItsVersionAndTheNextOneTimesOutReported() throws Exception {
+        alarms.expectedMinimumMessageCount(2);
+        assertThat(post("/api/commands/sample", command("FAIL#t1", "FAIL#1", 0, "bad", "{\"failSync\":true}"))
+                .statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> executionsNamed("FAIL_t1").stream()
+                .anyMatch(e -> e.status() == ExecutionStatus.FAILED));
+        String failed = executionsNamed("FAIL_t1").get(0).executionArn();
+        var described = aws.sfn().describeExecution(b -> b.executionArn(failed));
+        assertThat(described.error()).isEqualTo("IllegalStateException");
+        assertThat(described.cause()).contains("probe handler refused the command");
+        assertThat(item("sample-command", "FAIL#t1", "FAIL#1@1").orElseThrow().path("status").asText())
+                .isEqualTo("sync_data:FAILED");
+        assertThat(dataVersion("FAIL#t1", "FAIL#1")).isZero();
+
+        // version 2 waits for version 1, which never finishes: its wait times out (6 s here) and is reported
+        assertThat(post("/api/commands/sample", command("FAIL#t1", "FAIL#1", 1, "next", "{}")).statusCode())
+                .isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60)).until(() -> executionsNamed("FAIL_t1").stream()
+                .filter(e -> e.status() == ExecutionStatus.FAILED).count() == 2);
+        assertThat(item("sample-command", "FAIL#t1", "FAIL#1@2").orElseThrow().path("status").asText())
+                .isEqualTo("wait_prev_command:FAILED");
+        String timedOut = executionsNamed("FAIL_t1_FAIL_1_2").get(0).executionArn();
+        assertThat(aws.sfn().describeExecution(b -> b.executionArn(timedOut)).error()).isEqualTo("States.Timeout");
+        alarms.assertIsSatisfied(20_000);
+        assertThat(alarms.getExchanges()).anyMatch(e -> e.getMessage().getBody(String.class).contains("sync_data failed"));
+    }
+
+    @Test
+    void aNotificationSubscriberReceivesTheStatusChangesOfItsTenantOnly() throws Exception {
+        List<String> tenantTwo = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> tenantThree = new java.util.concurrent.CopyOnWriteArrayList<>();
+        subscribe("t2", tenantTwo);
+        subscribe("t3", tenantThree);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !tenantTwo.isEmpty() && !tenantThree.isEmpty());
+
+        String body = "{\"pk\":\"NOTE#t2\",\"sk\":\"NOTE#1\",\"code\":\"c\",\"name\":\"n\",\"tenantCode\":\"t2\","
+                + "\"type\":\"NOTE\",\"version\":0,\"attributes\":{}}";
+        assertThat(post("/api/commands/sample", body).statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tenantTwo.stream()
+                .anyMatch(line -> line.contains("\"status\":\"finish:FINISHED\"")));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : tenantTwo) {
+            if (line.startsWith("data: ")) {
+                events.add(JSON.readTree(line.substring("data: ".length())));
+            }
+        }
+        assertThat(events).allMatch(e -> e.path("tenantCode").asText().equals("t2")
+                && e.path("action").asText().equals("command-status"));
+        assertThat(events).extracting(e -> e.path("content").path("status").asText())
+                .contains("check_version:STARTED", "check_version:FINISHED", "sync_data:FINISHED", "finish:FINISHED");
+        assertThat(tenantThree).noneMatch(line -> line.startsWith("data: "));
+    }
+
+    private void subscribe(String tenant, List<String> lines) {
+        HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestEnvironment.serverPort()
+                        + "/api/notifications?tenantCode=" + tenant)).GET().build(),
+                HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
+                    @Override
+                    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                        subscription.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(String line) {
+                        lines.add(line);
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                }));
+    }
+
+    @Test
+    void aVersionConflictIsRefusedWith409AndWritesNothing() throws Exception {
+        assertThat(post("/api/commands/sample", command("CONF#t1", "CONF#1", 0, "a", "{}")).statusCode()).isEqualTo(201);
+        HttpResponse<String> again = post("/api/commands/sample", command("CONF#t1", "CONF#1", 0, "b", "{}"));
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(again.body()).path("message").asText()).contains("Version conflict");
+        assertThat(item("sample-command", "CONF#t1", "CONF#1@1").orElseThrow().path("name").asText()).isEqualTo("a");
+        assertThat(item("sample-command", "CONF#t1", "CONF#1@2")).isEmpty();
+    }
+
+    @Test
+    void invalidInputIsRefusedWith400AndAClearMessage() throws Exception {
+        HttpResponse<String> missing = post("/api/commands/sample", "{\"pk\":\"X#t1\",\"version\":0}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("sk must be a non-empty string").contains("tenantCode");
+        HttpResponse<String> notJson = post("/api/commands/sample", "{not json");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("not valid JSON");
+        assertThat(post("/api/commands/nope", command("X#t1", "X", 0, "x", "{}")).statusCode()).isEqualTo(404);
+        assertThat(post("/api/commands/sample", command("X#t1", "X", 7, "x", "{}")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aSynchronousPublishWritesTheDataAtOnceWithoutAWorkflow() throws Exception {
+        HttpResponse<String> response = post("/api/commands/sample/sync", command("SYNC#t1", "SYNC#1", 0, "now", "{}"));
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(dataVersion("SYNC#t1", "SYNC#1")).isEqualTo(1);
+        Thread.sleep(2000);
+        assertThat(executionsNamed("SYNC_t1")).isEmpty();
+    }
+}

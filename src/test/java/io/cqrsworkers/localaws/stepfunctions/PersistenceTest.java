@@ -1,0 +1,109 @@
+package io.cqrsworkers.localaws.stepfunctions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.localaws.stepfunctions.runtime.ManualClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.awaitEnd;
+import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.createMachine;
+import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.history;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Machines, executions and histories survive a restart; parked executions resume where they were. */
+class PersistenceTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static LocalSqs sqs;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeAll
+    static void startSqs() throws Exception {
+        sqs = new LocalSqs();
+    }
+
+    @AfterAll
+    static void stopSqs() {
+        sqs.close();
+    }
+
+    private StepFunctionsEmulator emulator(ManualClock clock) throws Exception {
+        StepFunctionsEmulator e = StepFunctionsEmulator.builder().dataDir(dataDir).clock(clock).sqsEndpoint(sqs.endpoint).build();
+        e.start();
+        return e;
+    }
+
+    @Test
+    void parkedExecutionsResumeAfterARestart() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+        String queueUrl = sqs.client.createQueue(b -> b.queueName("restart")).queueUrl();
+        String callbackArn;
+        String waitArn;
+        String doneArn;
+        String token;
+        int eventsBefore;
+        StepFunctionsEmulator first = emulator(clock);
+        try (SfnClient sfn = SfnTestSupport.client(first)) {
+            String callback = createMachine(sfn, "callback", """
+                    {"StartAt":"Prepare","States":{
+                      "Prepare":{"Type":"Pass","Assign":{"who":"me"},"Result":{"step":1},"ResultPath":"$.prep","Next":"Ask"},
+                      "Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","TimeoutSeconds":3600,
+                        "Parameters":{"QueueUrl":"%s","MessageBody":{"token.$":"$$.Task.Token"}},"ResultPath":"$.answer","Next":"Done"},
+                      "Done":{"Type":"Pass","Parameters":{"answer.$":"$.answer","prep.$":"$.prep","who.$":"$who"},"End":true}}}""".formatted(queueUrl));
+            String waiting = createMachine(sfn, "waiting", """
+                    {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":600,"Next":"After"},"After":{"Type":"Pass","Result":"woke","End":true}}}""");
+            callbackArn = sfn.startExecution(b -> b.stateMachineArn(callback).name("c1").input("{}")).executionArn();
+            doneArn = sfn.startExecution(b -> b.stateMachineArn(waiting).name("w0")).executionArn();
+            clock.advance(Duration.ofSeconds(600));
+            awaitEnd(sfn, doneArn);
+            waitArn = sfn.startExecution(b -> b.stateMachineArn(waiting).name("w1").input("{}")).executionArn();
+            List<Message> m = await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sqs.client.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)).messages(), l -> !l.isEmpty());
+            token = MAPPER.readTree(m.get(0).body()).path("token").asText();
+            eventsBefore = history(sfn, callbackArn).size();
+        } finally {
+            first.close();
+        }
+
+        StepFunctionsEmulator second = emulator(clock);
+        try (SfnClient sfn = SfnTestSupport.client(second)) {
+            assertThat(sfn.listStateMachines().stateMachines()).hasSize(2);
+            DescribeExecutionResponse done = sfn.describeExecution(b -> b.executionArn(doneArn));
+            assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(done.output()).isEqualTo("\"woke\"");
+            assertThat(history(sfn, doneArn)).extracting(HistoryEvent::type).endsWith(HistoryEventType.EXECUTION_SUCCEEDED);
+
+            assertThat(sfn.describeExecution(b -> b.executionArn(callbackArn)).status()).isEqualTo(ExecutionStatus.RUNNING);
+            sfn.sendTaskSuccess(b -> b.taskToken(token).output("{\"ok\":true}"));
+            DescribeExecutionResponse resumed = awaitEnd(sfn, callbackArn);
+            assertThat(resumed.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(MAPPER.readTree(resumed.output())).isEqualTo(MAPPER.readTree("{\"answer\":{\"ok\":true},\"prep\":{\"step\":1},\"who\":\"me\"}"));
+            List<HistoryEvent> events = history(sfn, callbackArn);
+            assertThat(events.size()).isGreaterThan(eventsBefore);
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(events.get(i).id()).isEqualTo(i + 1L);
+            }
+
+            assertThat(sfn.describeExecution(b -> b.executionArn(waitArn)).status()).isEqualTo(ExecutionStatus.RUNNING);
+            clock.advance(Duration.ofSeconds(600));
+            assertThat(awaitEnd(sfn, waitArn).output()).isEqualTo("\"woke\"");
+        } finally {
+            second.close();
+        }
+    }
+}
