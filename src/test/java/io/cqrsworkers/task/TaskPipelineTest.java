@@ -63,8 +63,9 @@ class TaskPipelineTest {
         if (context.hasEndpoint("direct:task-batch") != null) {
             return;
         }
-        // the alarms stay in their queue for the tests to read
+        // alarms and notifications stay in their queues for the tests to read
         context.getRouteController().stopRoute("alarms");
+        context.getRouteController().stopRoute("notifications");
         // counts the sub-tasks running at once; an item {"fail":true} throws
         context.addRoutes(new RouteBuilder() {
             @Override
