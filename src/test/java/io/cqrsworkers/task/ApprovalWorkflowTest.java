@@ -27,7 +27,6 @@ class ApprovalWorkflowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
-        System.setProperty("app.streams.component", "aws2-ddbstream");
         System.setProperty("app.approval.timeout-seconds", "4");
         TestEnvironment.apply();
     }

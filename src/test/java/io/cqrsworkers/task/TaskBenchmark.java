@@ -28,6 +28,7 @@ public final class TaskBenchmark {
 
     public static void main(String[] args) throws Exception {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        // Camel's stream reader: no KCL lease wait before the first task, which the numbers are not about
         System.setProperty("app.streams.component", "aws2-ddbstream");
         TestEnvironment.apply();
         AtomicLong handlerNanos = new AtomicLong();

@@ -31,8 +31,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The task pipeline end to end on the embedded AWS services, with the real routes: API, tasks stream, action
- * queue, task state machine, worker queue, sub-task status queue. Streams are read with aws2-ddbstream (the
- * ddb-stream KCL consumer is being fixed on another branch).
+ * queue, task state machine, worker queue, sub-task status queue; the tasks stream is read by ddb-stream (KCL).
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,7 +42,6 @@ class TaskPipelineTest {
     private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
 
     static {
-        System.setProperty("app.streams.component", "aws2-ddbstream");
         System.setProperty("app.task.retry-delay-seconds", "1");
         System.setProperty("app.approval.timeout-seconds", "4");
         System.setProperty("app.task.handlers.mapped", "direct:task-echo");
@@ -63,6 +61,9 @@ class TaskPipelineTest {
         if (context.hasEndpoint("direct:task-batch") != null) {
             return;
         }
+        // the tasks stream consumer (ddb-stream, KCL) takes its leases some seconds after the start
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get(
+                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
         // alarms and notifications stay in their queues for the tests to read
         context.getRouteController().stopRoute("alarms");
         context.getRouteController().stopRoute("notifications");
