@@ -23,7 +23,8 @@ public class NotificationRoutes extends RouteBuilder {
         NotificationHub hub = new NotificationHub();
         getContext().getRegistry().bind("notificationHub", hub);
 
-        var route = from("aws2-sqs:{{queue:notification-queue}}?waitTimeSeconds=5&maxMessagesPerPoll=10")
+        var route = from("aws2-sqs:{{queue:notification-queue}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
+                + "&concurrentConsumers={{app.notifications.concurrency:4}}")
                 .routeId("notifications")
                 .convertBodyTo(String.class);
         if ("appsync".equals(transport)) {

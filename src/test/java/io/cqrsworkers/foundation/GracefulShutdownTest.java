@@ -127,6 +127,7 @@ class GracefulShutdownTest {
                 "-Dcamel.server.port=" + FreePort.find("127.0.0.1"),
                 "-Dcamel.management.port=" + FreePort.find("127.0.0.1"),
                 "-Dcamel.main.routes-include-pattern=classpath:test-routes-drain/drain.camel.yaml",
+                "-Dcamel.main.routes-builder-classes=" + DrainOnlyRouteBuilder.class.getName(),
                 "-Dcamel.main.shutdown-timeout=" + shutdownTimeoutSeconds,
                 "-Ddrain.delay=" + delayMillis,
                 "io.cqrsworkers.Application");

@@ -15,6 +15,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The service boots on the embedded default with its resources, routes, health and metrics. */
 @CamelMainTest(configurationClasses = AppConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,7 +124,8 @@ class LocalServiceTest {
     @Test
     void healthIsUpWhenEverythingRunsAndReadinessFallsWhenARouteStops() throws Exception {
         String base = "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health";
-        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/ready").status() == 200);
+        // ready once the stream consumers hold their leases (KCL waits 1-30 s at random on a new application)
+        await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(base + "/ready").status() == 200);
         assertThat(Http.get(base + "/ready").body()).contains("\"status\":\"UP\"");
         assertThat(Http.get(base + "/live").status()).isEqualTo(200);
         assertThat(Http.get(base + "?exposureLevel=full").body()).contains("embedded-aws");
