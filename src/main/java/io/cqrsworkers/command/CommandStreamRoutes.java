@@ -6,6 +6,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.stream.ExecutionNames;
 import io.cqrsworkers.workflow.StateMachines;
+import io.cqrsworkers.workflow.StreamUris;
 import org.apache.camel.builder.RouteBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -35,7 +36,7 @@ public class CommandStreamRoutes extends RouteBuilder {
 
         for (String name : module.tables().modules()) {
             String table = module.tables().table(name, CommandTables.COMMAND);
-            from(streamUri(table, "workers-" + name + "-command"))
+            from(StreamUris.of(getContext(), table, "workers-" + name + "-command"))
                     .routeId("command-stream-" + name)
                     .filter(e -> {
                         Record record = e.getMessage().getBody(Record.class);
@@ -60,21 +61,6 @@ public class CommandStreamRoutes extends RouteBuilder {
                     e.getMessage().setBody(machines.start(CommandWorkerRoutes.MACHINE, executionName,
                             lambdaRecord(record, arn).toString()));
                 });
-    }
-
-    /**
-     * The stream consumer: this project's ddb-stream (KCL: checkpoints, leases shared by replicas), or Camel's
-     * aws2-ddbstream when {@code app.streams.component=aws2-ddbstream} (no checkpoint: for trials only). Both
-     * deliver the same exchange, so the route does not change.
-     */
-    private String streamUri(String table, String application) {
-        String component = getContext().resolvePropertyPlaceholders("{{app.streams.component:ddb-stream}}");
-        if ("aws2-ddbstream".equals(component)) {
-            return "aws2-ddbstream:" + table + "?streamIteratorType=FROM_START&delay=200";
-        }
-        return "ddb-stream:" + table + "?applicationName={{app.prefix}}" + application
-                + "&eventNames=INSERT&startingPosition=TRIM_HORIZON"
-                + "&deadLetterQueue={{queue:stream-dead-letter-queue}}&{{app.streams.options}}";
     }
 
     /** The record as a Lambda event source mapping delivers it (the original's execution input). */

@@ -1,0 +1,55 @@
+package io.cqrsworkers.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.workflow.StepEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task state machine's iterator step: runs one sub-task's handler. PROCESSING, then COMPLETED with the result;
+ * a failure is recorded (FAILED with the error, an alarm) and not passed on, so the Map goes on with the others.
+ * A sub-task that has already finished (a redelivered step) is not run again.
+ */
+public final class SubTaskRunner {
+
+    public static final String STATE = "iterator";
+    private static final Logger LOG = LoggerFactory.getLogger(SubTaskRunner.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TaskService service;
+    private final TaskHandlers handlers;
+
+    public SubTaskRunner(TaskService service, TaskHandlers handlers) {
+        this.service = service;
+        this.handlers = handlers;
+    }
+
+    /** @return the step's output: the sub-task's key and final status */
+    public JsonNode run(StepEvent event) {
+        TaskKeys key = new TaskKeys(event.input().path("pk").asText(), event.input().path("sk").asText());
+        // PROCESSING unless it has finished (one call: the update returns the row with its input)
+        TaskStatus status = service.updateSubTaskStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode(),
+                        TaskStatus.CREATED, TaskStatus.QUEUED, TaskStatus.PROCESSING)
+                .map(subTask -> execute(key, subTask, event.executionArn()))
+                .orElseGet(() -> TaskStatus.valueOf(service.store().get(key)
+                        .orElseThrow(() -> new IllegalStateException("No sub-task " + key.id()))
+                        .path("status").asText()));
+        return JSON.createObjectNode().put("pk", key.pk()).put("sk", key.sk()).put("status", status.name());
+    }
+
+    private TaskStatus execute(TaskKeys key, JsonNode subTask, String executionArn) {
+        ObjectNode attributes = JSON.createObjectNode();
+        try {
+            attributes.set("result", handlers.run(subTask));
+        } catch (Exception e) {
+            LOG.warn("Sub-task {} failed: {}", key.id(), e.toString());
+            service.updateSubTaskStatus(key, TaskStatus.FAILED, JSON.createObjectNode().put("error", e.toString()));
+            service.notifier().alarm(service.store().table(), key.pk(), key.sk(), e.toString(), executionArn);
+            return TaskStatus.FAILED;
+        }
+        service.updateSubTaskStatus(key, TaskStatus.COMPLETED, attributes);
+        return TaskStatus.COMPLETED;
+    }
+}

@@ -1,0 +1,172 @@
+package io.cqrsworkers.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.command.Notifier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Creates tasks and changes their status; every change is announced as the original does: {@code task-status}
+ * (tasks) or {@code sub-task-status} (sub-tasks) on the notification queue, and a sub-task's change also on the
+ * sub-task status queue, which rolls it up into the parent.
+ */
+public final class TaskService {
+
+    public static final String TASK_STATUS = "task-status";
+    public static final String SUB_TASK_STATUS = "sub-task-status";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SUB_TASK_WRITERS = 16;
+
+    private final TaskStore store;
+    private final Notifier notifier;
+    private final SqsClient sqs;
+    private final Supplier<String> subTaskStatusQueueUrl;
+
+    public TaskService(TaskStore store, Notifier notifier, SqsClient sqs, Supplier<String> subTaskStatusQueueUrl) {
+        this.store = store;
+        this.notifier = notifier;
+        this.sqs = sqs;
+        this.subTaskStatusQueueUrl = subTaskStatusQueueUrl;
+    }
+
+    public TaskStore store() {
+        return store;
+    }
+
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    /**
+     * Writes a new task with status CREATED; its stream INSERT queues it.
+     *
+     * @param request {"taskType", "tenantCode", "name"?, "input"} (input an array for a step-function task)
+     */
+    public ObjectNode create(JsonNode request, boolean stepFunction, String requestId) {
+        String type = required(request, "taskType");
+        String tenant = required(request, "tenantCode");
+        JsonNode input = request.path("input");
+        if (stepFunction && !input.isArray()) {
+            throw new TaskException(400, "A step-function task needs an array 'input'");
+        }
+        if (!stepFunction && input.isMissingNode()) {
+            throw new TaskException(400, "A task needs an 'input'");
+        }
+        TaskKeys key = TaskKeys.create(stepFunction, tenant, type);
+        String code = key.sk().substring(key.sk().indexOf('#') + 1);
+        String now = TaskStore.now();
+        ObjectNode task = JSON.createObjectNode()
+                .put("pk", key.pk()).put("sk", key.sk()).put("id", key.id()).put("code", code)
+                .put("version", 0).put("type", type).put("name", request.path("name").asText(type))
+                .put("tenantCode", tenant).put("status", TaskStatus.CREATED.name());
+        task.set("input", input);
+        task.putObject("attributes");
+        task.put("requestId", requestId).put("createdAt", now).put("updatedAt", now);
+        store.put(task);
+        return task;
+    }
+
+    /** The task with, for a step-function task, its sub-tasks (consistent reads). */
+    public Optional<ObjectNode> read(TaskKeys key) {
+        return store.get(key).map(task -> {
+            if (key.isStepFunctionTask() && !key.isSubTask()) {
+                ArrayNode rows = task.putArray("subTaskRows");
+                store.subTasks(key).forEach(rows::add);
+            }
+            return task;
+        });
+    }
+
+    /** Sets a task's status (see {@link TaskStore#setStatus}) and notifies {@code task-status}. */
+    public boolean updateStatus(TaskKeys key, TaskStatus status, ObjectNode attributes, TaskStatus... onlyFrom) {
+        boolean updated = store.setStatus(key, status, attributes, onlyFrom).isPresent();
+        if (updated) {
+            notifier.notify(TASK_STATUS, store.table(), key.pk(), key.sk(), content(status, attributes));
+        }
+        return updated;
+    }
+
+    /**
+     * Sets a sub-task's status (see {@link TaskStore#setStatus}), notifies {@code sub-task-status} and asks for the
+     * parent's roll-up.
+     *
+     * @return the updated sub-task; empty (and nothing announced) when its status is not one of {@code onlyFrom}
+     */
+    public Optional<ObjectNode> updateSubTaskStatus(TaskKeys key, TaskStatus status, ObjectNode attributes,
+                                                    TaskStatus... onlyFrom) {
+        Optional<ObjectNode> updated = store.setStatus(key, status, attributes, onlyFrom);
+        if (updated.isEmpty()) {
+            return updated;
+        }
+        ObjectNode content = content(status, attributes);
+        notifier.notify(SUB_TASK_STATUS, store.table(), key.pk(), key.sk(), content);
+        ObjectNode message = JSON.createObjectNode().put("action", SUB_TASK_STATUS).put("table", store.table())
+                .put("pk", key.pk()).put("sk", key.sk()).put("tenantCode", key.tenantCode());
+        message.set("content", content);
+        sqs.sendMessage(b -> b.queueUrl(subTaskStatusQueueUrl.get()).messageBody(message.toString()));
+        return updated;
+    }
+
+    /**
+     * Writes the sub-task rows (CREATED) of a step-function task, several at a time as the original does; rows of
+     * an earlier attempt stay as they are.
+     */
+    public List<TaskKeys> createSubTasks(ObjectNode parent) throws Exception {
+        TaskKeys parentKey = new TaskKeys(parent.path("pk").asText(), parent.path("sk").asText());
+        JsonNode items = parent.path("input");
+        List<TaskKeys> keys = new ArrayList<>();
+        List<Callable<Void>> puts = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            TaskKeys key = parentKey.subTask(i);
+            ObjectNode row = parent.deepCopy();
+            row.remove(List.of("attributes", "rollupVersion"));
+            row.put("sk", key.sk()).put("id", key.id()).put("code", Ulid.next())
+                    .put("status", TaskStatus.CREATED.name());
+            row.set("input", items.get(i));
+            row.putObject("attributes");
+            keys.add(key);
+            puts.add(() -> {
+                store.putIfAbsent(row);
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(SUB_TASK_WRITERS);
+        try {
+            for (Future<Void> put : pool.invokeAll(puts)) {
+                put.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return keys;
+    }
+
+    /** A notification's content: the status and the changed attributes, without the list of sub-tasks (large). */
+    static ObjectNode content(TaskStatus status, ObjectNode attributes) {
+        ObjectNode content = JSON.createObjectNode().put("status", status.name());
+        content.set("attributes", attributes.deepCopy().without("subTasks"));
+        return content;
+    }
+
+    private static String required(JsonNode request, String field) {
+        String value = request.path(field).asText("");
+        if (value.isBlank()) {
+            throw new TaskException(400, "'" + field + "' is required");
+        }
+        if (value.contains("#")) {
+            throw new TaskException(400, "'" + field + "' must not contain '#'");
+        }
+        return value;
+    }
+}

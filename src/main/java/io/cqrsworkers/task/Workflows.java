@@ -1,0 +1,74 @@
+package io.cqrsworkers.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.StateMachines;
+import org.apache.camel.CamelContext;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+
+import java.util.UUID;
+
+/** Starts and describes executions of any state machine in infra/resources.yaml, by logical name. */
+public final class Workflows {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StateMachines machines;
+    private final SfnClient sfn;
+
+    public Workflows(StateMachines machines, CamelContext context) {
+        this.machines = machines;
+        this.sfn = context.getRegistry().lookupByNameAndType("sfnClient", SfnClient.class);
+    }
+
+    /**
+     * @param name the execution name (made valid and deterministic by {@link ExecutionNames}); null: a random one
+     */
+    public ObjectNode start(String machine, JsonNode input, String name) {
+        machineArn(machine);
+        String executionName = name == null || name.isBlank() ? UUID.randomUUID().toString()
+                : ExecutionNames.of(name);
+        String arn = machines.start(machine, executionName, input.toString());
+        if (arn == null) {
+            throw new TaskException(409, "Execution " + executionName + " of " + machine
+                    + " already exists with another input");
+        }
+        return JSON.createObjectNode().put("executionArn", arn).put("name", executionName);
+    }
+
+    public ObjectNode describe(String machine, String name) {
+        String executionArn = machineArn(machine).replace(":stateMachine:", ":execution:") + ":"
+                + ExecutionNames.of(name);
+        DescribeExecutionResponse execution;
+        try {
+            execution = sfn.describeExecution(b -> b.executionArn(executionArn));
+        } catch (ExecutionDoesNotExistException e) {
+            throw new TaskException(404, "No execution " + name + " of " + machine);
+        }
+        ObjectNode out = JSON.createObjectNode().put("executionArn", executionArn)
+                .put("status", execution.statusAsString());
+        try {
+            if (execution.output() != null) {
+                out.set("output", JSON.readTree(execution.output()));
+            }
+        } catch (Exception e) {
+            out.put("output", execution.output());
+        }
+        if (execution.error() != null) {
+            out.put("error", execution.error()).put("cause", execution.cause());
+        }
+        return out;
+    }
+
+    private String machineArn(String machine) {
+        try {
+            return machines.arn(machine);
+        } catch (IllegalStateException e) {
+            throw new TaskException(404, "No state machine " + machine);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.cqrsworkers.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.resources.Provisioner;
+import io.cqrsworkers.resources.ResourceDescription;
+import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.support.TestEnvironment;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.main.Main;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sub-tasks per second of one step-function task of N items (default 1,000) whose handler does no work, at
+ * MaxConcurrency 2 and 50, on the embedded AWS services; and the overhead per sub-task (worker queue, status
+ * writes, notifications, callback) against the handler's own time. Run: main (args: items).
+ */
+public final class TaskBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        int items = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        // Camel's stream reader: no KCL lease wait before the first task, which the numbers are not about
+        System.setProperty("app.streams.component", "aws2-ddbstream");
+        TestEnvironment.apply();
+        AtomicLong handlerNanos = new AtomicLong();
+        Main main = new Main();
+        main.addInitialProperty("camel.main.profile", "local");
+        main.setPropertyPlaceholderLocations("file:application-local.properties;optional=true,file:application.properties");
+        main.configure().addConfiguration(AppConfiguration.class);
+        main.configure().addRoutesBuilder(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:task-bench").routeId("bench-handler").process(e -> {
+                    long start = System.nanoTime();
+                    e.getMessage().setBody("{}");
+                    handlerNanos.addAndGet(System.nanoTime() - start);
+                });
+            }
+        });
+        main.start();
+        try {
+            CamelContext context = main.getCamelContext();
+            baseline(context);
+            for (int concurrency : new int[] {2, 50}) {
+                handlerNanos.set(0);
+                run(context, items, concurrency, handlerNanos);
+            }
+        } finally {
+            main.stop();
+        }
+    }
+
+    /** The cost of single calls to the embedded services, the unit the overhead per sub-task is made of. */
+    private static void baseline(CamelContext context) {
+        AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
+        TaskStore store = TaskModule.of(context).service().store();
+        String queue = aws.sqs().getQueueUrl(b -> b.queueName(
+                context.resolvePropertyPlaceholders("{{queue:notification-queue}}"))).queueUrl();
+        int n = 200;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            store.put(JSON.createObjectNode().put("pk", "BENCH").put("sk", "row#" + i).put("status", "CREATED"));
+        }
+        long puts = System.nanoTime() - start;
+        start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            store.get(new TaskKeys("BENCH", "row#" + i));
+        }
+        long gets = System.nanoTime() - start;
+        start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            aws.sqs().sendMessage(b -> b.queueUrl(queue).messageBody("{}"));
+        }
+        long sends = System.nanoTime() - start;
+        aws.sqs().purgeQueue(b -> b.queueUrl(queue));
+        System.out.printf("embedded services, one call: DynamoDB PutItem %.1f ms, GetItem %.1f ms, SQS SendMessage %.1f ms%n",
+                puts / 1e6 / n, gets / 1e6 / n, sends / 1e6 / n);
+    }
+
+    private static void run(CamelContext context, int items, int concurrency, AtomicLong handlerNanos)
+            throws Exception {
+        AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
+        String prefix = context.resolvePropertyPlaceholders("{{app.prefix}}");
+        // the same definition with another MaxConcurrency, as app.task.max-concurrency would give it
+        new Provisioner(aws, prefix, key -> key.equals("app.task.max-concurrency") ? String.valueOf(concurrency)
+                : context.getPropertiesComponent().resolveProperty(key).orElse(null))
+                .createOrUpdateStateMachine(TaskRunner.MACHINE, ResourceDescription.readText(
+                        "infra/statemachines/task.asl.json"));
+
+        TaskModule module = TaskModule.of(context);
+        ArrayNode input = JSON.createArrayNode();
+        for (int i = 0; i < items; i++) {
+            input.addObject().put("n", i);
+        }
+        ObjectNode request = JSON.createObjectNode().put("taskType", "bench").put("tenantCode", "bench");
+        request.set("input", input);
+        long start = System.nanoTime();
+        ObjectNode task = module.service().create(request, true, "bench-" + concurrency);
+        TaskKeys key = new TaskKeys(task.path("pk").asText(), task.path("sk").asText());
+        JsonNode done;
+        while (true) {
+            done = module.service().store().get(key).orElseThrow();
+            if (done.path("status").asText().equals("COMPLETED") || done.path("status").asText().equals("FAILED")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        String executionArn = module.machines().arn(TaskRunner.MACHINE).replace(":stateMachine:", ":execution:")
+                + ":" + ExecutionNames.of(key.pk(), key.sk());
+        var execution = aws.sfn().describeExecution(b -> b.executionArn(executionArn));
+        long mapMillis = execution.stopDate() == null ? -1
+                : execution.stopDate().toEpochMilli() - execution.startDate().toEpochMilli();
+        double handlerMicros = handlerNanos.get() / 1000.0 / items;
+        double slotMillis = (double) mapMillis * concurrency / items;
+        System.out.printf("MaxConcurrency %d, %d items: parent %s after %d ms (%.0f sub-tasks/s end to end), "
+                        + "state machine %d ms (%.0f sub-tasks/s); per sub-task: handler %.1f us, "
+                        + "overhead %.1f ms per concurrency slot%n",
+                concurrency, items, done.path("status").asText(), totalMillis, items * 1000.0 / totalMillis,
+                mapMillis, items * 1000.0 / mapMillis, handlerMicros, slotMillis - handlerMicros / 1000);
+    }
+}
