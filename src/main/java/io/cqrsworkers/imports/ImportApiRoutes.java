@@ -57,7 +57,7 @@ public class ImportApiRoutes extends RouteBuilder {
             } else {
                 body = JSON.readTree(e.getMessage().getBody(String.class));
             }
-            reply(e, 202, start(module, ImportRequest.parse(body)));
+            reply(e, 202, module.start(ImportRequest.parse(body)));
         });
 
         from("direct:import-csv-get").routeId("api-import-csv-get").process(e -> {
@@ -68,18 +68,6 @@ public class ImportApiRoutes extends RouteBuilder {
             module.jobs().get(id).ifPresentOrElse(job -> reply(e, 200, job),
                     () -> reply(e, 404, error("No import job " + id)));
         });
-    }
-
-    /** Creates the job and starts its run in the background. */
-    static ObjectNode start(ImportModule module, ImportRequest request) {
-        ObjectNode job = module.jobs().create(request);
-        ImportRequest withJob = request.withSourceId(job.get("id").asText());
-        if (request.processingMode().equals("DIRECT")) {
-            module.runs().execute(() -> module.direct().run(withJob, batch -> { }));
-        } else {
-            throw new IllegalArgumentException("processingMode STEP_FUNCTION is not available yet");
-        }
-        return job;
     }
 
     private static ObjectNode error(String message) {

@@ -1,7 +1,9 @@
 package io.cqrsworkers.imports;
 
 import io.cqrsworkers.aws.AwsClients;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.command.CommandModule;
+import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.CamelContext;
 
 import java.util.concurrent.ExecutorService;
@@ -10,12 +12,15 @@ import java.util.concurrent.ExecutorService;
 public final class ImportModule {
 
     private static final String BEAN = "importModule";
+    /** The state machine of STEP_FUNCTION mode, in infra/resources.yaml. */
+    public static final String MACHINE = "import-csv";
 
     private final ImportJobs jobs;
     private final CsvRowsHandler rows;
     private final FinalizeParentJob finalizer;
     private final DirectImport direct;
     private final ExecutorService runs;
+    private final StateMachines machines;
 
     private ImportModule(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
@@ -28,6 +33,7 @@ public final class ImportModule {
                 .newFixedThreadPool(this, "import-batches", concurrency);
         direct = new DirectImport(aws.s3(), rows, finalizer, batches, batchSize, concurrency);
         runs = context.getExecutorServiceManager().newCachedThreadPool(this, "import-runs");
+        machines = new StateMachines(aws.sfn(), context.resolvePropertyPlaceholders("{{app.prefix}}"));
     }
 
     public static synchronized ImportModule of(CamelContext context) {
@@ -55,8 +61,20 @@ public final class ImportModule {
         return direct;
     }
 
-    /** Where whole DIRECT runs go, so the API answers at once. */
-    public ExecutorService runs() {
-        return runs;
+    /**
+     * Creates the job and starts it: DIRECT runs in the background here, STEP_FUNCTION starts import-csv with the
+     * request (and the job id as sourceId) as input.
+     */
+    public ObjectNode start(ImportRequest request) {
+        ObjectNode job = jobs.create(request);
+        ImportRequest withJob = request.withSourceId(job.get("id").asText());
+        if ("STEP_FUNCTION".equals(request.processingMode())) {
+            String name = (request.tenantCode() + "-" + job.get("sk").asText()).replaceAll("[^A-Za-z0-9_-]", "-");
+            machines.start(MACHINE, name.length() > 80 ? name.substring(name.length() - 80) : name,
+                    withJob.toJson().toString());
+        } else {
+            runs.execute(() -> direct.run(withJob, batch -> { }));
+        }
+        return job;
     }
 }
