@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 
 /**
  * DIRECT mode, the Distributed Map's mirror: streams the object from S3, reads it lazily into the same batches,
- * runs at most {@code maxConcurrency} of them at once through {@link CsvRowsHandler} (the reader waits for a free
+ * runs at most {@code maxConcurrency} of them at once through the {@link CsvRowsHandler} (the reader waits for a free
  * slot, so memory stays flat in the file's size) and ends with {@link FinalizeParentJob}.
  */
 public final class DirectImport {
@@ -26,13 +26,13 @@ public final class DirectImport {
     private static final Logger LOG = LoggerFactory.getLogger(DirectImport.class);
 
     private final S3Client s3;
-    private final CsvRowsHandler rows;
+    private final BatchHandler rows;
     private final FinalizeParentJob finalizer;
     private final ExecutorService workers;
     private final int batchSize;
     private final int maxConcurrency;
 
-    public DirectImport(S3Client s3, CsvRowsHandler rows, FinalizeParentJob finalizer, ExecutorService workers,
+    public DirectImport(S3Client s3, BatchHandler rows, FinalizeParentJob finalizer, ExecutorService workers,
                         int batchSize, int maxConcurrency) {
         this.s3 = s3;
         this.rows = rows;
@@ -40,6 +40,11 @@ public final class DirectImport {
         this.workers = workers;
         this.batchSize = batchSize;
         this.maxConcurrency = maxConcurrency;
+    }
+
+    /** The same import running its batches through another handler (benchmarks). */
+    public DirectImport withHandler(BatchHandler handler) {
+        return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency);
     }
 
     /** Imports the job's file and returns the final job. {@code onBatch} sees each batch before it runs (tests). */

@@ -31,7 +31,7 @@ public final class ImportModule {
         int batchSize = Integer.parseInt(context.resolvePropertyPlaceholders("{{app.import.max-items-per-batch:100}}"));
         ExecutorService batches = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "import-batches", concurrency);
-        direct = new DirectImport(aws.s3(), rows, finalizer, batches, batchSize, concurrency);
+        direct = new DirectImport(aws.s3(), rows::handle, finalizer, batches, batchSize, concurrency);
         runs = context.getExecutorServiceManager().newCachedThreadPool(this, "import-runs");
         machines = new StateMachines(aws.sfn(), context.resolvePropertyPlaceholders("{{app.prefix}}"));
     }
