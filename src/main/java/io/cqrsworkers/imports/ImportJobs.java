@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
+import io.cqrsworkers.command.Notifier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -26,10 +27,12 @@ public final class ImportJobs {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final Notifier notifier;
 
-    public ImportJobs(DynamoDbClient dynamoDb, String table) {
+    public ImportJobs(DynamoDbClient dynamoDb, String table, Notifier notifier) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.notifier = notifier;
     }
 
     /** Creates a PROCESSING master job for the import request and returns it. */
@@ -82,7 +85,7 @@ public final class ImportJobs {
         }
     }
 
-    /** Sets the final status and result ({@code updateStatus} of the original). */
+    /** Sets the final status and result and sends {@code import-status} ({@code updateStatus} of the original). */
     public ObjectNode finish(String id, ImportStatus status, JsonNode result) {
         String[] key = key(id);
         dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("pk", s(key[0]), "sk", s(key[1])))
@@ -90,7 +93,12 @@ public final class ImportJobs {
                 .expressionAttributeNames(Map.of("#s", "status", "#r", "result"))
                 .expressionAttributeValues(Map.of(":s", s(status.name()), ":r", DynamoJson.toValue(result),
                         ":now", s(Instant.now().toString()))));
-        return get(id).orElseThrow();
+        ObjectNode job = get(id).orElseThrow();
+        ObjectNode content = JSON.createObjectNode().put("status", status.name());
+        content.set("attributes", job.get("attributes"));
+        content.set("result", result);
+        notifier.notify("import-status", table, key[0], key[1], content);
+        return job;
     }
 
     /** {@code CSV_IMPORT#<tenant>#<table>#<unique>} -> pk (first two parts), sk (the rest). */

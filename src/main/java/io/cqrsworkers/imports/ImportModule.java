@@ -24,8 +24,10 @@ public final class ImportModule {
 
     private ImportModule(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
-        jobs = new ImportJobs(aws.dynamoDb(), context.resolvePropertyPlaceholders("{{table:import_tmp}}"));
-        rows = new CsvRowsHandler(CommandModule.of(context).service(), jobs);
+        CommandModule commands = CommandModule.of(context);
+        jobs = new ImportJobs(aws.dynamoDb(), context.resolvePropertyPlaceholders("{{table:import_tmp}}"),
+                commands.notifier());
+        rows = new CsvRowsHandler(commands.service(), jobs);
         finalizer = new FinalizeParentJob(jobs);
         int concurrency = Integer.parseInt(context.resolvePropertyPlaceholders("{{app.import.max-concurrency:50}}"));
         int batchSize = Integer.parseInt(context.resolvePropertyPlaceholders("{{app.import.max-items-per-batch:100}}"));

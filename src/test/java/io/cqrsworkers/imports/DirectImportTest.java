@@ -9,6 +9,7 @@ import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -162,7 +163,10 @@ class DirectImportTest {
     }
 
     @Test
-    void uploadedCsvIsStoredAndImportedThroughTheApi() throws Exception {
+    void uploadedCsvIsStoredAndImportedThroughTheApiAndNotified() throws Exception {
+        List<String> notifications = java.util.Collections.synchronizedList(new ArrayList<>());
+        AdviceWith.adviceWith(context, "notifications", a -> a.weaveAddFirst()
+                .process(e -> notifications.add(e.getMessage().getBody(String.class))));
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api/imports/csv";
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(
@@ -179,5 +183,8 @@ class DirectImportTest {
             assertThat(JSON.readTree(job.body()).get("succeededRows").asLong()).isEqualTo(2);
         });
         assertThat(data("t6", "a2").get("name").asText()).isEqualTo("B");
+        await().atMost(Duration.ofSeconds(15)).until(() -> notifications.stream().anyMatch(n ->
+                n.contains("\"action\":\"import-status\"") && n.contains("\"status\":\"COMPLETED\"")
+                        && n.contains(id.substring(id.lastIndexOf('#') + 1))));
     }
 }
