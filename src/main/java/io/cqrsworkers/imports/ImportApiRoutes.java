@@ -32,7 +32,7 @@ public class ImportApiRoutes extends RouteBuilder {
         String bucket = getContext().resolvePropertyPlaceholders("{{bucket:bucket}}");
 
         onException(IllegalArgumentException.class).handled(true).process(e ->
-                reply(e, 400, error(e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
+                reply(e, 400, error("BadRequest", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api/imports")
@@ -66,13 +66,13 @@ public class ImportApiRoutes extends RouteBuilder {
                 throw new IllegalArgumentException("Query parameter 'id' is required");
             }
             module.jobs().get(id).ifPresentOrElse(job -> reply(e, 200, job),
-                    () -> reply(e, 404, error("No import job " + id)));
+                    () -> reply(e, 404, error("NotFound", "No import job " + id)));
         });
     }
 
-    private static ObjectNode error(String message) {
+    private static ObjectNode error(String code, String message) {
         ObjectNode error = JSON.createObjectNode();
-        error.put("error", "BadRequest").put("message", message);
+        error.put("error", code).put("message", message);
         return error;
     }
 
