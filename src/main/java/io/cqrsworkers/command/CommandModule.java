@@ -29,6 +29,7 @@ public final class CommandModule {
     private final DataSync dataSync;
     private final CommandStore store;
     private final LargeAttributes attributes;
+    private final Notifier notifier;
 
     private CommandModule(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
@@ -41,7 +42,7 @@ public final class CommandModule {
         attributes = new LargeAttributes(aws.s3(), ResourceDescription.physical(prefix, resources.bucket()),
                 Integer.parseInt(config.apply("app.command.attribute-limit-bytes") == null ? "102400"
                         : config.apply("app.command.attribute-limit-bytes")));
-        Notifier notifier = new Notifier(aws.sqs(), queueUrl(aws, prefix, "notification-queue"),
+        notifier = new Notifier(aws.sqs(), queueUrl(aws, prefix, "notification-queue"),
                 queueUrl(aws, prefix, "alarm-queue"));
         dataSync = new DataSync(store, ttl);
         service = new CommandService(store, ttl, attributes, dataSync);
@@ -102,6 +103,11 @@ public final class CommandModule {
 
     public CommandStore store() {
         return store;
+    }
+
+    /** Status notifications and alarms, also used by the import module. */
+    public Notifier notifier() {
+        return notifier;
     }
 
     public LargeAttributes attributes() {

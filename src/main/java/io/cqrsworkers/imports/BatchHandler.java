@@ -1,0 +1,12 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/** What runs one batch in DIRECT mode: {@link CsvRowsHandler#handle} (a benchmark measures with a counting one). */
+@FunctionalInterface
+public interface BatchHandler {
+
+    BatchResult handle(JsonNode batch, List<RowError> rejected);
+}

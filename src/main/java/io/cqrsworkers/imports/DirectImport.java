@@ -1,0 +1,83 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * DIRECT mode, the Distributed Map's mirror: streams the object from S3, reads it lazily into the same batches,
+ * runs at most {@code maxConcurrency} of them at once through the {@link CsvRowsHandler} (the reader waits for a free
+ * slot, so memory stays flat in the file's size) and ends with {@link FinalizeParentJob}.
+ */
+public final class DirectImport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectImport.class);
+
+    private final S3Client s3;
+    private final BatchHandler rows;
+    private final FinalizeParentJob finalizer;
+    private final ExecutorService workers;
+    private final int batchSize;
+    private final int maxConcurrency;
+
+    public DirectImport(S3Client s3, BatchHandler rows, FinalizeParentJob finalizer, ExecutorService workers,
+                        int batchSize, int maxConcurrency) {
+        this.s3 = s3;
+        this.rows = rows;
+        this.finalizer = finalizer;
+        this.workers = workers;
+        this.batchSize = batchSize;
+        this.maxConcurrency = maxConcurrency;
+    }
+
+    /** The same import running its batches through another handler (benchmarks). */
+    public DirectImport withHandler(BatchHandler handler) {
+        return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency);
+    }
+
+    /** Imports the job's file and returns the final job. {@code onBatch} sees each batch before it runs (tests). */
+    public ObjectNode run(ImportRequest request, Consumer<CsvBatch> onBatch) {
+        String jobId = request.sourceId();
+        String object = "s3://" + request.bucket() + "/" + request.key();
+        Semaphore slots = new Semaphore(maxConcurrency);
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(request.bucket()).key(request.key()));
+             CsvBatchReader reader = new CsvBatchReader(in, batchSize, request.toJson())) {
+            while (reader.hasNext()) {
+                CsvBatch batch = reader.next();
+                onBatch.accept(batch);
+                slots.acquire();
+                running.add(CompletableFuture.runAsync(() -> rows.handle(batch.json(), batch.rejected()), workers)
+                        .whenComplete((ok, failure) -> slots.release()));
+                running.removeIf(CompletableFuture::isDone);
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        } catch (NoSuchKeyException e) {
+            return finalizer.failed(jobId, "Import.ObjectNotFound", "The object " + object + " does not exist");
+        } catch (CsvBatchReader.EmptyFileException e) {
+            return finalizer.failed(jobId, "Import.EmptyFile", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return finalizer.failed(jobId, "Import.Interrupted", "The import was stopped");
+        } catch (S3Exception e) {
+            return finalizer.failed(jobId, "Import.ObjectUnreadable", object + ": " + e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("Import {} of {} failed", jobId, object, e);
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(x -> null).join();
+            return finalizer.failed(jobId, "Import.Failed", String.valueOf(e.getMessage()));
+        }
+        return finalizer.completed(jobId);
+    }
+}

@@ -1,0 +1,144 @@
+package io.cqrsworkers.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.imports.BatchResult;
+import io.cqrsworkers.imports.ImportModule;
+import io.cqrsworkers.imports.ImportRequest;
+import io.cqrsworkers.imports.RowError;
+import io.cqrsworkers.localaws.FreePort;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CSV import throughput on the embedded default:
+ * <ol>
+ * <li>raw parse rate of a generated file streamed from S3 (commons-csv, the library DIRECT mode uses);</li>
+ * <li>DIRECT mode parse + batch + dispatch of the same file to 50 concurrent no-op batch handlers, its ratio to (1)
+ *     and the peak heap (run with -Xmx256m: the file is about 100 MB for 1,000,000 rows);</li>
+ * <li>rows/s until every row is applied as a command write, DIRECT and STEP_FUNCTION mode, on a smaller file.</li>
+ * </ol>
+ * <pre>
+ * mvn -q -o -B test-compile && java -Xmx256m -cp "target/test-classes:target/classes:$(mvn -q -o -B \
+ *   dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)" \
+ *   io.cqrsworkers.bench.ImportBenchmark [parseRows=1000000] [appliedRows=20000]
+ * </pre>
+ */
+public final class ImportBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int parseRows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int appliedRows = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        System.setProperty("camel.server.port", String.valueOf(FreePort.find("127.0.0.1")));
+        System.setProperty("camel.management.port", String.valueOf(FreePort.find("127.0.0.1")));
+        for (String service : new String[] {"sqs", "s3", "dynamodb", "stepfunctions"}) {
+            System.setProperty("app.local." + service + ".port", "0");
+        }
+        Path data = Files.createTempDirectory("import-bench");
+        System.setProperty("app.local.data-dir", data.toString());
+        System.setProperty("camel.main.profile", "local");
+
+        Main main = new Main();
+        main.configure().addConfiguration(AppConfiguration.class);
+        main.start();
+        try {
+            CamelContext context = main.getCamelContext();
+            AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
+            String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+            ImportModule module = ImportModule.of(context);
+
+            Path big = generate(data.resolve("big.csv"), parseRows);
+            aws.s3().putObject(b -> b.bucket(bucket).key("bench/big.csv"), RequestBody.fromFile(big));
+            System.out.printf("file: %,d rows, %.1f MB; max heap %.0f MB%n", parseRows, Files.size(big) / 1e6,
+                    Runtime.getRuntime().maxMemory() / 1e6);
+
+            long start = System.nanoTime();
+            long parsed = 0;
+            try (InputStream in = aws.s3().getObject(b -> b.bucket(bucket).key("bench/big.csv"));
+                 CSVParser parser = CSVParser.builder().setReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                         .setFormat(CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+                for (CSVRecord ignored : parser) {
+                    parsed++;
+                }
+            }
+            double raw = parsed / seconds(start);
+            System.out.printf("raw parse (commons-csv from S3):        %,10.0f rows/s%n", raw);
+
+            resetPeaks();
+            AtomicLong dispatched = new AtomicLong();
+            ImportRequest request = new ImportRequest("DIRECT", bucket, "bench/big.csv", "sample", "bench", null);
+            ObjectNode job = module.jobs().create(request);
+            start = System.nanoTime();
+            module.direct().withHandler((JsonNode batch, List<RowError> rejected) -> {
+                long n = batch.get("Items").size();
+                dispatched.addAndGet(n);
+                return new BatchResult(n, n, 0, List.of());
+            }).run(request.withSourceId(job.get("id").asText()), b -> { });
+            double direct = dispatched.get() / seconds(start);
+            System.out.printf("DIRECT parse + batch + dispatch (50):   %,10.0f rows/s  ratio %.2f  peak heap %.0f MB%n",
+                    direct, direct / raw, peakHeap() / 1e6);
+
+            Path small = generate(data.resolve("small.csv"), appliedRows);
+            aws.s3().putObject(b -> b.bucket(bucket).key("bench/small.csv"), RequestBody.fromFile(small));
+            for (String mode : List.of("DIRECT", "STEP_FUNCTION")) {
+                start = System.nanoTime();
+                String id = module.start(new ImportRequest(mode, bucket, "bench/small.csv", "sample",
+                        "applied-" + mode.toLowerCase(), null)).get("id").asText();
+                JsonNode done;
+                do {
+                    Thread.sleep(100);
+                    done = module.jobs().get(id).orElseThrow();
+                } while (done.get("status").asText().equals("PROCESSING"));
+                System.out.printf("%-13s every row applied:      %,10.0f rows/s  (%,d rows, %s, %d failed)%n", mode,
+                        done.get("succeededRows").asLong() / seconds(start), appliedRows,
+                        done.get("status").asText(), done.get("failedRows").asLong());
+            }
+        } finally {
+            main.stop();
+        }
+    }
+
+    /** About 100 bytes a row, with a quoted field holding a comma. */
+    private static Path generate(Path file, int rows) throws Exception {
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            out.write("code,name,city,note\n");
+            for (int i = 0; i < rows; i++) {
+                out.write("code-" + i + ",Name number " + i + ",\"Berlin, DE\","
+                        + "some free text to bring the row to roughly one hundred bytes " + (i % 97) + "\n");
+            }
+        }
+        return file;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeap() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+}

@@ -1,0 +1,190 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.command.CommandModule;
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.support.TestEnvironment;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** DIRECT mode end to end on the embedded AWS: S3 object, lazy parse, batches, sync command writes, the job. */
+@CamelMainTest(configurationClasses = AppConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectImportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        TestEnvironment.apply();
+    }
+
+    @BeanInject
+    CamelContext context;
+
+    @BeanInject
+    AwsClients aws;
+
+    private String bucket() {
+        return context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+    }
+
+    private String upload(byte[] content) {
+        String key = "test/" + UUID.randomUUID() + ".csv";
+        aws.s3().putObject(b -> b.bucket(bucket()).key(key), RequestBody.fromBytes(content));
+        return key;
+    }
+
+    private record Run(ObjectNode job, List<CsvBatch> batches) {
+    }
+
+    private Run importFile(String key, String tenant) {
+        ImportModule module = ImportModule.of(context);
+        ImportRequest request = new ImportRequest("DIRECT", bucket(), key, "sample", tenant, null);
+        ObjectNode job = module.jobs().create(request);
+        List<CsvBatch> batches = new ArrayList<>();
+        ObjectNode done = module.direct().run(request.withSourceId(job.get("id").asText()), batches::add);
+        return new Run(done, batches);
+    }
+
+    private JsonNode data(String tenant, String code) {
+        return CommandModule.of(context).store().getData("sample", "SAMPLE#" + tenant, code, true).orElse(null);
+    }
+
+    @Test
+    void awkwardButValidCsvImportsEveryRowInBatchesOfOneHundred() {
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        StringBuilder text = new StringBuilder(" code , name ,note\r\n");
+        text.append("c0,\"Smith, John\",\"two\r\nlines\"\r\n\r\n");
+        for (int i = 1; i < 250; i++) {
+            text.append("c").append(i).append(",Name ").append(i).append(",n").append(i).append("\r\n");
+            if (i == 7) {
+                text.append("\r\n\n");
+            }
+        }
+        csv.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));
+
+        Run run = importFile(upload(csv.toByteArray()), "t1");
+
+        assertThat(run.batches()).extracting(b -> b.json().get("Items").size()).containsExactly(100, 100, 50);
+        JsonNode first = run.batches().get(0).json();
+        assertThat(first.at("/Items/0").toString())
+                .isEqualTo("{\"code\":\"c0\",\"name\":\"Smith, John\",\"note\":\"two\\r\\nlines\"}");
+        assertThat(first.at("/BatchInput/Attributes/tableName").asText()).isEqualTo("sample");
+        assertThat(first.at("/BatchInput/Attributes/sourceId").asText()).isEqualTo(run.job().get("id").asText());
+        assertThat(run.job().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(run.job().get("totalRows").asLong()).isEqualTo(250);
+        assertThat(run.job().get("succeededRows").asLong()).isEqualTo(250);
+        assertThat(run.job().get("failedRows").asLong()).isZero();
+        assertThat(run.job().at("/result/total").asLong()).isEqualTo(250);
+        assertThat(data("t1", "c0").at("/attributes/note").asText()).isEqualTo("two\r\nlines");
+        assertThat(data("t1", "c249").get("name").asText()).isEqualTo("Name 249");
+    }
+
+    @Test
+    void badRowsAreCountedWithTheirLineAndTheRestIsApplied() {
+        byte[] invalid = {'c', '5', ',', (byte) 0xC3, (byte) 0x28, ',', 'x', '\n'};
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes(("code,name,note\n" // line 1
+                + "c1,One,a\n"              // 2
+                + "c2,Two\n"                // 3: too few
+                + "\n"                      // 4: blank
+                + "c3,Three,a,extra\n"      // 5: too many
+                + "c4,\"Four\nlines\",b\n"  // 6-7
+                + ",NoCode,c\n").getBytes(StandardCharsets.UTF_8)); // 8: invalid for the strategy
+        csv.writeBytes(invalid);            // 9: invalid UTF-8
+
+        Run run = importFile(upload(csv.toByteArray()), "t2");
+
+        ObjectNode job = run.job();
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.get("totalRows").asLong()).isEqualTo(6);
+        assertThat(job.get("succeededRows").asLong()).isEqualTo(2);
+        assertThat(job.get("failedRows").asLong()).isEqualTo(4);
+        assertThat(job.get("rowErrors").toString())
+                .contains("{\"line\":3,\"reason\":\"expected 3 columns, found 2\"}")
+                .contains("{\"line\":5,\"reason\":\"expected 3 columns, found 4\"}")
+                .contains("{\"line\":9,\"reason\":\"invalid UTF-8\"}")
+                .contains("code and name are required");
+        assertThat(job.at("/result/message").asText()).isEqualTo("4 of 6 rows failed");
+        assertThat(data("t2", "c4").get("name").asText()).isEqualTo("Four\nlines");
+    }
+
+    @Test
+    void headerOnlyFileCompletesWithNoRows() {
+        Run run = importFile(upload("code,name\r\n".getBytes(StandardCharsets.UTF_8)), "t3");
+        assertThat(run.batches()).isEmpty();
+        assertThat(run.job().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(run.job().at("/result/total").asLong()).isZero();
+    }
+
+    @Test
+    void emptyFileAndMissingObjectFailTheJobWithAReason() {
+        Run empty = importFile(upload(new byte[0]), "t4");
+        assertThat(empty.job().get("status").asText()).isEqualTo("FAILED");
+        assertThat(empty.job().at("/result/error/message").asText()).contains("empty");
+
+        Run missing = importFile("no/such.csv", "t4");
+        assertThat(missing.job().get("status").asText()).isEqualTo("FAILED");
+        assertThat(missing.job().at("/result/error/message").asText())
+                .isEqualTo("Import.ObjectNotFound: The object s3://" + bucket() + "/no/such.csv does not exist");
+    }
+
+    @Test
+    void aRedeliveredBatchIsAppliedOnce() {
+        Run run = importFile(upload("code,name\nr1,One\nr2,Two\n".getBytes(StandardCharsets.UTF_8)), "t5");
+        JsonNode before = data("t5", "r1");
+        ImportModule.of(context).rows().handle(run.batches().get(0).json(), List.of());
+        assertThat(data("t5", "r1").get("version")).isEqualTo(before.get("version"));
+        assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#t5", "r1").orElseThrow()
+                .get("version").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void uploadedCsvIsStoredAndImportedThroughTheApiAndNotified() throws Exception {
+        List<String> notifications = java.util.Collections.synchronizedList(new ArrayList<>());
+        AdviceWith.adviceWith(context, "notifications", a -> a.weaveAddFirst()
+                .process(e -> notifications.add(e.getMessage().getBody(String.class))));
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api/imports/csv";
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(
+                        URI.create(base + "?tableName=sample&tenantCode=t6"))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("code,name\na1,A\na2,B\n")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String id = JSON.readTree(started.body()).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HttpResponse<String> job = http.send(HttpRequest.newBuilder(URI.create(base + "?id="
+                    + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(job.body()).get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(JSON.readTree(job.body()).get("succeededRows").asLong()).isEqualTo(2);
+        });
+        assertThat(data("t6", "a2").get("name").asText()).isEqualTo("B");
+        await().atMost(Duration.ofSeconds(15)).until(() -> notifications.stream().anyMatch(n ->
+                n.contains("\"action\":\"import-status\"") && n.contains("\"status\":\"COMPLETED\"")
+                        && n.contains(id.substring(id.lastIndexOf('#') + 1))));
+    }
+}

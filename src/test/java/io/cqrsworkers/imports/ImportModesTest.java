@@ -1,0 +1,99 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.workflow.StepEvent;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** STEP_FUNCTION mode on the embedded engine, and DIRECT mode giving the same batches and final job. */
+@CamelMainTest(configurationClasses = AppConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImportModesTest {
+
+    static {
+        TestEnvironment.apply();
+    }
+
+    @BeanInject
+    CamelContext context;
+
+    @BeanInject
+    AwsClients aws;
+
+    @Test
+    void bothModesGiveTheSameBatchesAndTheSameFinalJob() throws Exception {
+        List<JsonNode> stepBatches = Collections.synchronizedList(new ArrayList<>());
+        AdviceWith.adviceWith(context, "import-csv-rows-handler", a -> a.weaveAddFirst()
+                .process(e -> stepBatches.add(e.getMessage().getBody(StepEvent.class).input().deepCopy())));
+
+        StringBuilder csv = new StringBuilder("code,name,note\n");
+        for (int i = 0; i < 230; i++) {
+            csv.append("k").append(i).append(",Name ").append(i).append(",\"a, \"\"quoted\"\"\nnote\"\n");
+        }
+        csv.append(",no code,x\n");
+        String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+        aws.s3().putObject(b -> b.bucket(bucket).key("modes/rows.csv"), RequestBody.fromString(csv.toString()));
+        ImportModule module = ImportModule.of(context);
+
+        ObjectNode stepJob = module.start(new ImportRequest("STEP_FUNCTION", bucket, "modes/rows.csv", "sample",
+                "sfn", null));
+        String stepId = stepJob.get("id").asText();
+        await().atMost(Duration.ofSeconds(40)).until(() ->
+                !module.jobs().get(stepId).orElseThrow().get("status").asText().equals("PROCESSING"));
+
+        ImportRequest direct = new ImportRequest("DIRECT", bucket, "modes/rows.csv", "sample", "direct", null);
+        String directId = module.jobs().create(direct).get("id").asText();
+        List<JsonNode> directBatches = new ArrayList<>();
+        module.direct().run(direct.withSourceId(directId), batch -> directBatches.add(batch.json()));
+
+        assertThat(items(stepBatches)).isEqualTo(items(directBatches));
+        assertThat(stepBatches).extracting(b -> b.get("Items").size()).containsExactlyInAnyOrder(100, 100, 31);
+        ObjectNode stepFinal = module.jobs().get(stepId).orElseThrow();
+        ObjectNode directFinal = module.jobs().get(directId).orElseThrow();
+        for (String field : List.of("status", "totalRows", "processedRows", "succeededRows", "failedRows", "result")) {
+            assertThat(stepFinal.get(field)).as(field).isEqualTo(directFinal.get(field));
+        }
+        assertThat(stepFinal.get("status").asText()).isEqualTo("FAILED");
+        assertThat(stepFinal.get("failedRows").asLong()).isEqualTo(1);
+        assertThat(stepFinal.get("succeededRows").asLong()).isEqualTo(230);
+        assertThat(stepBatches.get(0).at("/BatchInput/Attributes/sourceId").asText()).isEqualTo(stepId);
+    }
+
+    @Test
+    void aMissingObjectFailsTheStepFunctionJobWithTheReadersError() {
+        String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+        ImportModule module = ImportModule.of(context);
+        String id = module.start(new ImportRequest("STEP_FUNCTION", bucket, "modes/missing.csv", "sample", "sfn2",
+                null)).get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                !module.jobs().get(id).orElseThrow().get("status").asText().equals("PROCESSING"));
+        JsonNode job = module.jobs().get(id).orElseThrow();
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.at("/result/error/message").asText()).startsWith("States.ItemReaderFailed: ");
+    }
+
+    /** The batches' items, in file order (children run in any order). */
+    private static List<String> items(List<JsonNode> batches) {
+        return batches.stream().map(b -> b.get("Items")).sorted(Comparator.comparingInt(
+                (JsonNode items) -> Integer.parseInt(items.get(0).get("code").asText("k999").substring(1))))
+                .map(JsonNode::toString).toList();
+    }
+}
