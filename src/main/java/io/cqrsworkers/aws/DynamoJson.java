@@ -102,10 +102,13 @@ public final class DynamoJson {
         };
     }
 
-    /** An item in DynamoDB JSON, as Lambda receives stream images. */
+    /**
+     * An item in DynamoDB JSON, as Lambda receives stream images. Attributes in name order, so the same item always
+     * gives the same text (an execution input that Step Functions compares on a repeated start).
+     */
     public static ObjectNode toDynamoJson(Map<String, AttributeValue> item) {
         ObjectNode object = NODES.objectNode();
-        item.forEach((name, value) -> object.set(name, typed(value)));
+        new java.util.TreeMap<>(item).forEach((name, value) -> object.set(name, typed(value)));
         return object;
     }
 
