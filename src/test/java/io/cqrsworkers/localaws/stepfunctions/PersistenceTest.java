@@ -69,6 +69,10 @@ class PersistenceTest {
                     {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":600,"Next":"After"},"After":{"Type":"Pass","Result":"woke","End":true}}}""");
             callbackArn = sfn.startExecution(b -> b.stateMachineArn(callback).name("c1").input("{}")).executionArn();
             doneArn = sfn.startExecution(b -> b.stateMachineArn(waiting).name("w0")).executionArn();
+            // the execution runs on its own: advance the clock only once its Wait has started counting
+            String w0 = doneArn;
+            await().atMost(Duration.ofSeconds(5)).until(() -> history(sfn, w0).stream()
+                    .anyMatch(e -> e.type() == HistoryEventType.WAIT_STATE_ENTERED));
             clock.advance(Duration.ofSeconds(600));
             awaitEnd(sfn, doneArn);
             waitArn = sfn.startExecution(b -> b.stateMachineArn(waiting).name("w1").input("{}")).executionArn();
