@@ -34,18 +34,19 @@ public final class StateMachines {
     }
 
     /**
-     * Starts an execution with a deterministic name: a repeated start with the same input returns the running
-     * execution (Step Functions' own idempotency), so a redelivered event never starts a second one.
+     * Starts an execution with a deterministic name, so a redelivered event never starts a second one: Step Functions
+     * returns the running execution for the same name and input, and refuses the name (ExecutionAlreadyExists) once
+     * that execution has ended or when the input differs.
      *
-     * @return the execution ARN, or null when an execution of that name exists with another input
+     * @return the execution ARN, or null when an execution of that name exists already (ended, or another input)
      */
     public String start(String logicalName, String executionName, String input) {
         try {
             return sfn.startExecution(b -> b.stateMachineArn(arn(logicalName)).name(executionName).input(input))
                     .executionArn();
         } catch (ExecutionAlreadyExistsException e) {
-            LOG.warn("Execution {} of {} already exists with another input; not started again", executionName,
-                    logicalName);
+            LOG.info("Execution {} of {} exists already (ended, or running with another input); not started again",
+                    executionName, logicalName);
             return null;
         }
     }
