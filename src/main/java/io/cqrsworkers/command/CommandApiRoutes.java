@@ -7,6 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 
+import static io.cqrsworkers.api.JsonResponses.error;
+import static io.cqrsworkers.api.JsonResponses.reply;
+
 /**
  * The publish API on the business port:
  * <pre>
@@ -104,15 +107,4 @@ public class CommandApiRoutes extends RouteBuilder {
         reply(e, published.written() ? 201 : 200, published.command());
     }
 
-    private static void reply(Exchange e, int status, JsonNode body) {
-        e.getMessage().getHeaders().clear();
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(body.toString());
-    }
-
-    private static void error(Exchange e, int status, String message) {
-        reply(e, status, JSON.createObjectNode().put("error", status == 409 ? "Conflict"
-                : status == 404 ? "NotFound" : "BadRequest").put("message", message));
-    }
 }

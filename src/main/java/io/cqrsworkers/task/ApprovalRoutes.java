@@ -2,6 +2,7 @@ package io.cqrsworkers.task;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.api.JsonResponses;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -26,7 +27,7 @@ public class ApprovalRoutes extends RouteBuilder {
 
         onException(TaskException.class).handled(true).process(e -> {
             TaskException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, TaskException.class);
-            TaskApiRoutes.error(e, failure.status(), failure.getMessage());
+            JsonResponses.error(e, failure.status(), failure.getMessage());
         });
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
@@ -36,13 +37,13 @@ public class ApprovalRoutes extends RouteBuilder {
                 .get("/{requestId}").to("direct:approval-get");
 
         from("direct:approval-approve").routeId("api-approval-approve")
-                .process(e -> TaskApiRoutes.reply(e, 200, approvals.decide(requestId(e), true, body(e))));
+                .process(e -> JsonResponses.reply(e, 200, approvals.decide(requestId(e), true, body(e))));
         from("direct:approval-reject").routeId("api-approval-reject")
-                .process(e -> TaskApiRoutes.reply(e, 200, approvals.decide(requestId(e), false, body(e))));
+                .process(e -> JsonResponses.reply(e, 200, approvals.decide(requestId(e), false, body(e))));
         from("direct:approval-get").routeId("api-approval-get").process(e -> {
             ObjectNode row = approvals.get(requestId(e));
             row.remove("taskToken");
-            TaskApiRoutes.reply(e, 200, row);
+            JsonResponses.reply(e, 200, row);
         });
     }
 

@@ -7,6 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 
+import static io.cqrsworkers.api.JsonResponses.error;
+import static io.cqrsworkers.api.JsonResponses.reply;
+
 /**
  * The task and workflow API on the business port:
  * <pre>
@@ -99,15 +102,4 @@ public class TaskApiRoutes extends RouteBuilder {
         return value;
     }
 
-    static void reply(Exchange e, int status, JsonNode body) {
-        e.getMessage().getHeaders().clear();
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(body.toString());
-    }
-
-    static void error(Exchange e, int status, String message) {
-        reply(e, status, JSON.createObjectNode().put("error", status == 404 ? "NotFound"
-                : status == 409 ? "Conflict" : "BadRequest").put("message", message));
-    }
 }
