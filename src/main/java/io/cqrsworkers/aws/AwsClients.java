@@ -1,19 +1,20 @@
 package io.cqrsworkers.aws;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
@@ -36,6 +37,8 @@ public final class AwsClients implements AutoCloseable {
     private final Map<String, URI> endpoints;
     private final SdkHttpClient http;
 
+    private final SqsClient plainSqs;
+    private final SqsAsyncClient asyncSqs;
     private final SqsClient sqs;
     private final S3Client s3;
     private final DynamoDbClient dynamoDb;
@@ -46,8 +49,11 @@ public final class AwsClients implements AutoCloseable {
      * @param region      null for the default region provider chain
      * @param credentials null for the default credentials provider chain
      * @param endpoints   endpoint overrides by service key; services absent from the map use AWS's endpoints
+     * @param sqsBatchWindow how long an SQS send or delete waits for others to share its batch request
+     *                       ({@link BatchingSqs}); zero sends each at once
      */
-    public AwsClients(Region region, AwsCredentialsProvider credentials, Map<String, URI> endpoints) {
+    public AwsClients(Region region, AwsCredentialsProvider credentials, Map<String, URI> endpoints,
+                      Duration sqsBatchWindow) {
         this.region = region != null ? region : new DefaultAwsRegionProviderChain().getRegion();
         this.credentials = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
         this.endpoints = Map.copyOf(endpoints);
@@ -55,7 +61,20 @@ public final class AwsClients implements AutoCloseable {
                 .maxConnections(200)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
-        this.sqs = configure(SqsClient.builder(), SQS).build();
+        this.plainSqs = configure(SqsClient.builder(), SQS).build();
+        if (sqsBatchWindow.isZero()) {
+            this.asyncSqs = null;
+            this.sqs = plainSqs;
+        } else {
+            var async = SqsAsyncClient.builder().region(this.region).credentialsProvider(this.credentials)
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(50));
+            URI endpoint = endpoints.get(SQS);
+            if (endpoint != null) {
+                async.endpointOverride(endpoint);
+            }
+            this.asyncSqs = async.build();
+            this.sqs = BatchingSqs.wrap(plainSqs, asyncSqs, sqsBatchWindow);
+        }
         this.s3 = configure(S3Client.builder(), S3)
                 .forcePathStyle(endpoints.containsKey(S3))
                 // S3-compatible stores need not support the SDK's default trailing checksums
@@ -73,9 +92,12 @@ public final class AwsClients implements AutoCloseable {
         this.sfn = sfnBuilder.build();
     }
 
-    /** Fixed credentials for endpoints that accept any signature (the embedded services). */
+    /**
+     * No credentials for the embedded services: they check no signature, and an unsigned request spares the
+     * SigV4 hashing on every call.
+     */
     public static AwsCredentialsProvider localCredentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        return AnonymousCredentialsProvider.create();
     }
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
@@ -123,7 +145,11 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
-        sqs.close();
+        if (sqs instanceof BatchingSqs.Batches batching) {
+            batching.closeBatches();
+            asyncSqs.close();
+        }
+        plainSqs.close();
         s3.close();
         dynamoDb.close();
         dynamoDbStreams.close();

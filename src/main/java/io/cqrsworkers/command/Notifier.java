@@ -2,16 +2,25 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.aws.BatchingSqs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 import java.util.function.Supplier;
 
 /**
  * Status notifications ({@code command-status}, {@code task-status}, ...) to the notification queue, and failure
  * alarms ({@code sfn-alarm}) to the alarm queue, in the original's message shapes.
+ * <p>
+ * Notifications are sent without waiting (they share batch requests, see {@link BatchingSqs}): the status itself is
+ * already stored, and a step should not wait for its observers. A notification that cannot be sent is logged at
+ * ERROR with its content. Alarms are sent synchronously: a failure to raise one fails the caller.
  */
 public final class Notifier {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SqsClient sqs;
@@ -34,7 +43,13 @@ public final class Notifier {
                 .put("tenantCode", tenant(pk))
                 .put("action", action);
         message.set("content", content);
-        sqs.sendMessage(b -> b.queueUrl(notificationQueueUrl.get()).messageBody(message.toString()));
+        String body = message.toString();
+        BatchingSqs.sendAsync(sqs, SendMessageRequest.builder().queueUrl(notificationQueueUrl.get())
+                .messageBody(body).build()).whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        LOG.error("Notification not sent ({}): {}", failure.toString(), body);
+                    }
+                });
     }
 
     public void alarm(String table, String pk, String sk, String errorMessage, String executionArn) {

@@ -6,6 +6,7 @@ import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.localaws.FreePort;
 import org.apache.camel.main.Main;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,32 +17,44 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * End-to-end throughput and latency of the command pipeline on the embedded default: commands published through the
  * API, timed until their {@code finish:FINISHED} notification arrives (Server-Sent Events).
  *
  * <pre>
- * mvn -q -B test-compile && java -cp "target/test-classes:target/classes:$(mvn -q -B dependency:build-classpath \
- *   -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)" io.cqrsworkers.bench.CommandPipelineBenchmark [commands]
+ * mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * java -cp "target/test-classes:target/classes:$(cat cp.txt)" io.cqrsworkers.bench.CommandPipelineBenchmark \
+ *   [commands=10000] [rate=50]
  * </pre>
- * Runs: one entity with versions back to back, then 100 entities concurrently; then prints the heap.
+ * After a warm-up (the service is long-lived, so it is measured warm):
+ * <ol>
+ * <li>1 entity, closed loop: each version is published when the previous one finished (the pipeline's latency);</li>
+ * <li>100 entities at a steady rate (default 50 commands/s, open loop): latency under a sustained load;</li>
+ * <li>100 entities, everything published at once: the most commands per second the machine sustains.</li>
+ * </ol>
+ * The heap after a full GC is printed after each phase, so growth with the number of commands shows.
  */
 public final class CommandPipelineBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Map<String, Long> FINISHED = new ConcurrentHashMap<>();
     private static int port;
+    private static final AtomicInteger TOTAL = new AtomicInteger();
+    private static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
 
     public static void main(String[] args) throws Exception {
-        int commands = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int commands = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        double rate = args.length > 1 ? Double.parseDouble(args[1]) : 50;
         port = FreePort.find("127.0.0.1");
         System.setProperty("camel.server.port", String.valueOf(port));
         System.setProperty("camel.management.port", String.valueOf(FreePort.find("127.0.0.1")));
@@ -56,69 +69,133 @@ public final class CommandPipelineBenchmark {
         main.configure().addConfiguration(AppConfiguration.class);
         main.start();
         subscribe();
-        Thread.sleep(3000);
+        awaitReady();
         try {
-            run("1 entity, versions back to back", 1, Math.max(20, commands / 20));
-            run("100 entities concurrently", 100, Math.max(1, commands / 100));
-            System.gc();
-            Thread.sleep(500);
-            System.gc();
-            Runtime rt = Runtime.getRuntime();
-            System.out.printf("heap after %d commands: %.1f MB used (max %.0f MB)%n", FINISHED.size(),
-                    (rt.totalMemory() - rt.freeMemory()) / 1e6, rt.maxMemory() / 1e6);
+            int paced = (int) Math.min(commands / 3, rate * 60);
+            int warmUp = Math.min(500, commands / 10);
+            closedLoop("warm-up (not measured)", warmUp / 10, 10, false);
+            closedLoop("1 entity, each version after the previous finished", 1, 50, true);
+            heap();
+            paced("100 entities at " + rate + " commands/s", 100, paced, rate);
+            heap();
+            burst("100 entities, all published at once", 100, Math.max(100, commands - TOTAL.get()));
+            heap();
         } finally {
             main.stop();
+            CLIENTS.shutdownNow();
         }
     }
 
-    private static void run(String title, int entities, int versions) throws Exception {
+    /** {@code entities} clients, each publishing its next version when the previous one finished. */
+    private static void closedLoop(String title, int entities, int versions, boolean print) throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(entities, 32));
         long start = System.nanoTime();
-        CountDownLatch done = new CountDownLatch(entities);
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int e = 0; e < entities; e++) {
+            String sk = "L" + run + "#" + e;
+            clients.add(CompletableFuture.runAsync(() -> {
+                for (int v = 0; v < versions; v++) {
+                    String key = publish(sk, v, published).join();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!FINISHED.containsKey(key) && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(200_000);
+                    }
+                }
+            }, CLIENTS));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
+        report(title, published, System.nanoTime() - start, print);
+    }
+
+    /** Open loop: commands at a fixed rate, round robin over the entities, whatever the pipeline does. */
+    private static void paced(String title, int entities, int commands, double rate) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        Map<String, Long> published = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long interval = (long) (1e9 / rate);
+        List<CompletableFuture<String>> sent = new ArrayList<>();
+        for (int i = 0; i < commands; i++) {
+            long due = start + i * interval;
+            while (System.nanoTime() < due) {
+                LockSupport.parkNanos(Math.max(1, due - System.nanoTime()));
+            }
+            sent.add(publish("P" + run + "#" + (i % entities), i / entities, published));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        awaitFinished(published);
+        report(title, published, System.nanoTime() - start, true);
+    }
+
+    /** Everything published at once (the versions of one entity in order): throughput with a backlog. */
+    private static void burst(String title, int entities, int commands) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        Map<String, Long> published = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int e = 0; e < entities; e++) {
             String sk = "B" + run + "#" + e;
-            pool.submit(() -> {
-                try {
-                    for (int v = 0; v < versions; v++) {
-                        String body = "{\"pk\":\"BENCH#bench\",\"sk\":\"" + sk + "\",\"code\":\"c\",\"name\":\"v" + v
-                                + "\",\"tenantCode\":\"bench\",\"type\":\"B\",\"version\":" + v + ",\"attributes\":{\"v\":" + v + "}}";
-                        published.put(sk + "@" + (v + 1), System.nanoTime());
-                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + port + "/api/commands/sample"))
-                                .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 201) {
-                            throw new IllegalStateException(r.statusCode() + " " + r.body());
-                        }
-                    }
-                } catch (Exception ex) {
-                    ex.printStackTrace();
-                } finally {
-                    done.countDown();
+            int versions = commands / entities;
+            clients.add(CompletableFuture.runAsync(() -> {
+                for (int v = 0; v < versions; v++) {
+                    publish(sk, v, published).join();
                 }
-                return null;
-            });
+            }, CLIENTS));
         }
-        done.await();
-        pool.shutdown();
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
+        awaitFinished(published);
+        report(title, published, System.nanoTime() - start, true);
+    }
+
+    /** Publishes version {@code v} (0 = first) of an entity; completes with the key its notification carries. */
+    private static CompletableFuture<String> publish(String sk, int v, Map<String, Long> published) {
+        String body = "{\"pk\":\"BENCH#bench\",\"sk\":\"" + sk + "\",\"code\":\"c\",\"name\":\"v" + v
+                + "\",\"tenantCode\":\"bench\",\"type\":\"B\",\"version\":" + v + ",\"attributes\":{\"v\":" + v + "}}";
+        String key = sk + "@" + (v + 1);
+        published.put(key, System.nanoTime());
+        TOTAL.incrementAndGet();
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/commands/sample"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> {
+                    if (r.statusCode() != 201) {
+                        throw new IllegalStateException(r.statusCode() + " " + r.body());
+                    }
+                    return key;
+                });
+    }
+
+    private static void awaitFinished(Map<String, Long> published) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
         while (!FINISHED.keySet().containsAll(published.keySet()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
-        long elapsed = System.nanoTime() - start;
+    }
+
+    private static void report(String title, Map<String, Long> published, long elapsed, boolean print) {
         List<Long> latencies = new ArrayList<>();
-        published.forEach((key, at) -> {
-            Long end = FINISHED.get(key);
+        long last = 0;
+        for (Map.Entry<String, Long> p : published.entrySet()) {
+            Long end = FINISHED.get(p.getKey());
             if (end != null) {
-                latencies.add(end - at);
+                latencies.add(end - p.getValue());
+                last = Math.max(last, end);
             }
-        });
+        }
         Collections.sort(latencies);
-        System.out.printf("%s: %d commands, %d finished, %.1f commands/s, latency p50 %.0f ms, p99 %.0f ms%n",
-                title, published.size(), latencies.size(), latencies.size() / (elapsed / 1e9),
-                percentile(latencies, 50), percentile(latencies, 99));
+        if (print) {
+            System.out.printf("%s: %d commands, %d finished, %.1f commands/s, latency p50 %.0f ms, p99 %.0f ms%n",
+                    title, published.size(), latencies.size(), latencies.size() / (elapsed / 1e9),
+                    percentile(latencies, 50), percentile(latencies, 99));
+        }
+    }
+
+    private static void heap() throws InterruptedException {
+        System.gc();
+        Thread.sleep(300);
+        System.gc();
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        System.out.printf("  heap after %d commands: %.1f MB%n", FINISHED.size(), used / 1e6);
     }
 
     private static double percentile(List<Long> sorted, int p) {
@@ -126,6 +203,23 @@ public final class CommandPipelineBenchmark {
             return Double.NaN;
         }
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+    }
+
+    private static void awaitReady() throws Exception {
+        int management = Integer.parseInt(System.getProperty("camel.management.port"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                        + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("service not ready after 60 s");
     }
 
     private static void subscribe() {
@@ -152,7 +246,7 @@ public final class CommandPipelineBenchmark {
 
                     @Override
                     public void onError(Throwable throwable) {
-                        throwable.printStackTrace();
+                        // the service stopped at the end of the run
                     }
 
                     @Override
