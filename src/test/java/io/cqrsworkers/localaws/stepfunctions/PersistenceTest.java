@@ -57,6 +57,7 @@ class PersistenceTest {
         String doneArn;
         String token;
         int eventsBefore;
+        List<HistoryEvent> doneHistory;
         StepFunctionsEmulator first = emulator(clock);
         try (SfnClient sfn = SfnTestSupport.client(first)) {
             String callback = createMachine(sfn, "callback", """
@@ -75,6 +76,10 @@ class PersistenceTest {
                     .anyMatch(e -> e.type() == HistoryEventType.WAIT_STATE_ENTERED));
             clock.advance(Duration.ofSeconds(600));
             awaitEnd(sfn, doneArn);
+            // an ended execution's history is read back from the data directory (the heap copy is released)
+            doneHistory = history(sfn, doneArn);
+            assertThat(doneHistory).extracting(HistoryEvent::type)
+                    .startsWith(HistoryEventType.EXECUTION_STARTED).endsWith(HistoryEventType.EXECUTION_SUCCEEDED);
             waitArn = sfn.startExecution(b -> b.stateMachineArn(waiting).name("w1").input("{}")).executionArn();
             List<Message> m = await().atMost(Duration.ofSeconds(5))
                     .until(() -> sqs.client.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)).messages(), l -> !l.isEmpty());
@@ -90,7 +95,7 @@ class PersistenceTest {
             DescribeExecutionResponse done = sfn.describeExecution(b -> b.executionArn(doneArn));
             assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
             assertThat(done.output()).isEqualTo("\"woke\"");
-            assertThat(history(sfn, doneArn)).extracting(HistoryEvent::type).endsWith(HistoryEventType.EXECUTION_SUCCEEDED);
+            assertThat(history(sfn, doneArn)).isEqualTo(doneHistory);
 
             assertThat(sfn.describeExecution(b -> b.executionArn(callbackArn)).status()).isEqualTo(ExecutionStatus.RUNNING);
             sfn.sendTaskSuccess(b -> b.taskToken(token).output("{\"ok\":true}"));

@@ -236,8 +236,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Puts back an execution read from the store with its history; {@code end} holds the final status fields of
-     * an execution that had ended, and is null for one that was running, which is then resumed from its history.
+     * Puts back an execution read from the store; {@code end} holds the final status fields of an execution that
+     * had ended (its history is read from the store when asked for), and is null for one that was running, which
+     * is then resumed from {@code events}.
      */
     public void restoreExecution(StateMachine m, String arn, String name, String inputText, long startMillis,
                                  List<ObjectNode> events, JsonNode end, Map<String, String> parkedTokens) {
@@ -255,6 +256,7 @@ public final class Engine implements AutoCloseable {
         if (end != null) {
             e.end(Execution.Status.valueOf(end.path("status").asText()), end.path("output").asText(null),
                     end.path("error").asText(null), end.path("cause").asText(null), end.path("stopMillis").asLong());
+            e.history.release(() -> store.events(arn));
             return;
         }
         armMachineTimeout(e);
@@ -325,6 +327,7 @@ public final class Engine implements AutoCloseable {
         }
         if (!e.machine.express() && e.mapRunArn == null) {
             store.saveExecution(e);
+            e.history.release(() -> store.events(e.arn));
         }
         e.fireEnded();
         if (e.machine.express() && e.mapRunArn == null) {

@@ -6,10 +6,13 @@ import io.cqrsworkers.localaws.stepfunctions.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The event history of one execution, with AWS's event ids and previousEventId links. Events are kept compact
- * and only rendered as the API's JSON objects when the history is read or persisted.
+ * and only rendered as the API's JSON objects when the history is read or persisted. Once the execution has ended
+ * and its history is in the persistent log, the heap copy is released and reads go to the log, so finished
+ * executions do not pile up in memory.
  */
 public final class History {
     private record Event(long millis, String type, long id, long previousEventId, String detailsKey, ObjectNode details) {
@@ -27,8 +30,11 @@ public final class History {
     }
 
     /** Event records, or ObjectNodes restored from the persistent log. */
-    private final List<Object> events = new ArrayList<>();
+    private List<Object> events = new ArrayList<>();
     private final Consumer<ObjectNode> sink;
+    /** Reads the persisted events once the heap copy is released; null until then. */
+    private Supplier<List<ObjectNode>> persisted;
+    private int size;
 
     /** @param sink gets every event as it is appended (the persistent log), may be null */
     History(Consumer<ObjectNode> sink) {
@@ -37,21 +43,35 @@ public final class History {
 
     /** Appends an event and returns its id. */
     public synchronized long add(long millis, String type, long previousEventId, String detailsKey, ObjectNode details) {
-        long id = events.size() + 1;
+        long id = ++size;
         Event e = new Event(millis, type, id, previousEventId, detailsKey, details);
-        events.add(e);
+        if (persisted == null) {
+            events.add(e);
+        }
         if (sink != null) {
             sink.accept(e.render());
         }
         return id;
     }
 
+    /** Drops the heap copy of a persisted history; {@code reader} reads it back from the log. */
+    synchronized void release(Supplier<List<ObjectNode>> reader) {
+        if (sink != null) {
+            persisted = reader;
+            events = List.of();
+        }
+    }
+
     /** Puts back an event read from the persistent log. */
     synchronized void restore(ObjectNode event) {
         events.add(event);
+        size++;
     }
 
     public synchronized List<ObjectNode> snapshot() {
+        if (persisted != null) {
+            return persisted.get();
+        }
         List<ObjectNode> out = new ArrayList<>(events.size());
         for (Object e : events) {
             out.add(e instanceof Event ev ? ev.render() : (ObjectNode) e);
@@ -60,6 +80,6 @@ public final class History {
     }
 
     public synchronized int size() {
-        return events.size();
+        return size;
     }
 }

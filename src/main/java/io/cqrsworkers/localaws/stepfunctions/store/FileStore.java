@@ -94,6 +94,19 @@ public final class FileStore implements Store {
     }
 
     @Override
+    public List<ObjectNode> events(String executionArn) {
+        List<ObjectNode> events = new ArrayList<>();
+        try {
+            for (JsonNode ev : lines(executions.resolve(key(executionArn)).resolve("events.jsonl"))) {
+                events.add((ObjectNode) ev);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the history of " + executionArn, e);
+        }
+        return events;
+    }
+
+    @Override
     public void parkedTask(String executionArn, String stateName, String token) {
         append(executionArn, "tokens.jsonl", Json.object().put("state", stateName).put("token", token));
     }
@@ -152,10 +165,8 @@ public final class FileStore implements Store {
         for (JsonNode m : metas) {
             String arn = m.path("arn").asText();
             Path dir = executions.resolve(key(arn));
-            List<ObjectNode> events = new ArrayList<>();
-            for (JsonNode ev : lines(dir.resolve("events.jsonl"))) {
-                events.add((ObjectNode) ev);
-            }
+            // an ended execution's history stays on disk until it is asked for
+            List<ObjectNode> events = m.has("end") ? List.of() : events(arn);
             Map<String, String> tokens = new HashMap<>();
             for (JsonNode t : lines(dir.resolve("tokens.jsonl"))) {
                 tokens.put(t.path("state").asText(), t.path("token").asText());

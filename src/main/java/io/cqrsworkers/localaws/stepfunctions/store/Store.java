@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;
 
+import java.util.List;
+
 /** Where machines, executions and their histories are kept beyond the heap. */
 public interface Store extends AutoCloseable {
     void saveMachine(StateMachine machine);
@@ -13,6 +15,9 @@ public interface Store extends AutoCloseable {
     void saveExecution(Execution execution);
 
     void appendEvent(String executionArn, ObjectNode event);
+
+    /** The persisted history of an execution, in order; null when this store keeps none. */
+    List<ObjectNode> events(String executionArn);
 
     /** A task of the execution waits for {@code token}; kept so the wait survives a restart. */
     void parkedTask(String executionArn, String stateName, String token);
@@ -36,6 +41,11 @@ public interface Store extends AutoCloseable {
 
         @Override
         public void appendEvent(String executionArn, ObjectNode event) {
+        }
+
+        @Override
+        public List<ObjectNode> events(String executionArn) {
+            return null;
         }
 
         @Override
