@@ -24,7 +24,7 @@ public class NotificationRoutes extends RouteBuilder {
         getContext().getRegistry().bind("notificationHub", hub);
 
         var route = from("aws2-sqs:{{queue:notification-queue}}?{{app.sqs.consumer-options}}"
-                + "&concurrentConsumers={{app.notifications.concurrency:4}}")
+                + "&concurrentConsumers={{app.notifications.pollers:2}}")
                 .routeId("notifications")
                 .convertBodyTo(String.class);
         if ("appsync".equals(transport)) {

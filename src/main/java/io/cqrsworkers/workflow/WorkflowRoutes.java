@@ -4,6 +4,7 @@ import io.cqrsworkers.callback.SfnTaskHeaders;
 import io.cqrsworkers.resources.ResourceDescription;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.util.LinkedHashSet;
@@ -21,13 +22,18 @@ public class WorkflowRoutes extends RouteBuilder {
     @Override
     public void configure() {
         String prefix = getContext().resolvePropertyPlaceholders("{{app.prefix}}");
+        int workers = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{app.workers.concurrency:16}}"));
 
         Set<String> queues = new LinkedHashSet<>();
         ResourceDescription.load().stateMachines().forEach(m -> queues.add(m.workerQueue()));
         for (String queue : queues) {
+            // a few pollers receive in batches; the steps run on the route's threads (a full pool makes the poller
+            // run the step itself, which holds further receives back)
             from("aws2-sqs:{{queue:" + queue + "}}?{{app.sqs.consumer-options}}"
-                    + "&concurrentConsumers={{app.workers.concurrency:8}}")
+                    + "&concurrentConsumers={{app.workers.pollers:2}}")
                     .routeId("worker-" + queue)
+                    .threads(workers, workers).maxQueueSize(workers).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
+                    .threadName("worker-" + queue)
                     .to("direct:step");
         }
 

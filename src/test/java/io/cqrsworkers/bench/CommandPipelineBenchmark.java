@@ -84,6 +84,10 @@ public final class CommandPipelineBenchmark {
             main.stop();
             CLIENTS.shutdownNow();
         }
+        Thread.sleep(2000);
+        Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon() && t != Thread.currentThread())
+                .forEach(t -> System.out.println("still running after stop: " + t.getName()));
+        System.exit(0);
     }
 
     /** {@code entities} clients, each publishing its next version when the previous one finished. */
@@ -91,6 +95,7 @@ public final class CommandPipelineBenchmark {
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
         long start = System.nanoTime();
+        long cpu = cpuNanos();
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int e = 0; e < entities; e++) {
             String sk = "L" + run + "#" + e;
@@ -105,7 +110,7 @@ public final class CommandPipelineBenchmark {
             }, CLIENTS));
         }
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
-        report(title, published, System.nanoTime() - start, print);
+        report(title, published, System.nanoTime() - start, cpuNanos() - cpu, print);
     }
 
     /** Open loop: commands at a fixed rate, round robin over the entities, whatever the pipeline does. */
@@ -113,6 +118,7 @@ public final class CommandPipelineBenchmark {
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
         long start = System.nanoTime();
+        long cpu = cpuNanos();
         long interval = (long) (1e9 / rate);
         List<CompletableFuture<String>> sent = new ArrayList<>();
         for (int i = 0; i < commands; i++) {
@@ -124,7 +130,7 @@ public final class CommandPipelineBenchmark {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         awaitFinished(published);
-        report(title, published, System.nanoTime() - start, true);
+        report(title, published, System.nanoTime() - start, cpuNanos() - cpu, true);
     }
 
     /** Everything published at once (the versions of one entity in order): throughput with a backlog. */
@@ -132,6 +138,7 @@ public final class CommandPipelineBenchmark {
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
         long start = System.nanoTime();
+        long cpu = cpuNanos();
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int e = 0; e < entities; e++) {
             String sk = "B" + run + "#" + e;
@@ -144,7 +151,7 @@ public final class CommandPipelineBenchmark {
         }
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
         awaitFinished(published);
-        report(title, published, System.nanoTime() - start, true);
+        report(title, published, System.nanoTime() - start, cpuNanos() - cpu, true);
     }
 
     /** Publishes version {@code v} (0 = first) of an entity; completes with the key its notification carries. */
@@ -172,7 +179,13 @@ public final class CommandPipelineBenchmark {
         }
     }
 
-    private static void report(String title, Map<String, Long> published, long elapsed, boolean print) {
+    /** CPU time of this process (the service and its embedded AWS services, and the benchmark's client). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static void report(String title, Map<String, Long> published, long elapsed, long cpu, boolean print) {
         List<Long> latencies = new ArrayList<>();
         long last = 0;
         for (Map.Entry<String, Long> p : published.entrySet()) {
@@ -184,9 +197,10 @@ public final class CommandPipelineBenchmark {
         }
         Collections.sort(latencies);
         if (print) {
-            System.out.printf("%s: %d commands, %d finished, %.1f commands/s, latency p50 %.0f ms, p99 %.0f ms%n",
+            System.out.printf("%s: %d commands, %d finished, %.1f commands/s, latency p50 %.0f ms, p99 %.0f ms, "
+                            + "CPU %.1f ms per command%n",
                     title, published.size(), latencies.size(), latencies.size() / (elapsed / 1e9),
-                    percentile(latencies, 50), percentile(latencies, 99));
+                    percentile(latencies, 50), percentile(latencies, 99), cpu / 1e6 / Math.max(1, latencies.size()));
         }
     }
 
