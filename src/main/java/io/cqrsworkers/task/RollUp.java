@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rolls sub-task statuses up into the parent: counts of succeeded, failed and running from a consistent query,
  * written only if no other roll-up was written since the parent was read (else read again). The parent is
  * COMPLETED when every sub-task succeeded and FAILED when all finished and any failed (the original says COMPLETED
- * in both cases).
+ * in both cases). A task that {@link ExecutionWatch} failed stays FAILED.
  *
  * <p>Requests for the same parent that arrive while a roll-up of it runs in this process share the next one: a
  * caller returns once a roll-up that started after its request has been written, so no status change is missed,
@@ -97,7 +97,9 @@ public final class RollUp {
             counts.put("subTaskCount", (long) count).put("subTaskSucceedCount", (long) succeeded)
                     .put("subTaskFailedCount", (long) failed).put("subTaskRunningCount", (long) running);
             counts.set("subTasks", list);
-            TaskStatus status = succeeded + failed < count ? TaskStatus.PROCESSING
+            // a task whose execution ended abnormally stays FAILED; its counts still follow late sub-tasks
+            TaskStatus status = task.path("attributes").has("executionStatus") ? TaskStatus.FAILED
+                    : succeeded + failed < count ? TaskStatus.PROCESSING
                     : failed > 0 ? TaskStatus.FAILED : TaskStatus.COMPLETED;
             if (unchanged(task, status, counts)) {
                 return;
