@@ -74,12 +74,12 @@ public final class RollUp {
 
     private void rollUp(TaskKeys parent) {
         while (true) {
-            JsonNode task = service.store().get(parent).orElse(null);
+            JsonNode task = service.store().rollupState(parent).orElse(null);
             if (task == null) {
                 return;
             }
             long version = task.path("rollupVersion").asLong(0);
-            List<ObjectNode> subTasks = service.store().subTasks(parent);
+            List<ObjectNode> subTasks = service.store().subTaskStatuses(parent);
             int succeeded = 0;
             int failed = 0;
             int running = 0;
@@ -112,6 +112,7 @@ public final class RollUp {
         }
     }
 
+    /** Sub-tasks only move forward (CREATED, PROCESSING, finished): equal counts mean that none has changed. */
     private static boolean unchanged(JsonNode task, TaskStatus status, ObjectNode counts) {
         JsonNode attributes = task.path("attributes");
         if (!status.name().equals(task.path("status").asText())) {
@@ -119,7 +120,7 @@ public final class RollUp {
         }
         for (var fields = counts.fields(); fields.hasNext(); ) {
             var field = fields.next();
-            if (!field.getValue().equals(attributes.path(field.getKey()))) {
+            if (!field.getKey().equals("subTasks") && !field.getValue().equals(attributes.path(field.getKey()))) {
                 return false;
             }
         }

@@ -46,6 +46,18 @@ public final class TaskStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DynamoJson.fromItem(item));
     }
 
+    /**
+     * What a roll-up compares with (consistent read): status, rollupVersion, the counts and executionStatus, not
+     * the parent's input or its list of sub-tasks, which grow with the task.
+     */
+    public Optional<ObjectNode> rollupState(TaskKeys key) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(key)).consistentRead(true)
+                .projectionExpression("#status, rollupVersion, #a.subTaskCount, #a.subTaskSucceedCount, "
+                        + "#a.subTaskFailedCount, #a.subTaskRunningCount, #a.executionStatus")
+                .expressionAttributeNames(Map.of("#status", "status", "#a", "attributes"))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DynamoJson.fromItem(item));
+    }
+
     /** Unconditional, as the original writes tasks. */
     public void put(ObjectNode item) {
         dynamo.putItem(b -> b.tableName(table).item(DynamoJson.toItem(item)));
@@ -63,13 +75,24 @@ public final class TaskStore {
 
     /** The sub-tasks of a parent, in index order, from consistent reads. */
     public List<ObjectNode> subTasks(TaskKeys parent) {
+        return subTasks(parent, null);
+    }
+
+    /** As {@link #subTasks(TaskKeys)}, only their keys and status (what a roll-up counts). */
+    public List<ObjectNode> subTaskStatuses(TaskKeys parent) {
+        return subTasks(parent, "pk, sk, #status");
+    }
+
+    private List<ObjectNode> subTasks(TaskKeys parent, String projection) {
         List<ObjectNode> rows = new ArrayList<>();
-        QueryRequest query = QueryRequest.builder().tableName(table).consistentRead(true)
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(parent.pk()),
-                        ":prefix", AttributeValue.fromS(parent.sk() + "#")))
-                .build();
-        dynamo.queryPaginator(query).items().forEach(item -> rows.add(DynamoJson.fromItem(item)));
+                        ":prefix", AttributeValue.fromS(parent.sk() + "#")));
+        if (projection != null) {
+            query.projectionExpression(projection).expressionAttributeNames(Map.of("#status", "status"));
+        }
+        dynamo.queryPaginator(query.build()).items().forEach(item -> rows.add(DynamoJson.fromItem(item)));
         rows.sort((a, b) -> Integer.compare(index(a), index(b)));
         return rows;
     }
