@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Sub-tasks per second of one step-function task of N items (default 1,000) whose handler does no work, at
  * MaxConcurrency 2 and 50, on the embedded AWS services; and the overhead per sub-task (worker queue, status
  * writes, notifications, callback) against the handler's own time; and where one iteration's time goes, from the
- * execution history (medians): Map iteration started to TaskScheduled, TaskScheduled to TaskSubmitted (the
+ * execution history (median and mean): Map iteration started to TaskScheduled, TaskScheduled to TaskSubmitted (the
  * message is sent), TaskSubmitted to TaskSucceeded (the worker: receive, sub-task, answer), TaskSucceeded to the
  * iteration's end, and the gap before the slot's next iteration starts. Run: main (args: items), see README.
  */
@@ -186,7 +186,7 @@ public final class TaskBenchmark {
         }
         String[] names = {"started->scheduled", "scheduled->submitted", "submitted->succeeded (worker)",
                 "succeeded->iteration end"};
-        StringBuilder line = new StringBuilder("  one iteration (median ms):");
+        StringBuilder line = new StringBuilder("  one iteration (ms, median/mean):");
         for (int phase = 0; phase < 4; phase++) {
             List<Long> millis = new ArrayList<>();
             for (Instant[] p : phases.values()) {
@@ -194,7 +194,7 @@ public final class TaskBenchmark {
                     millis.add(p[phase + 1].toEpochMilli() - p[phase].toEpochMilli());
                 }
             }
-            line.append(String.format(" %s %d;", names[phase], median(millis)));
+            line.append(String.format(" %s %s;", names[phase], stats(millis)));
         }
         // a slot's next iteration starts after some iteration ended: the gap between each start and the last end
         List<Long> gaps = new ArrayList<>();
@@ -211,15 +211,16 @@ public final class TaskBenchmark {
                 gaps.add(start.toEpochMilli() - last.toEpochMilli());
             }
         }
-        line.append(String.format(" iteration end->next start %d", median(gaps)));
+        line.append(String.format(" iteration end->next start %s", stats(gaps)));
         System.out.println(line);
     }
 
-    private static long median(List<Long> values) {
+    private static String stats(List<Long> values) {
         if (values.isEmpty()) {
-            return -1;
+            return "-";
         }
         values.sort(null);
-        return values.get(values.size() / 2);
+        return values.get(values.size() / 2) + "/"
+                + Math.round(values.stream().mapToLong(Long::longValue).average().orElse(0));
     }
 }
