@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rolls sub-task statuses up into the parent: counts of succeeded, failed and running from a consistent query,
  * written only if no other roll-up was written since the parent was read (else read again). The parent is
  * COMPLETED when every sub-task succeeded and FAILED when all finished and any failed (the original says COMPLETED
- * in both cases).
+ * in both cases). A task that {@link ExecutionWatch} failed stays FAILED.
  *
  * <p>Requests for the same parent that arrive while a roll-up of it runs in this process share the next one: a
  * caller returns once a roll-up that started after its request has been written, so no status change is missed,
@@ -74,12 +74,12 @@ public final class RollUp {
 
     private void rollUp(TaskKeys parent) {
         while (true) {
-            JsonNode task = service.store().get(parent).orElse(null);
+            JsonNode task = service.store().rollupState(parent).orElse(null);
             if (task == null) {
                 return;
             }
             long version = task.path("rollupVersion").asLong(0);
-            List<ObjectNode> subTasks = service.store().subTasks(parent);
+            List<ObjectNode> subTasks = service.store().subTaskStatuses(parent);
             int succeeded = 0;
             int failed = 0;
             int running = 0;
@@ -97,7 +97,9 @@ public final class RollUp {
             counts.put("subTaskCount", (long) count).put("subTaskSucceedCount", (long) succeeded)
                     .put("subTaskFailedCount", (long) failed).put("subTaskRunningCount", (long) running);
             counts.set("subTasks", list);
-            TaskStatus status = succeeded + failed < count ? TaskStatus.PROCESSING
+            // a task whose execution ended abnormally stays FAILED; its counts still follow late sub-tasks
+            TaskStatus status = task.path("attributes").has("executionStatus") ? TaskStatus.FAILED
+                    : succeeded + failed < count ? TaskStatus.PROCESSING
                     : failed > 0 ? TaskStatus.FAILED : TaskStatus.COMPLETED;
             if (unchanged(task, status, counts)) {
                 return;
@@ -110,6 +112,7 @@ public final class RollUp {
         }
     }
 
+    /** Sub-tasks only move forward (CREATED, PROCESSING, finished): equal counts mean that none has changed. */
     private static boolean unchanged(JsonNode task, TaskStatus status, ObjectNode counts) {
         JsonNode attributes = task.path("attributes");
         if (!status.name().equals(task.path("status").asText())) {
@@ -117,7 +120,7 @@ public final class RollUp {
         }
         for (var fields = counts.fields(); fields.hasNext(); ) {
             var field = fields.next();
-            if (!field.getValue().equals(attributes.path(field.getKey()))) {
+            if (!field.getKey().equals("subTasks") && !field.getValue().equals(attributes.path(field.getKey()))) {
                 return false;
             }
         }

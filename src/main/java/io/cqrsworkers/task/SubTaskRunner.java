@@ -29,27 +29,35 @@ public final class SubTaskRunner {
     /** @return the step's output: the sub-task's key and final status */
     public JsonNode run(StepEvent event) {
         TaskKeys key = new TaskKeys(event.input().path("pk").asText(), event.input().path("sk").asText());
-        // PROCESSING unless it has finished (one call: the update returns the row with its input)
+        // PROCESSING unless it has finished (one call: the update returns the row with its input); the handler
+        // runs while PROCESSING is announced
         TaskStatus status = service.updateSubTaskStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode(),
                         TaskStatus.CREATED, TaskStatus.QUEUED, TaskStatus.PROCESSING)
-                .map(subTask -> execute(key, subTask, event.executionArn()))
+                .map(processing -> execute(key, processing, event.executionArn()))
                 .orElseGet(() -> TaskStatus.valueOf(service.store().get(key)
                         .orElseThrow(() -> new IllegalStateException("No sub-task " + key.id()))
                         .path("status").asText()));
         return JSON.createObjectNode().put("pk", key.pk()).put("sk", key.sk()).put("status", status.name());
     }
 
-    private TaskStatus execute(TaskKeys key, JsonNode subTask, String executionArn) {
+    private TaskStatus execute(TaskKeys key, TaskService.SubTaskChange processing, String executionArn) {
         ObjectNode attributes = JSON.createObjectNode();
+        Exception failure = null;
         try {
-            attributes.set("result", handlers.run(subTask));
+            attributes.set("result", handlers.run(processing.row()));
         } catch (Exception e) {
-            LOG.warn("Sub-task {} failed: {}", key.id(), e.toString());
-            service.updateSubTaskStatus(key, TaskStatus.FAILED, JSON.createObjectNode().put("error", e.toString()));
-            service.notifier().alarm(service.store().table(), key.pk(), key.sk(), e.toString(), executionArn);
+            failure = e;
+        }
+        processing.awaitAnnounced();
+        if (failure != null) {
+            LOG.warn("Sub-task {} failed: {}", key.id(), failure.toString());
+            service.updateSubTaskStatus(key, TaskStatus.FAILED, JSON.createObjectNode().put("error",
+                    failure.toString())).ifPresent(TaskService.SubTaskChange::awaitAnnounced);
+            service.notifier().alarm(service.store().table(), key.pk(), key.sk(), failure.toString(), executionArn);
             return TaskStatus.FAILED;
         }
-        service.updateSubTaskStatus(key, TaskStatus.COMPLETED, attributes);
+        service.updateSubTaskStatus(key, TaskStatus.COMPLETED, attributes)
+                .ifPresent(TaskService.SubTaskChange::awaitAnnounced);
         return TaskStatus.COMPLETED;
     }
 }

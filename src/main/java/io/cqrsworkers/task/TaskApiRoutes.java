@@ -3,6 +3,8 @@ package io.cqrsworkers.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.workflow.WorkflowException;
+import io.cqrsworkers.workflow.Workflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -34,6 +36,10 @@ public class TaskApiRoutes extends RouteBuilder {
 
         onException(TaskException.class).handled(true).process(e -> {
             TaskException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, TaskException.class);
+            error(e, failure.status(), failure.getMessage());
+        });
+        onException(WorkflowException.class).handled(true).process(e -> {
+            WorkflowException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, WorkflowException.class);
             error(e, failure.status(), failure.getMessage());
         });
         onException(JsonProcessingException.class).handled(true).process(e ->
@@ -68,7 +74,7 @@ public class TaskApiRoutes extends RouteBuilder {
         // execution name in header WorkflowExecutionName (optional); the reply is {"executionArn","name"}
         from(START).routeId("workflow-start")
                 // the caller gets the exception, not the API's error reply
-                .onException(TaskException.class).handled(false).end()
+                .onException(TaskException.class, WorkflowException.class).handled(false).end()
                 .process(e -> e.getMessage().setBody(workflows.start(
                 machine(e, "WorkflowMachine"), body(e),
                 e.getMessage().getHeader("WorkflowExecutionName", String.class)).toString()));

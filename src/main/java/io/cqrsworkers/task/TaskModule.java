@@ -22,6 +22,7 @@ public final class TaskModule {
     private final SubTaskRunner subTasks;
     private final RollUp rollUp;
     private final StateMachines machines;
+    private final ExecutionWatch executions;
 
     private TaskModule(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
@@ -40,6 +41,7 @@ public final class TaskModule {
         runner = new TaskRunner(service, handlers, machines);
         subTasks = new SubTaskRunner(service, handlers);
         rollUp = new RollUp(service);
+        executions = new ExecutionWatch(service, aws.sfn());
     }
 
     /** The module of this context, built on first use. */
@@ -70,5 +72,9 @@ public final class TaskModule {
 
     public StateMachines machines() {
         return machines;
+    }
+
+    public ExecutionWatch executions() {
+        return executions;
     }
 }

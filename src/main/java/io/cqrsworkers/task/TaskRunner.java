@@ -82,8 +82,14 @@ public final class TaskRunner {
             list.addObject().put("pk", subTask.pk()).put("sk", subTask.sk()).put("status", TaskStatus.CREATED.name());
             input.addObject().put("pk", subTask.pk()).put("sk", subTask.sk());
         }
-        service.updateStatus(key, TaskStatus.PROCESSING, counters);
         // deterministic: a redelivered action finds the running execution (the original appends Date.now())
-        machines.start(MACHINE, ExecutionNames.of(key.pk(), key.sk()), input.toString());
+        String name = ExecutionNames.of(key.pk(), key.sk());
+        String executionArn = machines.executionArn(MACHINE, name);
+        counters.put("executionArn", executionArn);
+        service.updateStatus(key, TaskStatus.PROCESSING, counters);
+        machines.start(MACHINE, name, input.toString());
+        // after the start, so the watch never sees an execution that does not exist yet; a crash in between
+        // redelivers the action, which finds the execution and writes this
+        service.store().watch(key, executionArn);
     }
 }

@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,6 +34,12 @@ public final class TaskService {
     private final Notifier notifier;
     private final SqsClient sqs;
     private final Supplier<String> subTaskStatusQueueUrl;
+    /** Sends the announcements of sub-task changes; threads come and go with the load (idle ones end). */
+    private final ExecutorService announcers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "task-announce");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public TaskService(TaskStore store, Notifier notifier, SqsClient sqs, Supplier<String> subTaskStatusQueueUrl) {
         this.store = store;
@@ -98,24 +106,41 @@ public final class TaskService {
     }
 
     /**
-     * Sets a sub-task's status (see {@link TaskStore#setStatus}), notifies {@code sub-task-status} and asks for the
-     * parent's roll-up.
+     * Sets a sub-task's status (see {@link TaskStore#setStatus}) and announces it: {@code sub-task-status} on the
+     * notification queue and a roll-up request for the parent on the sub-task status queue. The two messages are
+     * sent at the same time, off the caller's thread, so a caller can run the sub-task meanwhile; it waits for
+     * {@link SubTaskChange#announced()} before its next change (notifications stay in order) and before the step
+     * answers (no change is left unannounced).
      *
-     * @return the updated sub-task; empty (and nothing announced) when its status is not one of {@code onlyFrom}
+     * @return the change; empty (and nothing announced) when its status is not one of {@code onlyFrom}
      */
-    public Optional<ObjectNode> updateSubTaskStatus(TaskKeys key, TaskStatus status, ObjectNode attributes,
-                                                    TaskStatus... onlyFrom) {
-        Optional<ObjectNode> updated = store.setStatus(key, status, attributes, onlyFrom);
-        if (updated.isEmpty()) {
-            return updated;
+    public Optional<SubTaskChange> updateSubTaskStatus(TaskKeys key, TaskStatus status, ObjectNode attributes,
+                                                       TaskStatus... onlyFrom) {
+        return store.setStatus(key, status, attributes, onlyFrom).map(row -> {
+            ObjectNode content = content(status, attributes);
+            ObjectNode message = JSON.createObjectNode().put("action", SUB_TASK_STATUS).put("table", store.table())
+                    .put("pk", key.pk()).put("sk", key.sk()).put("tenantCode", key.tenantCode());
+            message.set("content", content);
+            return new SubTaskChange(row, CompletableFuture.allOf(
+                    CompletableFuture.runAsync(() -> notifier.notify(SUB_TASK_STATUS, store.table(), key.pk(),
+                            key.sk(), content), announcers),
+                    CompletableFuture.runAsync(() -> sqs.sendMessage(b -> b.queueUrl(subTaskStatusQueueUrl.get())
+                            .messageBody(message.toString())), announcers)));
+        });
+    }
+
+    /** A sub-task's status change: the updated row, and its announcement (completes when both are sent). */
+    public record SubTaskChange(ObjectNode row, CompletableFuture<Void> announced) {
+
+        /** Waits for the announcement; a failed send is thrown as it is (an SDK error stays retryable). */
+        public ObjectNode awaitAnnounced() {
+            try {
+                announced.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            return row;
         }
-        ObjectNode content = content(status, attributes);
-        notifier.notify(SUB_TASK_STATUS, store.table(), key.pk(), key.sk(), content);
-        ObjectNode message = JSON.createObjectNode().put("action", SUB_TASK_STATUS).put("table", store.table())
-                .put("pk", key.pk()).put("sk", key.sk()).put("tenantCode", key.tenantCode());
-        message.set("content", content);
-        sqs.sendMessage(b -> b.queueUrl(subTaskStatusQueueUrl.get()).messageBody(message.toString()));
-        return updated;
     }
 
     /**

@@ -21,6 +21,9 @@ import java.util.Optional;
 /** Reads and writes of the tasks table, items as plain JSON objects. */
 public final class TaskStore {
 
+    /** The partition of the executions being watched, one row per running step-function task. */
+    static final String WATCH_PK = "EXECUTION_WATCH";
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -43,6 +46,18 @@ public final class TaskStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DynamoJson.fromItem(item));
     }
 
+    /**
+     * What a roll-up compares with (consistent read): status, rollupVersion, the counts and executionStatus, not
+     * the parent's input or its list of sub-tasks, which grow with the task.
+     */
+    public Optional<ObjectNode> rollupState(TaskKeys key) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(key)).consistentRead(true)
+                .projectionExpression("#status, rollupVersion, #a.subTaskCount, #a.subTaskSucceedCount, "
+                        + "#a.subTaskFailedCount, #a.subTaskRunningCount, #a.executionStatus")
+                .expressionAttributeNames(Map.of("#status", "status", "#a", "attributes"))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DynamoJson.fromItem(item));
+    }
+
     /** Unconditional, as the original writes tasks. */
     public void put(ObjectNode item) {
         dynamo.putItem(b -> b.tableName(table).item(DynamoJson.toItem(item)));
@@ -60,13 +75,24 @@ public final class TaskStore {
 
     /** The sub-tasks of a parent, in index order, from consistent reads. */
     public List<ObjectNode> subTasks(TaskKeys parent) {
+        return subTasks(parent, null);
+    }
+
+    /** As {@link #subTasks(TaskKeys)}, only their keys and status (what a roll-up counts). */
+    public List<ObjectNode> subTaskStatuses(TaskKeys parent) {
+        return subTasks(parent, "pk, sk, #status");
+    }
+
+    private List<ObjectNode> subTasks(TaskKeys parent, String projection) {
         List<ObjectNode> rows = new ArrayList<>();
-        QueryRequest query = QueryRequest.builder().tableName(table).consistentRead(true)
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(parent.pk()),
-                        ":prefix", AttributeValue.fromS(parent.sk() + "#")))
-                .build();
-        dynamo.queryPaginator(query).items().forEach(item -> rows.add(DynamoJson.fromItem(item)));
+                        ":prefix", AttributeValue.fromS(parent.sk() + "#")));
+        if (projection != null) {
+            query.projectionExpression(projection).expressionAttributeNames(Map.of("#status", "status"));
+        }
+        dynamo.queryPaginator(query.build()).items().forEach(item -> rows.add(DynamoJson.fromItem(item)));
         rows.sort((a, b) -> Integer.compare(index(a), index(b)));
         return rows;
     }
@@ -112,6 +138,45 @@ public final class TaskStore {
         return update.run(parent, rollupVersion == 0
                 ? "attribute_exists(pk) AND (attribute_not_exists(rollupVersion) OR rollupVersion = :rollup)"
                 : "rollupVersion = :rollup").isPresent();
+    }
+
+    /**
+     * Fails a task whose state machine execution ended without the roll-up finishing it: status FAILED with the
+     * execution's status, error and cause, only while it is PROCESSING (so replicas that see the same end write
+     * it once). The roll-up version moves on, so a roll-up that read the task before cannot overwrite this.
+     *
+     * @return false when the task is not PROCESSING (any more)
+     */
+    public boolean failExecution(TaskKeys parent, ObjectNode attributes) {
+        Update update = new Update(TaskStatus.FAILED);
+        attributes.fields().forEachRemaining(f -> update.attribute(f.getKey(), f.getValue()));
+        update.set.add("rollupVersion = if_not_exists(rollupVersion, :zero) + :one");
+        update.values.put(":zero", AttributeValue.fromN("0"));
+        update.values.put(":one", AttributeValue.fromN("1"));
+        update.values.put(":processing", AttributeValue.fromS(TaskStatus.PROCESSING.name()));
+        return update.run(parent, "#status = :processing").isPresent();
+    }
+
+    /** Remembers a started execution of a task until the {@link ExecutionWatch} has seen it end. */
+    public void watch(TaskKeys parent, String executionArn) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of(
+                "pk", AttributeValue.fromS(WATCH_PK), "sk", AttributeValue.fromS(parent.id()),
+                "parentPk", AttributeValue.fromS(parent.pk()), "parentSk", AttributeValue.fromS(parent.sk()),
+                "executionArn", AttributeValue.fromS(executionArn), "createdAt", AttributeValue.fromS(now()))));
+    }
+
+    /** The watched executions: one partition, as many rows as step-function tasks running (consistent reads). */
+    public List<ObjectNode> watched() {
+        List<ObjectNode> rows = new ArrayList<>();
+        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(WATCH_PK))))
+                .items().forEach(item -> rows.add(DynamoJson.fromItem(item)));
+        return rows;
+    }
+
+    public void unwatch(TaskKeys parent) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(WATCH_PK),
+                "sk", AttributeValue.fromS(parent.id()))));
     }
 
     private static Map<String, AttributeValue> key(TaskKeys key) {

@@ -33,6 +33,11 @@ public final class StateMachines {
         });
     }
 
+    /** The ARN an execution of that name has (or will have): Step Functions derives it from the machine's. */
+    public String executionArn(String logicalName, String executionName) {
+        return arn(logicalName).replace(":stateMachine:", ":execution:") + ":" + executionName;
+    }
+
     /**
      * Starts an execution with a deterministic name, so a redelivered event never starts a second one: Step Functions
      * returns the running execution for the same name and input, and refuses the name (ExecutionAlreadyExists) once

@@ -1,10 +1,9 @@
-package io.cqrsworkers.task;
+package io.cqrsworkers.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.stream.ExecutionNames;
-import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -12,7 +11,10 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
 import java.util.UUID;
 
-/** Starts and describes executions of any state machine in infra/resources.yaml, by logical name. */
+/**
+ * Starts and describes executions of any state machine in infra/resources.yaml, by logical name: the user-defined
+ * workflows (the API and {@code direct:workflow-start}) as much as the built-in machines.
+ */
 public final class Workflows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,20 +36,20 @@ public final class Workflows {
                 : ExecutionNames.of(name);
         String arn = machines.start(machine, executionName, input.toString());
         if (arn == null) {
-            throw new TaskException(409, "Execution " + executionName + " of " + machine
+            throw new WorkflowException(409, "Execution " + executionName + " of " + machine
                     + " already exists with another input");
         }
         return JSON.createObjectNode().put("executionArn", arn).put("name", executionName);
     }
 
     public ObjectNode describe(String machine, String name) {
-        String executionArn = machineArn(machine).replace(":stateMachine:", ":execution:") + ":"
-                + ExecutionNames.of(name);
+        machineArn(machine);
+        String executionArn = machines.executionArn(machine, ExecutionNames.of(name));
         DescribeExecutionResponse execution;
         try {
             execution = sfn.describeExecution(b -> b.executionArn(executionArn));
         } catch (ExecutionDoesNotExistException e) {
-            throw new TaskException(404, "No execution " + name + " of " + machine);
+            throw new WorkflowException(404, "No execution " + name + " of " + machine);
         }
         ObjectNode out = JSON.createObjectNode().put("executionArn", executionArn)
                 .put("status", execution.statusAsString());
@@ -68,7 +70,7 @@ public final class Workflows {
         try {
             return machines.arn(machine);
         } catch (IllegalStateException e) {
-            throw new TaskException(404, "No state machine " + machine);
+            throw new WorkflowException(404, "No state machine " + machine);
         }
     }
 }

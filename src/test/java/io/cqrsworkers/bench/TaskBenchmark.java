@@ -1,4 +1,4 @@
-package io.cqrsworkers.task;
+package io.cqrsworkers.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,17 +10,31 @@ import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.stream.ExecutionNames;
 import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.task.TaskKeys;
+import io.cqrsworkers.task.TaskModule;
+import io.cqrsworkers.task.TaskRunner;
+import io.cqrsworkers.task.TaskStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sub-tasks per second of one step-function task of N items (default 1,000) whose handler does no work, at
  * MaxConcurrency 2 and 50, on the embedded AWS services; and the overhead per sub-task (worker queue, status
- * writes, notifications, callback) against the handler's own time. Run: main (args: items).
+ * writes, notifications, callback) against the handler's own time; and where one iteration's time goes, from the
+ * execution history (median and mean): Map iteration started to TaskScheduled, TaskScheduled to TaskSubmitted (the
+ * message is sent), TaskSubmitted to TaskSucceeded (the worker: receive, sub-task, answer), TaskSucceeded to the
+ * iteration's end, and the gap before the slot's next iteration starts. Run: main (args: items), see README.
  */
 public final class TaskBenchmark {
 
@@ -115,8 +129,8 @@ public final class TaskBenchmark {
             Thread.sleep(50);
         }
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        String executionArn = module.machines().arn(TaskRunner.MACHINE).replace(":stateMachine:", ":execution:")
-                + ":" + ExecutionNames.of(key.pk(), key.sk());
+        String executionArn = module.machines().executionArn(TaskRunner.MACHINE,
+                ExecutionNames.of(key.pk(), key.sk()));
         var execution = aws.sfn().describeExecution(b -> b.executionArn(executionArn));
         long mapMillis = execution.stopDate() == null ? -1
                 : execution.stopDate().toEpochMilli() - execution.startDate().toEpochMilli();
@@ -127,5 +141,86 @@ public final class TaskBenchmark {
                         + "overhead %.1f ms per concurrency slot%n",
                 concurrency, items, done.path("status").asText(), totalMillis, items * 1000.0 / totalMillis,
                 mapMillis, items * 1000.0 / mapMillis, handlerMicros, slotMillis - handlerMicros / 1000);
+        iterationBreakdown(aws, executionArn);
+    }
+
+    /** Medians of the phases of one Map iteration, from the execution history's timestamps. */
+    private static void iterationBreakdown(AwsClients aws, String executionArn) {
+        List<HistoryEvent> events = new ArrayList<>();
+        aws.sfn().getExecutionHistoryPaginator(b -> b.executionArn(executionArn).maxResults(1000))
+                .forEach(page -> events.addAll(page.events()));
+        // an iteration's own events chain by previousEventId from its MapIterationStarted; its end (an event of
+        // the Map) names its index
+        Map<Long, Long> iterationOf = new HashMap<>();
+        Map<Integer, Long> iterationOfIndex = new HashMap<>();
+        Map<Long, Instant[]> phases = new HashMap<>(); // started, scheduled, submitted, succeeded, iteration end
+        List<Instant> iterationEnds = new ArrayList<>();
+        List<Instant> iterationStarts = new ArrayList<>();
+        for (HistoryEvent e : events) {
+            String type = e.typeAsString();
+            if (type.equals("MapIterationStarted")) {
+                iterationOf.put(e.id(), e.id());
+                phases.put(e.id(), new Instant[5]);
+                phases.get(e.id())[0] = e.timestamp();
+                iterationStarts.add(e.timestamp());
+                iterationOfIndex.put(e.mapIterationStartedEventDetails().index(), e.id());
+                continue;
+            }
+            if (type.equals("MapIterationSucceeded")) {
+                phases.get(iterationOfIndex.get(e.mapIterationSucceededEventDetails().index()))[4] = e.timestamp();
+                iterationEnds.add(e.timestamp());
+                continue;
+            }
+            Long iteration = e.previousEventId() == null ? null : iterationOf.get(e.previousEventId());
+            if (iteration == null) {
+                continue;
+            }
+            iterationOf.put(e.id(), iteration);
+            Instant[] p = phases.get(iteration);
+            switch (type) {
+                case "TaskScheduled" -> p[1] = e.timestamp();
+                case "TaskSubmitted" -> p[2] = e.timestamp();
+                case "TaskSucceeded" -> p[3] = e.timestamp();
+                default -> { }
+            }
+        }
+        String[] names = {"started->scheduled", "scheduled->submitted", "submitted->succeeded (worker)",
+                "succeeded->iteration end"};
+        StringBuilder line = new StringBuilder("  one iteration (ms, median/mean):");
+        for (int phase = 0; phase < 4; phase++) {
+            List<Long> millis = new ArrayList<>();
+            for (Instant[] p : phases.values()) {
+                if (p[phase] != null && p[phase + 1] != null) {
+                    millis.add(p[phase + 1].toEpochMilli() - p[phase].toEpochMilli());
+                }
+            }
+            line.append(String.format(" %s %s;", names[phase], stats(millis)));
+        }
+        // a slot's next iteration starts after some iteration ended: the gap between each start and the last end
+        List<Long> gaps = new ArrayList<>();
+        iterationEnds.sort(null);
+        for (Instant start : iterationStarts) {
+            Instant last = null;
+            for (Instant end : iterationEnds) {
+                if (end.isAfter(start)) {
+                    break;
+                }
+                last = end;
+            }
+            if (last != null) {
+                gaps.add(start.toEpochMilli() - last.toEpochMilli());
+            }
+        }
+        line.append(String.format(" iteration end->next start %s", stats(gaps)));
+        System.out.println(line);
+    }
+
+    private static String stats(List<Long> values) {
+        if (values.isEmpty()) {
+            return "-";
+        }
+        values.sort(null);
+        return values.get(values.size() / 2) + "/"
+                + Math.round(values.stream().mapToLong(Long::longValue).average().orElse(0));
     }
 }
