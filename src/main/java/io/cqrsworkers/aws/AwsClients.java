@@ -7,14 +7,12 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
@@ -38,7 +36,6 @@ public final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
 
     private final SqsClient plainSqs;
-    private final SqsAsyncClient asyncSqs;
     private final SqsClient sqs;
     private final S3Client s3;
     private final DynamoDbClient dynamoDb;
@@ -49,11 +46,11 @@ public final class AwsClients implements AutoCloseable {
      * @param region      null for the default region provider chain
      * @param credentials null for the default credentials provider chain
      * @param endpoints   endpoint overrides by service key; services absent from the map use AWS's endpoints
-     * @param sqsBatchWindow how long an SQS send or delete waits for others to share its batch request
-     *                       ({@link BatchingSqs}); zero sends each at once
+     * @param sqsBatchSenders how many SQS send/delete batches may be on the wire at once ({@link BatchingSqs});
+     *                        zero sends each call on its own
      */
     public AwsClients(Region region, AwsCredentialsProvider credentials, Map<String, URI> endpoints,
-                      Duration sqsBatchWindow) {
+                      int sqsBatchSenders) {
         this.region = region != null ? region : new DefaultAwsRegionProviderChain().getRegion();
         this.credentials = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
         this.endpoints = Map.copyOf(endpoints);
@@ -62,19 +59,7 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
         this.plainSqs = configure(SqsClient.builder(), SQS).build();
-        if (sqsBatchWindow.isZero()) {
-            this.asyncSqs = null;
-            this.sqs = plainSqs;
-        } else {
-            var async = SqsAsyncClient.builder().region(this.region).credentialsProvider(this.credentials)
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(50));
-            URI endpoint = endpoints.get(SQS);
-            if (endpoint != null) {
-                async.endpointOverride(endpoint);
-            }
-            this.asyncSqs = async.build();
-            this.sqs = BatchingSqs.wrap(plainSqs, asyncSqs, sqsBatchWindow);
-        }
+        this.sqs = sqsBatchSenders > 0 ? BatchingSqs.wrap(plainSqs, sqsBatchSenders) : plainSqs;
         this.s3 = configure(S3Client.builder(), S3)
                 .forcePathStyle(endpoints.containsKey(S3))
                 // S3-compatible stores need not support the SDK's default trailing checksums
@@ -147,7 +132,6 @@ public final class AwsClients implements AutoCloseable {
     public void close() {
         if (sqs instanceof BatchingSqs.Batches batching) {
             batching.closeBatches();
-            asyncSqs.close();
         }
         plainSqs.close();
         s3.close();

@@ -20,7 +20,6 @@ import software.amazon.awssdk.regions.Region;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +68,7 @@ public class AppConfiguration implements CamelConfiguration {
         String region = config.apply("aws.region");
         AwsClients clients = new AwsClients(region == null || region.isBlank() ? null : Region.of(region.trim()),
                 embedded != null ? AwsClients.localCredentials() : null, endpoints,
-                Duration.ofMillis(Long.parseLong(config.apply("app.sqs.batch-window-ms"))));
+                Integer.parseInt(config.apply("app.sqs.batch-senders")));
         context.getRegistry().bind("awsClients", clients);
         context.getRegistry().bind("sqsClient", clients.sqs());
         context.getRegistry().bind("s3Client", clients.s3());

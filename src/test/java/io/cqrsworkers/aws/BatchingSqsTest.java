@@ -6,8 +6,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -20,37 +23,44 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The batching client against ElasticMQ: same results as the plain client, fewer requests. */
+/** The batching client against ElasticMQ: the same results as the plain client. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BatchingSqsTest {
 
     private ElasticMqService sqs;
     private SqsClient plain;
-    private SqsAsyncClient async;
     private SqsClient batching;
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     @BeforeAll
     void start() {
         sqs = new ElasticMqService("127.0.0.1", 0, "us-east-1", "000000000000");
         sqs.start();
         plain = SqsClient.builder().endpointOverride(sqs.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(AnonymousCredentialsProvider.create()).build();
-        async = SqsAsyncClient.builder().endpointOverride(sqs.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(AnonymousCredentialsProvider.create()).build();
-        batching = BatchingSqs.wrap(plain, async, Duration.ofMillis(20));
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        requests.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                                k -> new AtomicInteger()).incrementAndGet();
+                    }
+                })).build();
+        batching = BatchingSqs.wrap(plain, 2);
     }
 
     @AfterAll
     void stop() {
         ((BatchingSqs.Batches) batching).closeBatches();
-        async.close();
         plain.close();
         sqs.close();
     }
@@ -80,6 +90,26 @@ class BatchingSqsTest {
                                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes())
                 .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
                 .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
+    }
+
+    @Test
+    void callsMadeWhileABatchIsOnTheWireLeaveTogether() {
+        String queue = batching.createQueue(b -> b.queueName("together")).queueUrl();
+        int before = requests.getOrDefault("SendMessageBatch", new AtomicInteger()).get();
+        List<CompletableFuture<SendMessageResponse>> sends = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sends.add(BatchingSqs.sendAsync(batching, SendMessageRequest.builder().queueUrl(queue)
+                    .messageBody("n" + i).build()));
+        }
+        sends.forEach(CompletableFuture::join);
+        int batches = requests.get("SendMessageBatch").get() - before;
+        assertThat(batches).isBetween(5, 20);
+        List<String> bodies = new ArrayList<>();
+        while (bodies.size() < 50) {
+            batching.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+                    .forEach(m -> bodies.add(m.body()));
+        }
+        assertThat(bodies).hasSize(50).contains("n0", "n49").doesNotHaveDuplicates();
     }
 
     @Test
