@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * DIRECT mode, the Distributed Map's mirror: streams the object from S3, reads it lazily into the same batches,
  * runs at most {@code maxConcurrency} of them at once through the {@link CsvRowsHandler} (the reader waits for a free
- * slot, so memory stays flat in the file's size) and ends with {@link FinalizeParentJob}.
+ * slot, so memory stays flat in the file's size) and ends with {@link FinalizeParentJob}. The rows are applied
+ * afterwards, from the import action queue.
  */
 public final class DirectImport {
 
@@ -47,7 +48,7 @@ public final class DirectImport {
         return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency);
     }
 
-    /** Imports the job's file and returns the final job. {@code onBatch} sees each batch before it runs (tests). */
+    /** Reads the job's file and returns the job once every row is queued or rejected. {@code onBatch} sees each batch. */
     public ObjectNode run(ImportRequest request, Consumer<CsvBatch> onBatch) {
         String jobId = request.sourceId();
         String object = "s3://" + request.bucket() + "/" + request.key();
@@ -55,11 +56,13 @@ public final class DirectImport {
         List<CompletableFuture<Void>> running = new ArrayList<>();
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(request.bucket()).key(request.key()));
              CsvBatchReader reader = new CsvBatchReader(in, batchSize, request.toJson())) {
-            while (reader.hasNext()) {
+            for (long index = 0; reader.hasNext(); index++) {
                 CsvBatch batch = reader.next();
                 onBatch.accept(batch);
                 slots.acquire();
-                running.add(CompletableFuture.runAsync(() -> rows.handle(batch.json(), batch.rejected()), workers)
+                String batchKey = "direct-" + index;
+                running.add(CompletableFuture.runAsync(() -> rows.handle(batchKey, batch.json(), batch.rejected()),
+                                workers)
                         .whenComplete((ok, failure) -> slots.release()));
                 running.removeIf(CompletableFuture::isDone);
             }

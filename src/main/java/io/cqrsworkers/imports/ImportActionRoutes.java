@@ -1,0 +1,25 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+
+/**
+ * The import action queue: import rows to run (single-row imports, CSV jobs to start) and {@code csv-batch-process}
+ * messages to apply. A failed message comes back after the queue's visibility timeout, and after maxReceiveCount
+ * deliveries it is in {@code import-action-queue-dlq}.
+ */
+public class ImportActionRoutes extends RouteBuilder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void configure() {
+        ImportModule module = ImportModule.of(getContext());
+        from("aws2-sqs:{{queue:" + ImportModule.ACTION_QUEUE + "}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
+                + "&concurrentConsumers={{app.import.queue-concurrency:8}}")
+                .routeId("import-action")
+                .process(e -> module.handle(JSON.readTree(e.getMessage().getBody(String.class)),
+                        e.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class)));
+    }
+}
