@@ -7,7 +7,8 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 /**
  * The import action queue: import rows to run (single-row imports, CSV jobs to start) and {@code csv-batch-process}
  * messages to apply. A failed message comes back after the queue's visibility timeout, and after maxReceiveCount
- * deliveries it is in {@code import-action-queue-dlq}.
+ * deliveries it is in {@code import-action-queue-dlq}. Also the built-in strategy parts as routes,
+ * {@code direct:import-default.<part>}.
  */
 public class ImportActionRoutes extends RouteBuilder {
 
@@ -17,9 +18,19 @@ public class ImportActionRoutes extends RouteBuilder {
     public void configure() {
         ImportModule module = ImportModule.of(getContext());
         from("aws2-sqs:{{queue:" + ImportModule.ACTION_QUEUE + "}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
-                + "&concurrentConsumers={{app.import.queue-concurrency:8}}")
+                + "&concurrentConsumers={{app.import.queue-concurrency:8}}"
+                + "&visibilityTimeout={{app.import.retry-delay-seconds:30}}&extendMessageVisibility=true")
                 .routeId("import-action")
                 .process(e -> module.handle(JSON.readTree(e.getMessage().getBody(String.class)),
                         e.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class)));
+
+        for (String part : new String[] {"transform", "validate", "compare", "map"}) {
+            from("direct:import-default." + part).routeId("import-default." + part)
+                    .process(e -> e.getMessage().setBody(module.strategies().builtIn(part, new ImportTarget(
+                            e.getMessage().getHeader(ImportStrategies.TABLE, String.class),
+                            e.getMessage().getHeader(ImportStrategies.TENANT, String.class),
+                            e.getMessage().getHeader(ImportStrategies.SOURCE, String.class)),
+                            JSON.readTree(e.getMessage().getBody(String.class))).toString()));
+        }
     }
 }

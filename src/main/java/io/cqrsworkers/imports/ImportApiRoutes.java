@@ -42,7 +42,7 @@ public class ImportApiRoutes extends RouteBuilder {
         rest("/api/imports")
                 .post("/csv").to("direct:import-csv-start")
                 .get("/csv").to("direct:import-csv-get")
-                .get().to("direct:import-csv-get")
+                .get().to("direct:import-get")
                 .post("/{tableName}").to("direct:import-row");
 
         from("direct:import-row").routeId("api-import-row").process(e -> {
@@ -79,14 +79,18 @@ public class ImportApiRoutes extends RouteBuilder {
             reply(e, 202, module.start(ImportRequest.parse(body)));
         });
 
-        from("direct:import-csv-get").routeId("api-import-csv-get").process(e -> {
-            String id = e.getMessage().getHeader("id", String.class);
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("Query parameter 'id' is required");
-            }
-            module.jobs().get(id).ifPresentOrElse(job -> reply(e, 200, job),
-                    () -> reply(e, 404, error("NotFound", "No import " + id)));
-        });
+        // rest-dsl inlines each direct route into its REST route, so the two GETs have a route each
+        from("direct:import-csv-get").routeId("api-import-csv-get").process(e -> get(module, e));
+        from("direct:import-get").routeId("api-import-get").process(e -> get(module, e));
+    }
+
+    private static void get(ImportModule module, Exchange e) {
+        String id = e.getMessage().getHeader("id", String.class);
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("Query parameter 'id' is required");
+        }
+        module.jobs().get(id).ifPresentOrElse(job -> reply(e, 200, job),
+                () -> reply(e, 404, error("NotFound", "No import " + id)));
     }
 
     private static ObjectNode error(String code, String message) {

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * <p>
  * An endpoint receives the row as JSON text with headers {@value #TABLE}, {@value #TENANT}, {@value #SOURCE} (and
  * {@value #COMPARISON} for map). transform replies the new row, validate replies anything (an exception is the
- * reason the row is invalid), compare replies NOT_EXIST, CHANGED or EQUAL, map replies the command.
+ * reason the row is invalid), compare replies NOT_EXIST, CHANGED or EQUAL, map replies the command. The built-in
+ * parts are also the routes {@code direct:import-default.<part>}, for an endpoint that adds to them.
  */
 public final class ImportStrategies {
 
@@ -52,40 +53,66 @@ public final class ImportStrategies {
     }
 
     public void validate(ImportTarget target, JsonNode row) {
-        endpoint(target, "validate").ifPresentOrElse(uri -> call(uri, target, row, null), () -> {
-            try {
-                RowMapping.validate(row);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRowException(e.getMessage(), e);
-            }
-        });
+        endpoint(target, "validate").ifPresentOrElse(uri -> call(uri, target, row, null),
+                () -> builtInValidate(row));
     }
 
     public Comparison compare(ImportTarget target, JsonNode row) {
         Optional<String> uri = endpoint(target, "compare");
-        if (uri.isPresent()) {
-            String verdict = call(uri.get(), target, row, null).asText();
-            try {
-                return Comparison.valueOf(verdict.trim());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRowException("compare replied '" + verdict + "', not NOT_EXIST, CHANGED or EQUAL", e);
-            }
+        if (uri.isEmpty()) {
+            return builtInCompare(target, row);
         }
+        String verdict = call(uri.get(), target, row, null).asText();
+        try {
+            return Comparison.valueOf(verdict.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRowException("compare replied '" + verdict + "', not NOT_EXIST, CHANGED or EQUAL", e);
+        }
+    }
+
+    public ObjectNode map(ImportTarget target, JsonNode row, Comparison comparison) {
+        Optional<String> uri = endpoint(target, "map");
+        if (uri.isEmpty()) {
+            return builtInMap(target, row);
+        }
+        JsonNode command = call(uri.get(), target, row, comparison);
+        if (!command.isObject()) {
+            throw new InvalidRowException("map replied " + command + ", not a command object", null);
+        }
+        return (ObjectNode) command;
+    }
+
+    /** The built-in part (a user's endpoint may delegate to it: {@code direct:import-default.<part>}). */
+    public JsonNode builtIn(String part, ImportTarget target, JsonNode row) {
+        return switch (part) {
+            case "transform" -> row;
+            case "validate" -> {
+                builtInValidate(row);
+                yield row;
+            }
+            case "compare" -> JSON.getNodeFactory().textNode(builtInCompare(target, row).name());
+            case "map" -> builtInMap(target, row);
+            default -> throw new IllegalArgumentException("No import strategy part '" + part + "'");
+        };
+    }
+
+    private static void builtInValidate(JsonNode row) {
+        try {
+            RowMapping.validate(row);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRowException(e.getMessage(), e);
+        }
+    }
+
+    /** Against the table's read model: no data row, a data row equal in code, name and attributes, or a change. */
+    private Comparison builtInCompare(ImportTarget target, JsonNode row) {
         ObjectNode command = map(target, row, Comparison.NOT_EXIST);
         return store.getData(target.tableName(), command.path("pk").asText(), command.path("sk").asText(), true)
                 .map(data -> unchanged(data, command) ? Comparison.EQUAL : Comparison.CHANGED)
                 .orElse(Comparison.NOT_EXIST);
     }
 
-    public ObjectNode map(ImportTarget target, JsonNode row, Comparison comparison) {
-        Optional<String> uri = endpoint(target, "map");
-        if (uri.isPresent()) {
-            JsonNode command = call(uri.get(), target, row, comparison);
-            if (!command.isObject()) {
-                throw new InvalidRowException("map replied " + command + ", not a command object", null);
-            }
-            return (ObjectNode) command;
-        }
+    private static ObjectNode builtInMap(ImportTarget target, JsonNode row) {
         try {
             return RowMapping.toCommand(row, target);
         } catch (IllegalArgumentException e) {
@@ -101,7 +128,9 @@ public final class ImportStrategies {
     /** The endpoint of a part, if the table has one. */
     public Optional<String> endpoint(ImportTarget target, String part) {
         String route = "direct:import-" + target.tableName() + "." + part;
-        if (context.hasEndpoint(route) != null) {
+        // a route consuming it, not merely an endpoint: routes may be added and removed at run time
+        if (context.getRoutes().stream().anyMatch(r -> r.getEndpoint().getEndpointUri().replace("://", ":")
+                .equals(route))) {
             return Optional.of(route);
         }
         String configured = config.apply("app.import.strategies." + target.tableName() + "." + part);

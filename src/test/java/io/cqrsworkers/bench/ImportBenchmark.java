@@ -7,6 +7,7 @@ import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.imports.BatchResult;
 import io.cqrsworkers.imports.ImportModule;
 import io.cqrsworkers.imports.ImportRequest;
+import io.cqrsworkers.imports.ImportStatus;
 import io.cqrsworkers.imports.RowError;
 import io.cqrsworkers.localaws.FreePort;
 import org.apache.camel.CamelContext;
@@ -85,9 +86,9 @@ public final class ImportBenchmark {
             resetPeaks();
             AtomicLong dispatched = new AtomicLong();
             ImportRequest request = new ImportRequest("DIRECT", bucket, "bench/big.csv", "sample", "bench", null);
-            ObjectNode job = module.jobs().create(request);
+            ObjectNode job = module.jobs().create(request, ImportStatus.PROCESSING);
             start = System.nanoTime();
-            module.direct().withHandler((JsonNode batch, List<RowError> rejected) -> {
+            module.direct().withHandler((String batchKey, JsonNode batch, List<RowError> rejected) -> {
                 long n = batch.get("Items").size();
                 dispatched.addAndGet(n);
                 return new BatchResult(n, n, 0, List.of());
