@@ -15,16 +15,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * DIRECT mode, the Distributed Map's mirror: streams the object from S3, reads it lazily into the same batches,
  * runs at most {@code maxConcurrency} of them at once through the {@link CsvRowsHandler} (the reader waits for a free
- * slot, so memory stays flat in the file's size) and ends with {@link FinalizeParentJob}. The rows are applied
+ * slot, and while too many of the job's rows wait in the import action queue, so memory stays flat in the file's
+ * size) and ends with {@link FinalizeParentJob}. The rows are applied
  * afterwards, from the import action queue.
  */
 public final class DirectImport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectImport.class);
+    /** Batches between two looks at the job's backlog. */
+    private static final int PENDING_CHECK_EVERY = 10;
 
     private final S3Client s3;
     private final BatchHandler rows;
@@ -32,20 +36,30 @@ public final class DirectImport {
     private final ExecutorService workers;
     private final int batchSize;
     private final int maxConcurrency;
+    private final ToLongFunction<String> pendingRows;
+    private final long maxPendingRows;
 
+    /**
+     * @param pendingRows    rows of a job read but not yet applied or rejected (queued in the import action queue)
+     * @param maxPendingRows the reader waits while a job has more: the queue's backlog stays bounded (the embedded
+     *                       SQS keeps it in this heap)
+     */
     public DirectImport(S3Client s3, BatchHandler rows, FinalizeParentJob finalizer, ExecutorService workers,
-                        int batchSize, int maxConcurrency) {
+                        int batchSize, int maxConcurrency, ToLongFunction<String> pendingRows, long maxPendingRows) {
         this.s3 = s3;
         this.rows = rows;
         this.finalizer = finalizer;
         this.workers = workers;
         this.batchSize = batchSize;
         this.maxConcurrency = maxConcurrency;
+        this.pendingRows = pendingRows;
+        this.maxPendingRows = maxPendingRows;
     }
 
     /** The same import running its batches through another handler (benchmarks). */
     public DirectImport withHandler(BatchHandler handler) {
-        return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency);
+        return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency, pendingRows,
+                maxPendingRows);
     }
 
     /** Reads the job's file and returns the job once every row is queued or rejected. {@code onBatch} sees each batch. */
@@ -60,6 +74,9 @@ public final class DirectImport {
                 CsvBatch batch = reader.next();
                 onBatch.accept(batch);
                 slots.acquire();
+                while (index % PENDING_CHECK_EVERY == 0 && pendingRows.applyAsLong(jobId) > maxPendingRows) {
+                    Thread.sleep(100);
+                }
                 String batchKey = "direct-" + index;
                 running.add(CompletableFuture.runAsync(() -> rows.handle(batchKey, batch.json(), batch.rejected()),
                                 workers)

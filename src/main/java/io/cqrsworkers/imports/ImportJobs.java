@@ -171,6 +171,12 @@ public final class ImportJobs {
         return true;
     }
 
+    /** Rows of the job read but not yet applied or rejected. */
+    public long pendingRows(String id) {
+        ObjectNode job = get(id).orElseThrow();
+        return job.path("readRows").asLong() - job.path("processedRows").asLong();
+    }
+
     /** Keeps the first {@value #MAX_ROW_ERRORS} reasons; later ones are only counted. */
     private void addErrors(String id, List<RowError> errors) {
         if (errors.isEmpty()) {

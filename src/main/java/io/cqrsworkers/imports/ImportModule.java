@@ -58,7 +58,9 @@ public final class ImportModule {
         int batchSize = Integer.parseInt(context.resolvePropertyPlaceholders("{{app.import.max-items-per-batch:100}}"));
         ExecutorService batchPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "import-batches", concurrency);
-        direct = new DirectImport(aws.s3(), rows::handle, finalizer, batchPool, batchSize, concurrency);
+        long maxPending = Long.parseLong(context.resolvePropertyPlaceholders("{{app.import.max-pending-rows:100000}}"));
+        direct = new DirectImport(aws.s3(), rows::handle, finalizer, batchPool, batchSize, concurrency,
+                jobs::pendingRows, maxPending);
         runs = context.getExecutorServiceManager().newCachedThreadPool(this, "import-runs");
         machines = new StateMachines(aws.sfn(), prefix);
     }
