@@ -1,6 +1,8 @@
 package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ public final class CsvRowsHandler {
         for (int i = 0; i < items.size(); i++) {
             String label = label(i, items.get(i));
             try {
-                JsonNode row = strategies.transform(target, items.get(i));
+                JsonNode row = strategies.transform(target, withoutBom(items.get(i)));
                 strategies.validate(target, row);
                 valid.add(row);
                 labels.add(label);
@@ -51,6 +53,19 @@ public final class CsvRowsHandler {
         jobs.count(request.sourceId(), batchKey + "/read",
                 new ImportJobs.Counts(total, sent.queued(), 0, errors.size(), errors));
         return new BatchResult(total, sent.queued(), errors.size(), errors);
+    }
+
+    /** A UTF-8 BOM the Distributed Map's CSV reader may leave in the first header (DIRECT's reader drops it). */
+    private static JsonNode withoutBom(JsonNode item) {
+        if (!item.isObject() || item.isEmpty() || !item.fieldNames().next().startsWith("\uFEFF")) {
+            return item;
+        }
+        ObjectNode clean = item.deepCopy();
+        String first = item.fieldNames().next();
+        ObjectNode ordered = JsonNodeFactory.instance.objectNode();
+        ordered.set(first.substring(1), clean.remove(first));
+        ordered.setAll(clean);
+        return ordered;
     }
 
     /** How a row is named in a reason: its place in the batch (Distributed Map items carry no line) and code. */

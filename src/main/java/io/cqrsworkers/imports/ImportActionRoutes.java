@@ -17,8 +17,10 @@ public class ImportActionRoutes extends RouteBuilder {
     @Override
     public void configure() {
         ImportModule module = ImportModule.of(getContext());
-        from("aws2-sqs:{{queue:" + ImportModule.ACTION_QUEUE + "}}?waitTimeSeconds=5&maxMessagesPerPoll=10"
-                + "&concurrentConsumers={{app.import.queue-concurrency:8}}"
+        // one message per poll: a consumer works through the messages it received one after the other, and a
+        // csv-batch-process message is heavy (up to 100 rows), so they spread over the consumers
+        from("aws2-sqs:{{queue:" + ImportModule.ACTION_QUEUE + "}}?waitTimeSeconds=5&maxMessagesPerPoll=1"
+                + "&greedy=true&delay=10&concurrentConsumers={{app.import.queue-concurrency:8}}"
                 + "&visibilityTimeout={{app.import.retry-delay-seconds:30}}&extendMessageVisibility=true")
                 .routeId("import-action")
                 .process(e -> module.handle(JSON.readTree(e.getMessage().getBody(String.class)),

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.command.Notifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -41,6 +43,7 @@ public final class ImportJobs {
     private static final Duration MARK_TTL = Duration.ofDays(14);
     static final int MAX_ROW_ERRORS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -143,7 +146,7 @@ public final class ImportJobs {
      * Adds one contribution to the job's counters unless the contribution {@code mark} was counted before, then
      * completes the job if this was its last row.
      *
-     * @return false when {@code mark} had already been counted
+     * @return false when {@code mark} had already been counted (or the job is gone)
      */
     public boolean count(String id, String mark, Counts counts) {
         Map<String, AttributeValue> markItem = new HashMap<>(Map.of("pk", s(MARK_PREFIX + id), "sk", s(mark),
@@ -151,7 +154,7 @@ public final class ImportJobs {
         try {
             dynamoDb.transactWriteItems(t -> t.transactItems(
                     i -> i.put(p -> p.tableName(table).item(markItem).conditionExpression("attribute_not_exists(pk)")),
-                    i -> i.update(u -> u.tableName(table).key(key(id))
+                    i -> i.update(u -> u.tableName(table).key(key(id)).conditionExpression("attribute_exists(pk)")
                             .updateExpression("ADD readRows :r, queuedRows :q, succeededRows :s, failedRows :f, "
                                     + "processedRows :p SET updatedAt = :now")
                             .expressionAttributeValues(Map.of(":r", n(counts.read()), ":q", n(counts.queued()),
@@ -160,6 +163,10 @@ public final class ImportJobs {
         } catch (TransactionCanceledException e) {
             List<String> codes = e.cancellationReasons().stream().map(CancellationReason::code).toList();
             if ("ConditionalCheckFailed".equals(codes.get(0))) {
+                return false;
+            }
+            if ("ConditionalCheckFailed".equals(codes.get(1))) {
+                LOG.warn("Rows of import {} counted after the job was deleted: dropped", id);
                 return false;
             }
             throw e;

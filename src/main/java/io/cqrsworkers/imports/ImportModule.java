@@ -133,16 +133,20 @@ public final class ImportModule {
 
     /**
      * Starts a queued CSV job once: DIRECT runs in the background here, STEP_FUNCTION starts import-csv with the
-     * request (and the job id as sourceId) as input. A job that cannot be started fails.
+     * request (and the job id as sourceId) as input. A STEP_FUNCTION start that failed transiently is retried when the
+     * message comes back (the execution's name is the job's, so it is never started twice); a start refused for good
+     * fails the job.
      */
     private void run(String id) {
-        if (!jobs.status(id, ImportStatus.PROCESSING, null, ImportStatus.QUEUED)) {
-            return;
-        }
+        boolean first = jobs.status(id, ImportStatus.PROCESSING, null, ImportStatus.QUEUED);
         ObjectNode job = jobs.get(id).orElseThrow();
         ImportRequest request = ImportRequest.fromAttributes(job.path("attributes")).withSourceId(id);
+        boolean stepFunction = "STEP_FUNCTION".equals(request.processingMode());
+        if (!first && !(stepFunction && ImportStatus.PROCESSING.name().equals(job.path("status").asText()))) {
+            return;
+        }
         try {
-            if ("STEP_FUNCTION".equals(request.processingMode())) {
+            if (stepFunction) {
                 String name = (request.tenantCode() + "-" + job.get("sk").asText()).replaceAll("[^A-Za-z0-9_-]", "-");
                 machines.start(MACHINE, name.length() > 80 ? name.substring(name.length() - 80) : name,
                         request.toJson().toString());
@@ -150,8 +154,10 @@ public final class ImportModule {
                 runs.execute(() -> direct.run(request, batch -> { }));
             }
         } catch (RuntimeException e) {
+            if (RowFailures.isTransient(e)) {
+                throw e;
+            }
             finalizer.failed(id, "Import.StartFailed", String.valueOf(e.getMessage()));
-            throw e;
         }
     }
 }
