@@ -313,4 +313,34 @@ class ImportQueueTest {
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("again.camel.yaml", yaml));
         }
     }
+    @Test
+    void aConfiguredEndpointAndTheAsynchronousPublishMode() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:test-shout").routeId("test-shout").process(e -> {
+                    ObjectNode row = (ObjectNode) JSON.readTree(e.getMessage().getBody(String.class));
+                    row.put("name", row.path("name").asText().toUpperCase());
+                    e.getMessage().setBody(row.toString());
+                });
+            }
+        });
+        java.util.Properties overrides = new java.util.Properties();
+        overrides.setProperty("app.import.strategies.sample.transform", "direct:test-shout");
+        overrides.setProperty("app.import.strategies.sample.publish-mode", "ASYNC");
+        context.getPropertiesComponent().setOverrideProperties(overrides);
+        try {
+            JsonNode done = ended(post("sample", "async", "{\"code\":\"a1\",\"name\":\"quiet\"}"));
+            assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(done.at("/result/name").asText()).isEqualTo("QUIET");
+            // written, not applied: the command workflow writes the read model
+            assertThat(done.at("/result/syncMode").isMissingNode() || done.at("/result/syncMode").isNull()).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> data("async", "a1") != null);
+            assertThat(data("async", "a1").get("name").asText()).isEqualTo("QUIET");
+        } finally {
+            context.getPropertiesComponent().setOverrideProperties(new java.util.Properties());
+            context.getRouteController().stopRoute("test-shout");
+            context.removeRoute("test-shout");
+        }
+    }
 }
