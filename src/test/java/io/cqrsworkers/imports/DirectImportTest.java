@@ -184,7 +184,7 @@ class DirectImportTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = JSON.readTree(started.body()).get("id").asText();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             HttpResponse<String> job = http.send(HttpRequest.newBuilder(URI.create(base + "?id="
                     + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(job.body()).get("status").asText()).isEqualTo("COMPLETED");
