@@ -8,5 +8,6 @@ import java.util.List;
 @FunctionalInterface
 public interface BatchHandler {
 
-    BatchResult handle(JsonNode batch, List<RowError> rejected);
+    /** @param batchKey names the batch within its job, the same each time the batch is run */
+    BatchResult handle(String batchKey, JsonNode batch, List<RowError> rejected);
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * {@code finalize_parent_job}, shared by both modes: once every batch has returned, the job's counters hold every
- * row (applied or rejected); the job becomes COMPLETED, or FAILED when a row failed or the file could not be read.
+ * {@code finalize_parent_job}, shared by both modes: records the reader's outcome. When every batch has been read
+ * the job's total is known, and the job completes as soon as every row is applied or rejected (possibly at once);
+ * unlike the original, which marks the job completed when its rows are merely queued. A file that cannot be read
+ * fails the job with the reason.
  */
 public final class FinalizeParentJob {
 
@@ -17,22 +19,17 @@ public final class FinalizeParentJob {
         this.jobs = jobs;
     }
 
-    /** The run ended normally: the outcome follows from the counters. */
+    /** The reader read the whole file (a header-only file is 0 rows). */
     public ObjectNode completed(String jobId) {
-        ObjectNode job = jobs.get(jobId).orElseThrow(() -> new IllegalStateException("No import job " + jobId));
-        long total = job.path("totalRows").asLong();
-        long succeeded = job.path("succeededRows").asLong();
-        long failed = job.path("failedRows").asLong();
-        ObjectNode result = JSON.createObjectNode();
-        result.put("message", failed > 0 ? failed + " of " + total + " rows failed" : "Imported " + total + " rows")
-                .put("total", total).put("succeeded", succeeded).put("failed", failed);
-        return jobs.finish(jobId, failed > 0 ? ImportStatus.FAILED : ImportStatus.COMPLETED, result);
+        jobs.readerFinished(jobId);
+        return jobs.get(jobId).orElseThrow(() -> new IllegalStateException("No import job " + jobId));
     }
 
     /** The file could not be read (missing, empty, broken): the job fails with the reason. */
     public ObjectNode failed(String jobId, String error, String cause) {
         ObjectNode result = JSON.createObjectNode();
         result.putObject("error").put("message", error + ": " + cause);
-        return jobs.finish(jobId, ImportStatus.FAILED, result);
+        jobs.status(jobId, ImportStatus.FAILED, result, ImportStatus.PROCESSING);
+        return jobs.get(jobId).orElseThrow(() -> new IllegalStateException("No import job " + jobId));
     }
 }

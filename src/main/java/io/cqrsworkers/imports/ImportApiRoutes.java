@@ -19,7 +19,11 @@ import java.util.UUID;
  * POST /api/imports/csv?tableName=&tenantCode=[&processingMode=]  with a text/csv body: stored in the bucket, then
  *                                   imported                                               202 + the job
  * GET  /api/imports/csv?id=         the job with its counters                              200 | 404
+ * POST /api/imports/{tableName}?tenantCode=   one row (a JSON object, like a CSV row): a single-row import,
+ *                                   applied by the table's import strategy                 202 + the import
+ * GET  /api/imports?id=             any import (single row or CSV job)                     200 | 404
  * </pre>
+ * The API only writes the import row; its stream record queues it and the import action queue runs it.
  */
 public class ImportApiRoutes extends RouteBuilder {
 
@@ -37,7 +41,22 @@ public class ImportApiRoutes extends RouteBuilder {
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api/imports")
                 .post("/csv").to("direct:import-csv-start")
-                .get("/csv").to("direct:import-csv-get");
+                .get("/csv").to("direct:import-csv-get")
+                .get().to("direct:import-get")
+                .post("/{tableName}").to("direct:import-row");
+
+        from("direct:import-row").routeId("api-import-row").process(e -> {
+            String table = e.getMessage().getHeader("tableName", String.class);
+            String tenant = e.getMessage().getHeader("tenantCode", String.class);
+            if (tenant == null || tenant.isBlank()) {
+                throw new IllegalArgumentException("Query parameter 'tenantCode' is required");
+            }
+            JsonNode row = JSON.readTree(e.getMessage().getBody(String.class));
+            if (row == null || !row.isObject()) {
+                throw new IllegalArgumentException("The body must be a JSON object: the row");
+            }
+            reply(e, 202, module.importRow(table, tenant, row));
+        });
 
         from("direct:import-csv-start").routeId("api-import-csv-start").process(e -> {
             String contentType = e.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
@@ -60,14 +79,18 @@ public class ImportApiRoutes extends RouteBuilder {
             reply(e, 202, module.start(ImportRequest.parse(body)));
         });
 
-        from("direct:import-csv-get").routeId("api-import-csv-get").process(e -> {
-            String id = e.getMessage().getHeader("id", String.class);
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("Query parameter 'id' is required");
-            }
-            module.jobs().get(id).ifPresentOrElse(job -> reply(e, 200, job),
-                    () -> reply(e, 404, error("NotFound", "No import job " + id)));
-        });
+        // rest-dsl inlines each direct route into its REST route, so the two GETs have a route each
+        from("direct:import-csv-get").routeId("api-import-csv-get").process(e -> get(module, e));
+        from("direct:import-get").routeId("api-import-get").process(e -> get(module, e));
+    }
+
+    private static void get(ImportModule module, Exchange e) {
+        String id = e.getMessage().getHeader("id", String.class);
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("Query parameter 'id' is required");
+        }
+        module.jobs().get(id).ifPresentOrElse(job -> reply(e, 200, job),
+                () -> reply(e, 404, error("NotFound", "No import " + id)));
     }
 
     private static ObjectNode error(String code, String message) {

@@ -5,25 +5,45 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.command.Notifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * CSV master jobs in {@code import_tmp}: pk {@code CSV_IMPORT#<tenant>}, sk {@code <table>#<unique id>}, id
- * {@code pk#sk}. Counters are atomic ADDs, so concurrent batches never lose a count; rejected rows keep their line
- * number and reason in {@code rowErrors} (the first {@value #MAX_ROW_ERRORS}).
+ * Import rows in {@code import_tmp}: CSV jobs (pk {@code CSV_IMPORT#<tenant>}) and single-row imports (pk
+ * {@code IMPORT#<tenant>}), sk {@code <table>#<unique id>}, id {@code pk#sk}.
+ * <p>
+ * A CSV job counts rows as they are read ({@code readRows}), queued, applied ({@code succeededRows}) or rejected
+ * ({@code failedRows}); {@code processedRows} = applied + rejected. Each contribution is counted once: it is an atomic
+ * ADD in one transaction with a marker item named after the contribution (a batch, a message), so a redelivered
+ * message or a re-run batch does not count twice. When the reader has finished, {@code totalRows} is known, and the
+ * job becomes COMPLETED (or FAILED if a row failed) once {@code processedRows == totalRows}: whichever of "reader
+ * finished" and "last row processed" comes second completes it, under a condition on the status so only one does.
+ * Rejected rows keep their line number (0 when unknown) and reason in {@code rowErrors} (the first
+ * {@value #MAX_ROW_ERRORS}).
  */
 public final class ImportJobs {
 
     public static final String CSV_PREFIX = "CSV_IMPORT#";
+    public static final String SINGLE_PREFIX = "IMPORT#";
+    /** Markers of counted contributions; they expire after a while (ttl). */
+    private static final String MARK_PREFIX = "COUNTED#";
+    private static final Duration MARK_TTL = Duration.ofDays(14);
     static final int MAX_ROW_ERRORS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -35,79 +55,193 @@ public final class ImportJobs {
         this.notifier = notifier;
     }
 
-    /** Creates a PROCESSING master job for the import request and returns it. */
-    public ObjectNode create(ImportRequest request) {
-        String pk = CSV_PREFIX + request.tenantCode();
-        // time-ordered like the original's ulid
-        String sk = request.tableName() + "#" + String.format("%013d", System.currentTimeMillis()) + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        String now = Instant.now().toString();
-        ObjectNode job = JSON.createObjectNode();
-        job.put("pk", pk).put("sk", sk).put("id", pk + "#" + sk).put("type", "CSV_MASTER_JOB")
-                .put("tenantCode", request.tenantCode()).put("status", ImportStatus.PROCESSING.name());
+    /** One contribution to a job's counters. */
+    public record Counts(long read, long queued, long succeeded, long failed, List<RowError> errors) {
+    }
+
+    /**
+     * Writes a CSV job for the request and returns it. CREATED jobs are started by the import stream (API); a job
+     * created PROCESSING is run by its creator and the stream leaves it alone.
+     */
+    public ObjectNode create(ImportRequest request, ImportStatus status) {
+        ObjectNode job = row(CSV_PREFIX + request.tenantCode(), request.tableName(), "CSV_MASTER_JOB",
+                request.tenantCode(), status);
         job.set("attributes", request.toJson());
-        job.put("totalRows", 0).put("processedRows", 0).put("succeededRows", 0).put("failedRows", 0);
+        job.put("totalRows", 0).put("readRows", 0).put("queuedRows", 0).put("processedRows", 0)
+                .put("succeededRows", 0).put("failedRows", 0).put("readerDone", false);
         job.putArray("rowErrors");
-        job.put("createdAt", now).put("updatedAt", now);
-        dynamoDb.putItem(b -> b.tableName(table).item(DynamoJson.toItem(job))
-                .conditionExpression("attribute_not_exists(pk)"));
+        put(job);
         return job;
     }
 
+    /** Writes a CREATED single-row import of {@code row} into {@code tableName}. */
+    public ObjectNode createSingle(String tableName, String tenantCode, JsonNode row) {
+        ObjectNode job = row(SINGLE_PREFIX + tenantCode, tableName, tableName, tenantCode, ImportStatus.CREATED);
+        job.set("attributes", row);
+        put(job);
+        return job;
+    }
+
+    private static ObjectNode row(String pk, String tableName, String type, String tenantCode, ImportStatus status) {
+        // time-ordered like the original's ulid
+        String sk = tableName + "#" + String.format("%013d", System.currentTimeMillis()) + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        String now = Instant.now().toString();
+        ObjectNode job = JSON.createObjectNode();
+        job.put("pk", pk).put("sk", sk).put("id", pk + "#" + sk).put("type", type).put("tenantCode", tenantCode)
+                .put("status", status.name()).put("createdAt", now).put("updatedAt", now);
+        return job;
+    }
+
+    private void put(ObjectNode job) {
+        dynamoDb.putItem(b -> b.tableName(table).item(DynamoJson.toItem(job))
+                .conditionExpression("attribute_not_exists(pk)"));
+    }
+
     public Optional<ObjectNode> get(String id) {
-        String[] key = key(id);
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("pk", s(key[0]), "sk", s(key[1])))).item();
+                .key(key(id))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DynamoJson.fromItem(item));
     }
 
-    /** Adds one batch's counts; rows count as processed once applied or rejected. */
-    public void count(String id, BatchResult result) {
-        String[] key = key(id);
-        StringBuilder update = new StringBuilder("ADD totalRows :t, processedRows :p, succeededRows :s, failedRows :f "
-                + "SET updatedAt = :now");
-        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(
-                ":t", n(result.totalRows()), ":p", n(result.totalRows()), ":s", n(result.succeededRows()),
-                ":f", n(result.failedRows()), ":now", s(Instant.now().toString())));
-        List<RowError> errors = result.errors();
-        if (!errors.isEmpty()) {
-            update.append(", rowErrors = list_append(rowErrors, :e)");
-            values.put(":e", DynamoJson.toValue(JSON.valueToTree(errors.subList(0, Math.min(errors.size(), MAX_ROW_ERRORS)))));
-            values.put(":max", n(MAX_ROW_ERRORS));
+    /**
+     * Moves the row to {@code status} if it is in one of {@code from} (any status when empty), stores the result
+     * (when given) and sends {@code import-status} ({@code updateStatus} of the original).
+     *
+     * @return false when the row was not in one of {@code from}
+     */
+    public boolean status(String id, ImportStatus status, JsonNode result, ImportStatus... from) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":s", s(status.name()), ":now", now()));
+        Map<String, String> names = new HashMap<>(Map.of("#s", "status"));
+        StringBuilder update = new StringBuilder("SET #s = :s, updatedAt = :now");
+        if (result != null) {
+            update.append(", #r = :r");
+            names.put("#r", "result");
+            values.put(":r", DynamoJson.toValue(result));
         }
-        String condition = errors.isEmpty() ? null : "size(rowErrors) < :max";
+        StringBuilder condition = new StringBuilder("attribute_exists(pk)");
+        for (int i = 0; i < from.length; i++) {
+            condition.append(i == 0 ? " AND #s IN (" : ", ").append(":f").append(i);
+            values.put(":f" + i, s(from[i].name()));
+        }
+        if (from.length > 0) {
+            condition.append(")");
+        }
         try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("pk", s(key[0]), "sk", s(key[1])))
-                    .updateExpression(update.toString()).conditionExpression(condition).expressionAttributeValues(values));
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException full) {
-            // enough reasons kept: count without them
-            count(id, new BatchResult(result.totalRows(), result.succeededRows(), result.failedRows(), List.of()));
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id)).updateExpression(update.toString())
+                    .conditionExpression(condition.toString()).expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException elsewhere) {
+            return false;
         }
-    }
-
-    /** Sets the final status and result and sends {@code import-status} ({@code updateStatus} of the original). */
-    public ObjectNode finish(String id, ImportStatus status, JsonNode result) {
-        String[] key = key(id);
-        dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("pk", s(key[0]), "sk", s(key[1])))
-                .updateExpression("SET #s = :s, #r = :r, updatedAt = :now")
-                .expressionAttributeNames(Map.of("#s", "status", "#r", "result"))
-                .expressionAttributeValues(Map.of(":s", s(status.name()), ":r", DynamoJson.toValue(result),
-                        ":now", s(Instant.now().toString()))));
         ObjectNode job = get(id).orElseThrow();
         ObjectNode content = JSON.createObjectNode().put("status", status.name());
         content.set("attributes", job.get("attributes"));
         content.set("result", result);
-        notifier.notify("import-status", table, key[0], key[1], content);
-        return job;
+        notifier.notify("import-status", table, job.get("pk").asText(), job.get("sk").asText(), content);
+        return true;
     }
 
-    /** {@code CSV_IMPORT#<tenant>#<table>#<unique>} -> pk (first two parts), sk (the rest). */
-    static String[] key(String id) {
-        String[] parts = id.split("#", 3);
-        if (parts.length < 3 || !id.startsWith(CSV_PREFIX)) {
-            throw new IllegalArgumentException("Not a CSV import job id: " + id);
+    /**
+     * Adds one contribution to the job's counters unless the contribution {@code mark} was counted before, then
+     * completes the job if this was its last row.
+     *
+     * @return false when {@code mark} had already been counted (or the job is gone)
+     */
+    public boolean count(String id, String mark, Counts counts) {
+        Map<String, AttributeValue> markItem = new HashMap<>(Map.of("pk", s(MARK_PREFIX + id), "sk", s(mark),
+                "ttl", n(Instant.now().plus(MARK_TTL).getEpochSecond())));
+        try {
+            dynamoDb.transactWriteItems(t -> t.transactItems(
+                    i -> i.put(p -> p.tableName(table).item(markItem).conditionExpression("attribute_not_exists(pk)")),
+                    i -> i.update(u -> u.tableName(table).key(key(id)).conditionExpression("attribute_exists(pk)")
+                            .updateExpression("ADD readRows :r, queuedRows :q, succeededRows :s, failedRows :f, "
+                                    + "processedRows :p SET updatedAt = :now")
+                            .expressionAttributeValues(Map.of(":r", n(counts.read()), ":q", n(counts.queued()),
+                                    ":s", n(counts.succeeded()), ":f", n(counts.failed()),
+                                    ":p", n(counts.succeeded() + counts.failed()), ":now", now())))));
+        } catch (TransactionCanceledException e) {
+            List<String> codes = e.cancellationReasons().stream().map(CancellationReason::code).toList();
+            if ("ConditionalCheckFailed".equals(codes.get(0))) {
+                return false;
+            }
+            if ("ConditionalCheckFailed".equals(codes.get(1))) {
+                LOG.warn("Rows of import {} counted after the job was deleted: dropped", id);
+                return false;
+            }
+            throw e;
         }
-        return new String[] {parts[0] + "#" + parts[1], parts[2]};
+        addErrors(id, counts.errors());
+        if (counts.succeeded() + counts.failed() > 0) {
+            completeIfDone(id);
+        }
+        return true;
+    }
+
+    /** Rows of the job read but not yet applied or rejected. */
+    public long pendingRows(String id) {
+        ObjectNode job = get(id).orElseThrow();
+        return job.path("readRows").asLong() - job.path("processedRows").asLong();
+    }
+
+    /** Keeps the first {@value #MAX_ROW_ERRORS} reasons; later ones are only counted. */
+    private void addErrors(String id, List<RowError> errors) {
+        if (errors.isEmpty()) {
+            return;
+        }
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
+                    .updateExpression("SET rowErrors = list_append(rowErrors, :e)")
+                    .conditionExpression("size(rowErrors) < :max")
+                    .expressionAttributeValues(Map.of(":e", DynamoJson.toValue(JSON.valueToTree(
+                            errors.subList(0, Math.min(errors.size(), MAX_ROW_ERRORS)))), ":max", n(MAX_ROW_ERRORS))));
+        } catch (ConditionalCheckFailedException full) {
+            // enough reasons kept
+        }
+    }
+
+    /** The reader has read every row: the total is known; the job completes now if every row is processed. */
+    public void readerFinished(String id) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
+                    .updateExpression("SET totalRows = readRows, readerDone = :t, updatedAt = :now")
+                    .conditionExpression("#s = :p")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":now", now(),
+                            ":p", s(ImportStatus.PROCESSING.name()))));
+        } catch (ConditionalCheckFailedException ended) {
+            return;
+        }
+        completeIfDone(id);
+    }
+
+    /** COMPLETED, or FAILED when a row failed, once the reader is done and every row is processed. */
+    private void completeIfDone(String id) {
+        ObjectNode job = get(id).orElseThrow();
+        long total = job.path("totalRows").asLong();
+        long processed = job.path("processedRows").asLong();
+        if (!job.path("readerDone").asBoolean() || processed < total
+                || !ImportStatus.PROCESSING.name().equals(job.path("status").asText())) {
+            return;
+        }
+        long failed = job.path("failedRows").asLong();
+        ObjectNode result = JSON.createObjectNode();
+        result.put("message", failed > 0 ? failed + " of " + total + " rows failed" : "Imported " + total + " rows")
+                .put("total", total).put("succeeded", job.path("succeededRows").asLong()).put("failed", failed);
+        status(id, failed > 0 ? ImportStatus.FAILED : ImportStatus.COMPLETED, result, ImportStatus.PROCESSING);
+    }
+
+    /** {@code <PREFIX>#<tenant>#<table>#<unique>} -> pk (first two parts), sk (the rest). */
+    static Map<String, AttributeValue> key(String id) {
+        String[] parts = id.split("#", 3);
+        if (parts.length < 3 || !(id.startsWith(CSV_PREFIX) || id.startsWith(SINGLE_PREFIX))) {
+            throw new IllegalArgumentException("Not an import id: " + id);
+        }
+        return Map.of("pk", s(parts[0] + "#" + parts[1]), "sk", s(parts[2]));
+    }
+
+    private static AttributeValue now() {
+        return s(Instant.now().toString());
     }
 
     private static AttributeValue s(String value) {

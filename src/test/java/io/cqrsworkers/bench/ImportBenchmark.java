@@ -7,9 +7,13 @@ import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.imports.BatchResult;
 import io.cqrsworkers.imports.ImportModule;
 import io.cqrsworkers.imports.ImportRequest;
+import io.cqrsworkers.imports.ImportStatus;
 import io.cqrsworkers.imports.RowError;
 import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.workflow.StepEvent;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.model.ProcessDefinition;
 import org.apache.camel.main.Main;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -34,12 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>raw parse rate of a generated file streamed from S3 (commons-csv, the library DIRECT mode uses);</li>
  * <li>DIRECT mode parse + batch + dispatch of the same file to 50 concurrent no-op batch handlers, its ratio to (1)
  *     and the peak heap (run with -Xmx256m: the file is about 100 MB for 1,000,000 rows);</li>
- * <li>rows/s until every row is applied as a command write, DIRECT and STEP_FUNCTION mode, on a smaller file.</li>
+ * <li>STEP_FUNCTION mode read + batch + dispatch on the embedded engine (Distributed Map, one child execution per
+ *     batch, csv_rows_handler answering at once), and its ratio to (1);</li>
+ * <li>rows/s until every row is applied as a command write (job COMPLETED), DIRECT and STEP_FUNCTION mode, started
+ *     like the API does (import row, stream, import action queue), with the peak heap of that run.</li>
  * </ol>
  * <pre>
- * mvn -q -o -B test-compile && java -Xmx256m -cp "target/test-classes:target/classes:$(mvn -q -o -B \
- *   dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)" \
- *   io.cqrsworkers.bench.ImportBenchmark [parseRows=1000000] [appliedRows=20000]
+ * mvn -q -o -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
+ *   io.cqrsworkers.bench.ImportBenchmark [parseRows=1000000] [appliedRows=20000] [stepFunctionRows=100000]
  * </pre>
  */
 public final class ImportBenchmark {
@@ -47,6 +54,7 @@ public final class ImportBenchmark {
     public static void main(String[] args) throws Exception {
         int parseRows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int appliedRows = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int stepRows = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         System.setProperty("camel.server.port", String.valueOf(FreePort.find("127.0.0.1")));
         System.setProperty("camel.management.port", String.valueOf(FreePort.find("127.0.0.1")));
         for (String service : new String[] {"sqs", "s3", "dynamodb", "stepfunctions"}) {
@@ -67,8 +75,8 @@ public final class ImportBenchmark {
 
             Path big = generate(data.resolve("big.csv"), parseRows);
             aws.s3().putObject(b -> b.bucket(bucket).key("bench/big.csv"), RequestBody.fromFile(big));
-            System.out.printf("file: %,d rows, %.1f MB; max heap %.0f MB%n", parseRows, Files.size(big) / 1e6,
-                    Runtime.getRuntime().maxMemory() / 1e6);
+            Files.delete(big);
+            System.out.printf("file: %,d rows; max heap %.0f MB%n", parseRows, Runtime.getRuntime().maxMemory() / 1e6);
 
             long start = System.nanoTime();
             long parsed = 0;
@@ -80,40 +88,63 @@ public final class ImportBenchmark {
                 }
             }
             double raw = parsed / seconds(start);
-            System.out.printf("raw parse (commons-csv from S3):        %,10.0f rows/s%n", raw);
+            System.out.printf("raw parse (commons-csv from S3):          %,10.0f rows/s%n", raw);
 
             resetPeaks();
             AtomicLong dispatched = new AtomicLong();
             ImportRequest request = new ImportRequest("DIRECT", bucket, "bench/big.csv", "sample", "bench", null);
-            ObjectNode job = module.jobs().create(request);
+            ObjectNode job = module.jobs().create(request, ImportStatus.PROCESSING);
             start = System.nanoTime();
-            module.direct().withHandler((JsonNode batch, List<RowError> rejected) -> {
+            module.direct().withHandler((String batchKey, JsonNode batch, List<RowError> rejected) -> {
                 long n = batch.get("Items").size();
                 dispatched.addAndGet(n);
                 return new BatchResult(n, n, 0, List.of());
             }).run(request.withSourceId(job.get("id").asText()), b -> { });
             double direct = dispatched.get() / seconds(start);
-            System.out.printf("DIRECT parse + batch + dispatch (50):   %,10.0f rows/s  ratio %.2f  peak heap %.0f MB%n",
+            System.out.printf("DIRECT parse + batch + dispatch (50):     %,10.0f rows/s  ratio %.2f  peak heap %.0f MB%n",
                     direct, direct / raw, peakHeap() / 1e6);
 
             Path small = generate(data.resolve("small.csv"), appliedRows);
             aws.s3().putObject(b -> b.bucket(bucket).key("bench/small.csv"), RequestBody.fromFile(small));
             for (String mode : List.of("DIRECT", "STEP_FUNCTION")) {
+                resetPeaks();
                 start = System.nanoTime();
-                String id = module.start(new ImportRequest(mode, bucket, "bench/small.csv", "sample",
-                        "applied-" + mode.toLowerCase(), null)).get("id").asText();
-                JsonNode done;
-                do {
-                    Thread.sleep(100);
-                    done = module.jobs().get(id).orElseThrow();
-                } while (done.get("status").asText().equals("PROCESSING"));
-                System.out.printf("%-13s every row applied:      %,10.0f rows/s  (%,d rows, %s, %d failed)%n", mode,
-                        done.get("succeededRows").asLong() / seconds(start), appliedRows,
-                        done.get("status").asText(), done.get("failedRows").asLong());
+                JsonNode done = finish(module, module.start(new ImportRequest(mode, bucket, "bench/small.csv",
+                        "sample", "applied-" + mode.toLowerCase(), null)).get("id").asText());
+                System.out.printf("%-13s every row applied:        %,10.0f rows/s  (%,d rows, %s, %d failed; "
+                                + "peak heap %.0f MB)%n", mode, done.get("succeededRows").asLong() / seconds(start),
+                        appliedRows, done.get("status").asText(), done.get("failedRows").asLong(), peakHeap() / 1e6);
             }
+
+            // csv_rows_handler answering at once: the engine's read + batch + dispatch alone
+            AtomicLong stepRowsSeen = new AtomicLong();
+            AdviceWith.adviceWith(context, "import-csv-rows-handler", a -> a.weaveByType(ProcessDefinition.class)
+                    .replace().process(e -> {
+                        long n = e.getMessage().getBody(StepEvent.class).input().get("Items").size();
+                        stepRowsSeen.addAndGet(n);
+                        e.getMessage().setBody("{\"totalRows\":" + n + ",\"succeededRows\":" + n
+                                + ",\"failedRows\":0}");
+                    }));
+            Path step = generate(data.resolve("step.csv"), stepRows);
+            aws.s3().putObject(b -> b.bucket(bucket).key("bench/step.csv"), RequestBody.fromFile(step));
+            start = System.nanoTime();
+            finish(module, module.start(new ImportRequest("STEP_FUNCTION", bucket, "bench/step.csv", "sample",
+                    "step-dispatch", null)).get("id").asText());
+            double stepRate = stepRowsSeen.get() / seconds(start);
+            System.out.printf("STEP_FUNCTION read + batch + dispatch:    %,10.0f rows/s  ratio %.2f  (%,d rows)%n",
+                    stepRate, stepRate / raw, stepRowsSeen.get());
         } finally {
             main.stop();
         }
+    }
+
+    private static JsonNode finish(ImportModule module, String id) throws InterruptedException {
+        JsonNode done;
+        do {
+            Thread.sleep(100);
+            done = module.jobs().get(id).orElseThrow();
+        } while (!List.of("COMPLETED", "FAILED").contains(done.get("status").asText()));
+        return done;
     }
 
     /** About 100 bytes a row, with a quoted field holding a comma. */

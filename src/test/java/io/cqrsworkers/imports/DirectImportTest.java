@@ -62,10 +62,18 @@ class DirectImportTest {
     private Run importFile(String key, String tenant) {
         ImportModule module = ImportModule.of(context);
         ImportRequest request = new ImportRequest("DIRECT", bucket(), key, "sample", tenant, null);
-        ObjectNode job = module.jobs().create(request);
+        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
         List<CsvBatch> batches = new ArrayList<>();
-        ObjectNode done = module.direct().run(request.withSourceId(job.get("id").asText()), batches::add);
-        return new Run(done, batches);
+        module.direct().run(request.withSourceId(id), batches::add);
+        return new Run(finished(id), batches);
+    }
+
+    /** The job once every row is applied or rejected. */
+    private ObjectNode finished(String id) {
+        ImportJobs jobs = ImportModule.of(context).jobs();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !jobs.get(id).orElseThrow().get("status").asText()
+                .equals("PROCESSING"));
+        return jobs.get(id).orElseThrow();
     }
 
     private JsonNode data(String tenant, String code) {
@@ -156,7 +164,7 @@ class DirectImportTest {
     void aRedeliveredBatchIsAppliedOnce() {
         Run run = importFile(upload("code,name\nr1,One\nr2,Two\n".getBytes(StandardCharsets.UTF_8)), "t5");
         JsonNode before = data("t5", "r1");
-        ImportModule.of(context).rows().handle(run.batches().get(0).json(), List.of());
+        ImportModule.of(context).rows().handle("direct-0", run.batches().get(0).json(), List.of());
         assertThat(data("t5", "r1").get("version")).isEqualTo(before.get("version"));
         assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#t5", "r1").orElseThrow()
                 .get("version").asLong()).isEqualTo(1);
@@ -176,7 +184,7 @@ class DirectImportTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = JSON.readTree(started.body()).get("id").asText();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             HttpResponse<String> job = http.send(HttpRequest.newBuilder(URI.create(base + "?id="
                     + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(job.body()).get("status").asText()).isEqualTo("COMPLETED");

@@ -1,0 +1,45 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies a {@code csv-batch-process} message's rows in order with the table's strategy. A row the strategy or the
+ * command pipeline refuses is counted as failed with the reason and the rest goes on; a transient failure (AWS
+ * unavailable) is rethrown so that SQS delivers the message again (rows already applied then compare EQUAL), until
+ * the queue's maxReceiveCount moves it to its DLQ. The message is counted on the job once, under its batchKey.
+ */
+public final class CsvBatchProcessor {
+
+    private final RowImporter importer;
+    private final ImportJobs jobs;
+
+    public CsvBatchProcessor(RowImporter importer, ImportJobs jobs) {
+        this.importer = importer;
+        this.jobs = jobs;
+    }
+
+    /** @param messageId counts the message when it carries no batchKey (SQS keeps the id across deliveries) */
+    public void process(JsonNode message, String messageId) {
+        ImportTarget target = new ImportTarget(message.path("tableName").asText(), message.path("tenantCode").asText(),
+                message.path("sourceId").asText());
+        long succeeded = 0;
+        List<RowError> errors = new ArrayList<>();
+        JsonNode items = message.path("items");
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                importer.apply(target, items.get(i));
+                succeeded++;
+            } catch (RuntimeException e) {
+                if (RowFailures.isTransient(e)) {
+                    throw e;
+                }
+                errors.add(new RowError(0, "row " + items.get(i).path("code").asText("") + ": " + e.getMessage()));
+            }
+        }
+        jobs.count(target.sourceId(), message.path("batchKey").asText(messageId),
+                new ImportJobs.Counts(0, 0, succeeded, errors.size(), errors));
+    }
+}

@@ -1,0 +1,176 @@
+package io.cqrsworkers.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.command.CommandStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Import strategies are Camel endpoints per target table, one per part: {@code transform}, {@code validate},
+ * {@code compare} and {@code map}. A part is the route {@code direct:import-<table>.<part>} when one exists, else the
+ * endpoint named by {@code app.import.strategies.<table>.<part>}, else the built-in default ({@link RowMapping}, and
+ * a comparison with the table's read model). {@code app.import.strategies.<table>.publish-mode} is SYNC (default:
+ * the command is applied at once, as bulk loads need) or ASYNC (the command workflow applies it).
+ * <p>
+ * An endpoint receives the row as JSON text with headers {@value #TABLE}, {@value #TENANT}, {@value #SOURCE} (and
+ * {@value #COMPARISON} for map). transform replies the new row, validate replies anything (an exception is the
+ * reason the row is invalid), compare replies NOT_EXIST, CHANGED or EQUAL, map replies the command. The built-in
+ * parts are also the routes {@code direct:import-default.<part>}, for an endpoint that adds to them.
+ */
+public final class ImportStrategies {
+
+    public static final String TABLE = "ImportTableName";
+    public static final String TENANT = "ImportTenantCode";
+    public static final String SOURCE = "ImportSourceId";
+    public static final String COMPARISON = "ImportComparison";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public enum PublishMode { SYNC, ASYNC }
+
+    private final CamelContext context;
+    private final Function<String, String> config;
+    private final CommandStore store;
+    private final ProducerTemplate template;
+
+    public ImportStrategies(CamelContext context, Function<String, String> config, CommandStore store) {
+        this.context = context;
+        this.config = config;
+        this.store = store;
+        this.template = context.createProducerTemplate();
+    }
+
+    public JsonNode transform(ImportTarget target, JsonNode row) {
+        return endpoint(target, "transform").map(uri -> call(uri, target, row, null)).orElse(row);
+    }
+
+    public void validate(ImportTarget target, JsonNode row) {
+        endpoint(target, "validate").ifPresentOrElse(uri -> call(uri, target, row, null),
+                () -> builtInValidate(row));
+    }
+
+    public Comparison compare(ImportTarget target, JsonNode row) {
+        Optional<String> uri = endpoint(target, "compare");
+        if (uri.isEmpty()) {
+            return builtInCompare(target, row);
+        }
+        String verdict = call(uri.get(), target, row, null).asText();
+        try {
+            return Comparison.valueOf(verdict.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRowException("compare replied '" + verdict + "', not NOT_EXIST, CHANGED or EQUAL", e);
+        }
+    }
+
+    public ObjectNode map(ImportTarget target, JsonNode row, Comparison comparison) {
+        Optional<String> uri = endpoint(target, "map");
+        if (uri.isEmpty()) {
+            return builtInMap(target, row);
+        }
+        JsonNode command = call(uri.get(), target, row, comparison);
+        if (!command.isObject()) {
+            throw new InvalidRowException("map replied " + command + ", not a command object", null);
+        }
+        return (ObjectNode) command;
+    }
+
+    /** The built-in part (a user's endpoint may delegate to it: {@code direct:import-default.<part>}). */
+    public JsonNode builtIn(String part, ImportTarget target, JsonNode row) {
+        return switch (part) {
+            case "transform" -> row;
+            case "validate" -> {
+                builtInValidate(row);
+                yield row;
+            }
+            case "compare" -> JSON.getNodeFactory().textNode(builtInCompare(target, row).name());
+            case "map" -> builtInMap(target, row);
+            default -> throw new IllegalArgumentException("No import strategy part '" + part + "'");
+        };
+    }
+
+    private static void builtInValidate(JsonNode row) {
+        try {
+            RowMapping.validate(row);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRowException(e.getMessage(), e);
+        }
+    }
+
+    /** Against the table's read model: no data row, a data row equal in code, name and attributes, or a change. */
+    private Comparison builtInCompare(ImportTarget target, JsonNode row) {
+        ObjectNode command = map(target, row, Comparison.NOT_EXIST);
+        return store.getData(target.tableName(), command.path("pk").asText(), command.path("sk").asText(), true)
+                .map(data -> unchanged(data, command) ? Comparison.EQUAL : Comparison.CHANGED)
+                .orElse(Comparison.NOT_EXIST);
+    }
+
+    private static ObjectNode builtInMap(ImportTarget target, JsonNode row) {
+        try {
+            return RowMapping.toCommand(row, target);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRowException(e.getMessage(), e);
+        }
+    }
+
+    public PublishMode publishMode(String tableName) {
+        String mode = config.apply("app.import.strategies." + tableName + ".publish-mode");
+        return mode == null || mode.isBlank() ? PublishMode.SYNC : PublishMode.valueOf(mode.trim().toUpperCase());
+    }
+
+    /** The endpoint of a part, if the table has one. */
+    public Optional<String> endpoint(ImportTarget target, String part) {
+        String route = "direct:import-" + target.tableName() + "." + part;
+        // a route consuming it, not merely an endpoint: routes may be added and removed at run time
+        if (context.getRoutes().stream().anyMatch(r -> r.getEndpoint().getEndpointUri().replace("://", ":")
+                .equals(route))) {
+            return Optional.of(route);
+        }
+        String configured = config.apply("app.import.strategies." + target.tableName() + "." + part);
+        return configured == null || configured.isBlank() ? Optional.empty() : Optional.of(configured.trim());
+    }
+
+    private static boolean unchanged(JsonNode data, ObjectNode command) {
+        return !data.path("isDeleted").asBoolean(false)
+                && Objects.equals(data.get("code"), command.get("code"))
+                && Objects.equals(data.get("name"), command.get("name"))
+                && Objects.equals(data.get("attributes"), command.get("attributes"));
+    }
+
+    private JsonNode call(String uri, ImportTarget target, JsonNode row, Comparison comparison) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(row.toString());
+        exchange.getMessage().setHeader(TABLE, target.tableName());
+        exchange.getMessage().setHeader(TENANT, target.tenantCode());
+        exchange.getMessage().setHeader(SOURCE, target.sourceId());
+        if (comparison != null) {
+            exchange.getMessage().setHeader(COMPARISON, comparison.name());
+        }
+        Exchange done = template.send(uri, exchange);
+        Exception failure = done.getException();
+        if (failure != null) {
+            if (RowFailures.isTransient(failure)) {
+                throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+            }
+            throw new InvalidRowException(failure.getMessage(), failure);
+        }
+        Object body = done.getMessage().getBody();
+        String text = body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : body == null ? "null" : body instanceof String s ? s : null;
+        if (text == null) {
+            return JSON.valueToTree(body);
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (Exception notJson) {
+            return JSON.getNodeFactory().textNode(text);
+        }
+    }
+}
