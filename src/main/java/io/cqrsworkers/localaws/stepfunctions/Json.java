@@ -34,6 +34,15 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
+    /** For text this engine wrote or validated itself. */
+    public static JsonNode parseUnchecked(String text) {
+        try {
+            return parse(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON no longer parses: " + e.getOriginalMessage(), e);
+        }
+    }
+
     public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);

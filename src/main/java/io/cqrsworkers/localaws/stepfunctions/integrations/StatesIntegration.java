@@ -53,7 +53,7 @@ public final class StatesIntegration implements Integration {
             ObjectNode d = Json.object();
             d.put("ExecutionArn", e.arn).put("StateMachineArn", e.machine.arn()).put("Name", e.name)
                     .put("Status", e.status().name()).put("StartDate", e.startMillis).put("StopDate", e.stopMillis());
-            JsonNode input = e.input;
+            JsonNode input = e.input();
             d.set("Input", jsonOutput ? input : Json.NODES.textNode(e.inputText));
             d.set("InputDetails", Json.object().put("Included", true));
             if (e.status() == Execution.Status.SUCCEEDED) {

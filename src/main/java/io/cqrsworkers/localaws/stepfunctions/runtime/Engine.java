@@ -330,6 +330,7 @@ public final class Engine implements AutoCloseable {
             e.history.release(() -> store.events(e.arn));
         }
         e.fireEnded();
+        e.releaseParsedInput();
         if (e.machine.express() && e.mapRunArn == null) {
             // AWS keeps no history of express executions: forget them once their caller has the result
             executions.remove(e.arn);

@@ -19,7 +19,8 @@ public final class Execution {
     public final String name;
     public final StateMachine machine;
     public final String inputText;
-    public final JsonNode input;
+    /** The parsed input, while the execution runs (its text stays in {@link #inputText}). */
+    private volatile JsonNode input;
     public final long startMillis;
     public final String mapRunArn;
     public final History history;
@@ -28,7 +29,7 @@ public final class Execution {
     private volatile String error;
     private volatile String cause;
     private volatile long stopMillis;
-    private final ObjectNode contextExecution;
+    private volatile ObjectNode contextExecution;
     private final List<Consumer<Execution>> onEnd = new CopyOnWriteArrayList<>();
     /** Open task attempts, settled with the execution when it stops or times out. */
     final Set<TaskAttempt> openTasks = ConcurrentHashMap.newKeySet();
@@ -44,18 +45,35 @@ public final class Execution {
         this.startMillis = startMillis;
         this.mapRunArn = mapRunArn;
         this.history = new History(historySink);
-        this.contextExecution = Json.object();
-        contextExecution.put("Id", arn);
-        contextExecution.set("Input", input);
-        contextExecution.put("Name", name);
-        contextExecution.put("RoleArn", machine.roleArn());
-        contextExecution.put("StartTime", Instant.ofEpochMilli(startMillis).toString());
-        contextExecution.put("RedriveCount", 0);
+        this.contextExecution = context(input);
+    }
+
+    private ObjectNode context(JsonNode parsedInput) {
+        ObjectNode c = Json.object();
+        c.put("Id", arn);
+        c.set("Input", parsedInput);
+        c.put("Name", name);
+        c.put("RoleArn", machine.roleArn());
+        c.put("StartTime", Instant.ofEpochMilli(startMillis).toString());
+        c.put("RedriveCount", 0);
+        return c;
+    }
+
+    public JsonNode input() {
+        JsonNode parsed = input;
+        return parsed != null ? parsed : Json.parseUnchecked(inputText);
+    }
+
+    /** An ended execution keeps its input as text only: the parsed tree is many times its size. */
+    void releaseParsedInput() {
+        input = null;
+        contextExecution = null;
     }
 
     /** The $$.Execution object. */
     ObjectNode contextExecution() {
-        return contextExecution;
+        ObjectNode c = contextExecution;
+        return c != null ? c : context(input());
     }
 
     public Status status() {

@@ -88,7 +88,7 @@ final class Recovery {
             return;
         }
         if (lastExit == null) {
-            root.start(e.input);
+            root.start(e.input());
             return;
         }
         JsonNode details = lastExit.path("stateExitedEventDetails");
