@@ -1,5 +1,6 @@
 package io.cqrsworkers.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -18,6 +19,18 @@ public final class JsonResponses {
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(body.toString());
+    }
+
+    /**
+     * 400 for a body that does not parse as JSON. A form-encoded request (curl's default for {@code -d}) gets the hint
+     * it needs: platform-http turns such a body into parameters, so the route sees no JSON at all.
+     */
+    public static void invalidJson(Exchange e) {
+        Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String detail = failure instanceof JsonProcessingException json ? json.getOriginalMessage() : String.valueOf(failure);
+        String contentType = e.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        error(e, 400, contentType.startsWith("application/json") ? "The body is not valid JSON: " + detail
+                : "The body must be JSON, sent with Content-Type: application/json (got '" + contentType + "')");
     }
 
     /** 400 BadRequest, 404 NotFound, 409 Conflict. */

@@ -1,6 +1,7 @@
 package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cqrsworkers.api.JsonResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -33,9 +34,7 @@ public class CommandApiRoutes extends RouteBuilder {
             CommandException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, CommandException.class);
             error(e, failure.status(), failure.getMessage());
         });
-        onException(JsonProcessingException.class).handled(true).process(e ->
-                error(e, 400, "The body is not valid JSON: "
-                        + e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+        onException(JsonProcessingException.class).handled(true).process(JsonResponses::invalidJson);
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api")

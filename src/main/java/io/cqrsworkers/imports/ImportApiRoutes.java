@@ -1,5 +1,7 @@
 package io.cqrsworkers.imports;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cqrsworkers.api.JsonResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,6 +39,8 @@ public class ImportApiRoutes extends RouteBuilder {
 
         onException(IllegalArgumentException.class).handled(true).process(e ->
                 reply(e, 400, error("BadRequest", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
+
+        onException(JsonProcessingException.class).handled(true).process(JsonResponses::invalidJson);
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api/imports")

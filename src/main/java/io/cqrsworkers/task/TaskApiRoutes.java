@@ -3,6 +3,7 @@ package io.cqrsworkers.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.api.JsonResponses;
 import io.cqrsworkers.workflow.WorkflowException;
 import io.cqrsworkers.workflow.Workflows;
 import org.apache.camel.Exchange;
@@ -42,9 +43,7 @@ public class TaskApiRoutes extends RouteBuilder {
             WorkflowException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, WorkflowException.class);
             error(e, failure.status(), failure.getMessage());
         });
-        onException(JsonProcessingException.class).handled(true).process(e ->
-                error(e, 400, "The body is not valid JSON: "
-                        + e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+        onException(JsonProcessingException.class).handled(true).process(JsonResponses::invalidJson);
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api")

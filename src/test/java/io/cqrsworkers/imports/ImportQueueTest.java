@@ -264,6 +264,14 @@ class ImportQueueTest {
 
     @Test
     void aSingleRowImportIsAppliedByItsStrategyAndReadBack() throws Exception {
+        // curl's -d without a Content-Type header is form-encoded: a clear 400, not a server error
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + TestEnvironment.serverPort() + "/api/imports/sample?tenantCode=single"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"s0\",\"name\":\"Form\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(form.body()).contains("Content-Type: application/json");
         JsonNode created = post("sample", "single", "{\"code\":\"s1\",\"name\":\"Single\",\"color\":\"red\"}");
         assertThat(created.get("status").asText()).isEqualTo("CREATED");
         JsonNode done = ended(created);
