@@ -28,7 +28,7 @@ public final class DirectImport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectImport.class);
     /** Batches between two looks at the job's backlog. */
-    private static final int PENDING_CHECK_EVERY = 10;
+    private static final int PENDING_CHECK_EVERY = 100;
 
     private final S3Client s3;
     private final BatchHandler rows;
