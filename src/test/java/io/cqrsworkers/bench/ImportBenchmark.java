@@ -136,6 +136,8 @@ public final class ImportBenchmark {
         } finally {
             main.stop();
         }
+        // KCL leaves non-daemon threads behind when its consumers stop
+        System.exit(0);
     }
 
     private static JsonNode finish(ImportModule module, String id) throws InterruptedException {

@@ -71,6 +71,8 @@ public final class TaskBenchmark {
         } finally {
             main.stop();
         }
+        // KCL leaves non-daemon threads behind when its consumers stop
+        System.exit(0);
     }
 
     /** The cost of single calls to the embedded services, the unit the overhead per sub-task is made of. */
