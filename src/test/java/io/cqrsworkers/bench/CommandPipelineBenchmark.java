@@ -2,8 +2,6 @@ package io.cqrsworkers.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.localaws.FreePort;
 import org.apache.camel.main.Main;
 
 import java.lang.management.ManagementFactory;
@@ -11,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,19 +51,8 @@ public final class CommandPipelineBenchmark {
     public static void main(String[] args) throws Exception {
         int commands = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 50;
-        port = FreePort.find("127.0.0.1");
-        System.setProperty("camel.server.port", String.valueOf(port));
-        System.setProperty("camel.management.port", String.valueOf(FreePort.find("127.0.0.1")));
-        for (String service : new String[] {"sqs", "s3", "dynamodb", "stepfunctions"}) {
-            System.setProperty("app.local." + service + ".port", "0");
-        }
-        Path data = Files.createTempDirectory("cqrs-bench");
-        System.setProperty("app.local.data-dir", data.toString());
-        System.setProperty("camel.main.profile", "local");
-
-        Main main = new Main();
-        main.configure().addConfiguration(AppConfiguration.class);
-        main.start();
+        Main main = BenchService.start();
+        port = Integer.parseInt(System.getProperty("camel.server.port"));
         subscribe();
         awaitReady();
         try {

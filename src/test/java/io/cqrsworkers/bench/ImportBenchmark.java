@@ -3,13 +3,11 @@ package io.cqrsworkers.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.imports.BatchResult;
 import io.cqrsworkers.imports.ImportModule;
 import io.cqrsworkers.imports.ImportRequest;
 import io.cqrsworkers.imports.ImportStatus;
 import io.cqrsworkers.imports.RowError;
-import io.cqrsworkers.localaws.FreePort;
 import io.cqrsworkers.workflow.StepEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -55,18 +53,8 @@ public final class ImportBenchmark {
         int parseRows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int appliedRows = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int stepRows = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
-        System.setProperty("camel.server.port", String.valueOf(FreePort.find("127.0.0.1")));
-        System.setProperty("camel.management.port", String.valueOf(FreePort.find("127.0.0.1")));
-        for (String service : new String[] {"sqs", "s3", "dynamodb", "stepfunctions"}) {
-            System.setProperty("app.local." + service + ".port", "0");
-        }
-        Path data = Files.createTempDirectory("import-bench");
-        System.setProperty("app.local.data-dir", data.toString());
-        System.setProperty("camel.main.profile", "local");
-
-        Main main = new Main();
-        main.configure().addConfiguration(AppConfiguration.class);
-        main.start();
+        Main main = BenchService.start();
+        Path data = Path.of(System.getProperty("app.local.data-dir"));
         try {
             CamelContext context = main.getCamelContext();
             AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
