@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Publishing commands with the original's version rules: version -1 = after the latest, 0 = the first, N = after N
@@ -21,6 +22,7 @@ public final class CommandService {
             List.of("id", "code", "name", "tenantCode", "type", "isDeleted", "seq", "ttl", "attributes");
     private static final List<String> REQUIRED = List.of("pk", "sk", "code", "name", "tenantCode", "type");
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CONDITION_FAILED = "ConditionalCheckFailed";
 
     private final CommandStore store;
     private final TtlService ttl;
@@ -58,28 +60,63 @@ public final class CommandService {
                         + CommandKeys.addVersion(skBase, inputVersion) + " does not exist");
             }
         }
+        Optional<ObjectNode> next = next(module, input, previous, options,
+                (type, tenant) -> ttl.calculate(module, type, tenant));
+        if (next.isEmpty()) {
+            return new Published(previous.get(), false);
+        }
+        ObjectNode command = next.get();
+        boolean written;
+        if (options.sync()) {
+            Optional<ObjectNode> data = store.getData(module, pk, skBase, true);
+            Long historyTtl = data.map(d -> ttl.calculate(module, CommandTables.HISTORY,
+                    d.path("tenantCode").asText(null))).orElse(null);
+            DataSync.SyncWrites writes = dataSync.syncWrites(module, command, data, historyTtl);
+            List<String> refused = store.transact(writes.puts());
+            // only the data record's condition failed: a newer version is in the read model, keep it
+            written = refused == null || !CONDITION_FAILED.equals(refused.get(0))
+                    && store.putCommandIfAbsent(module, writes.command());
+            command = writes.command();
+        } else {
+            written = store.putCommandIfAbsent(module, command);
+        }
+        if (!written) {
+            throw conflict(pk, command.get("sk").asText());
+        }
+        return new Published(command, true);
+    }
+
+    /**
+     * The command to write after {@code previous} (the version before it, if any), or empty when it would change
+     * nothing. Input validated; large attributes are stored in S3 here.
+     *
+     * @param ttlOf the ttl of a table type for a tenant (null: none)
+     */
+    Optional<ObjectNode> next(String module, JsonNode input, Optional<ObjectNode> previous, PublishOptions options,
+                              BiFunction<String, String, Long> ttlOf) {
+        String pk = input.get("pk").asText();
         long version = previous.map(p -> p.path("version").asLong()).orElse(0L) + 1;
 
         ObjectNode command = JSON.createObjectNode();
         command.put("pk", pk);
-        command.put("sk", CommandKeys.addVersion(skBase, version));
-        command.put("id", input.hasNonNull("id") ? input.get("id").asText() : CommandKeys.id(pk, skBase));
+        command.put("sk", CommandKeys.addVersion(input.get("sk").asText(), version));
+        command.put("id", input.hasNonNull("id") ? input.get("id").asText()
+                : CommandKeys.id(pk, input.get("sk").asText()));
         for (String field : List.of("code", "name", "tenantCode", "type")) {
             command.put(field, input.get(field).asText());
         }
         command.put("version", version);
         copyIfPresent(input, command, "isDeleted", "seq");
-        String tenant = input.get("tenantCode").asText();
         if (input.has("ttl")) {
             command.set("ttl", input.get("ttl"));
         } else {
-            Long dataTtl = ttl.calculate(module, CommandTables.DATA, tenant);
+            Long dataTtl = ttlOf.apply(CommandTables.DATA, input.get("tenantCode").asText());
             command.set("ttl", dataTtl == null ? JSON.nullNode() : JSON.getNodeFactory().numberNode(dataTtl));
         }
         command.set("attributes", input.has("attributes") ? input.get("attributes") : JSON.createObjectNode());
 
         if (previous.isPresent() && !dirty(previous.get(), command)) {
-            return new Published(previous.get(), false);
+            return Optional.empty();
         }
         command.set("attributes", attributes.store(store.tables().table(module, CommandTables.COMMAND), pk,
                 command.get("sk").asText(), command.get("attributes")));
@@ -92,14 +129,12 @@ public final class CommandService {
         if (options.sync()) {
             command.put("syncMode", "SYNC");
         }
-        if (!store.putCommandIfAbsent(module, command)) {
-            throw new CommandException(409, "Version conflict: " + pk + " / " + command.get("sk").asText()
-                    + " was written by someone else; read the latest version and retry");
-        }
-        if (options.sync()) {
-            dataSync.applySync(module, command);
-        }
-        return new Published(command, true);
+        return Optional.of(command);
+    }
+
+    static CommandException conflict(String pk, String sk) {
+        return new CommandException(409, "Version conflict: " + pk + " / " + sk
+                + " was written by someone else; read the latest version and retry");
     }
 
     /** publishPartialUpdate: the latest command deep-merged with the input, as a new version. */
@@ -110,8 +145,14 @@ public final class CommandService {
         }
         String pk = input.get("pk").asText();
         String skBase = CommandKeys.removeVersion(input.get("sk").asText());
-        ObjectNode latest = latest(module, pk, skBase)
-                .orElseThrow(() -> new CommandException(404, "No command " + pk + " / " + skBase + " to update"));
+        return publish(module, merged(input, latest(module, pk, skBase)), options);
+    }
+
+    /** A partial update's input: the latest command deep-merged with it, at the latest version. */
+    JsonNode merged(JsonNode input, Optional<ObjectNode> latestCommand) {
+        String skBase = CommandKeys.removeVersion(input.get("sk").asText());
+        ObjectNode latest = latestCommand.orElseThrow(() -> new CommandException(404, "No command "
+                + input.get("pk").asText() + " / " + skBase + " to update"));
         if (input.has("version") && input.get("version").asLong() != CommandKeys.VERSION_LATEST
                 && input.get("version").asLong() != latest.path("version").asLong()) {
             throw new CommandException(409, "Version conflict: latest is " + latest.path("version").asLong()
@@ -126,7 +167,16 @@ public final class CommandService {
             merged.remove("ttl");
         }
         merged.remove(List.of("syncMode", "status", "taskToken"));
-        return publish(module, merged, options);
+        return merged;
+    }
+
+    /** publishSync for many commands at once (bulk imports): see {@link SyncBatch}. */
+    public SyncBatch syncBatch(String module, PublishOptions options) {
+        store.tables().requireModule(module);
+        if (!options.sync()) {
+            throw new IllegalArgumentException("A sync batch publishes synchronously");
+        }
+        return new SyncBatch(this, store, dataSync, ttl, module, options);
     }
 
     /** The command with the highest version, found from the read model's version upward with consistent reads. */
@@ -144,7 +194,7 @@ public final class CommandService {
         }
     }
 
-    private static void validate(JsonNode input) {
+    static void validate(JsonNode input) {
         if (input == null || !input.isObject()) {
             throw new CommandException(400, "The command must be a JSON object");
         }

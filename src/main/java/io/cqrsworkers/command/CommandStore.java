@@ -5,13 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +27,10 @@ import java.util.Optional;
 public final class CommandStore {
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    private static final String ABSENT = "attribute_not_exists(pk) AND attribute_not_exists(sk)";
+    private static final String NOT_OLDER = "attribute_not_exists(pk) OR version <= :v";
+    /** BatchGetItem takes at most 100 keys. */
+    private static final int BATCH_GET_KEYS = 100;
 
     private final DynamoDbClient dynamo;
     private final CommandTables tables;
@@ -54,9 +66,9 @@ public final class CommandStore {
     /** Writes a new command version; false when that version already exists (a conflict). */
     public boolean putCommandIfAbsent(String module, ObjectNode command) {
         try {
-            dynamo.putItem(b -> b.tableName(tables.table(module, CommandTables.COMMAND))
-                    .item(DynamoJson.toItem(command))
-                    .conditionExpression("attribute_not_exists(pk) AND attribute_not_exists(sk)"));
+            Put put = commandIfAbsent(module, command);
+            dynamo.putItem(b -> b.tableName(put.tableName()).item(put.item())
+                    .conditionExpression(put.conditionExpression()));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -73,14 +85,75 @@ public final class CommandStore {
      */
     public boolean putDataIfNotOlder(String module, ObjectNode data) {
         try {
-            dynamo.putItem(b -> b.tableName(tables.table(module, CommandTables.DATA))
-                    .item(DynamoJson.toItem(data))
-                    .conditionExpression("attribute_not_exists(pk) OR version <= :v")
-                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(data.path("version").asText()))));
+            Put put = dataIfNotOlder(module, data);
+            dynamo.putItem(b -> b.tableName(put.tableName()).item(put.item())
+                    .conditionExpression(put.conditionExpression())
+                    .expressionAttributeValues(put.expressionAttributeValues()));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    /** The conditional write of {@link #putCommandIfAbsent}, for a transaction. */
+    public Put commandIfAbsent(String module, ObjectNode command) {
+        return Put.builder().tableName(tables.table(module, CommandTables.COMMAND)).item(DynamoJson.toItem(command))
+                .conditionExpression(ABSENT).build();
+    }
+
+    /** The conditional write of {@link #putDataIfNotOlder}, for a transaction. */
+    public Put dataIfNotOlder(String module, ObjectNode data) {
+        return Put.builder().tableName(tables.table(module, CommandTables.DATA)).item(DynamoJson.toItem(data))
+                .conditionExpression(NOT_OLDER)
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(data.path("version").asText())))
+                .build();
+    }
+
+    public Put plain(String table, ObjectNode item) {
+        return Put.builder().tableName(table).item(DynamoJson.toItem(item)).build();
+    }
+
+    /**
+     * Writes all or nothing (TransactWriteItems). Returns null when written, else the cancellation reason code of
+     * each put in order ("None" for the ones that were not the cause, "ConditionalCheckFailed" for a failed
+     * condition).
+     */
+    public List<String> transact(List<Put> puts) {
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(puts.stream()
+                    .map(put -> TransactWriteItem.builder().put(put).build()).toList()));
+            return null;
+        } catch (TransactionCanceledException e) {
+            if (!e.hasCancellationReasons()) {
+                throw e;
+            }
+            return e.cancellationReasons().stream().map(CancellationReason::code).toList();
+        }
+    }
+
+    /** Strongly consistent reads of many items of one table, by (pk, sk): BatchGetItem, 100 keys per call. */
+    public Map<ItemKey, ObjectNode> getAll(String table, Collection<ItemKey> keys) {
+        Map<ItemKey, ObjectNode> found = new HashMap<>();
+        List<ItemKey> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += BATCH_GET_KEYS) {
+            List<Map<String, AttributeValue>> chunk = all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS))
+                    .stream().map(k -> key(k.pk(), k.sk())).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table,
+                    KeysAndAttributes.builder().keys(chunk).consistentRead(true).build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> ask = request;
+                var response = dynamo.batchGetItem(b -> b.requestItems(ask));
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                    found.put(new ItemKey(item.get("pk").s(), item.get("sk").s()), DynamoJson.fromItem(item));
+                }
+                request = response.unprocessedKeys();
+            }
+        }
+        return found;
+    }
+
+    /** An item's primary key. */
+    public record ItemKey(String pk, String sk) {
     }
 
     /**

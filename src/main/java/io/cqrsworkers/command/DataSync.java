@@ -2,8 +2,11 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The read model: the data record built from a command, and the history copy of the version it replaces. */
@@ -24,43 +27,65 @@ public final class DataSync {
     public ObjectNode applyData(String module, ObjectNode command) {
         String pk = command.get("pk").asText();
         String skBase = CommandKeys.removeVersion(command.get("sk").asText());
-        Optional<ObjectNode> existing = store.getData(module, pk, skBase, true);
-        ObjectNode data = existing.map(ObjectNode::deepCopy).orElseGet(command::objectNode);
-        for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) command::fields) {
-            boolean keepCreated = field.getKey().startsWith("created") && existing.isPresent();
-            if (!keepCreated) {
-                data.set(field.getKey(), field.getValue());
-            }
-        }
-        data.remove(List.of("status", "taskToken", "syncMode"));
-        data.put("sk", skBase);
-        data.put("cpk", pk);
-        data.put("csk", command.get("sk").asText());
+        ObjectNode data = dataRecord(command, store.getData(module, pk, skBase, true));
         store.putDataIfNotOlder(module, data);
         return data;
     }
 
     /** Copies the current data record to history as {@code skBase@version}; nothing when there is none. */
     public void copyHistory(String module, String pk, String skBase) {
-        store.getData(module, pk, skBase, true).ifPresent(data -> {
-            ObjectNode history = data.deepCopy();
-            history.put("sk", CommandKeys.addVersion(skBase, data.path("version").asLong()));
-            Long historyTtl = ttl.calculate(module, CommandTables.HISTORY, data.path("tenantCode").asText(null));
-            if (historyTtl == null) {
-                history.remove("ttl");
-            } else {
-                history.put("ttl", historyTtl);
-            }
-            store.put(store.tables().table(module, CommandTables.HISTORY), history);
-        });
+        store.getData(module, pk, skBase, true).ifPresent(data -> store.put(
+                store.tables().table(module, CommandTables.HISTORY),
+                historyRecord(data, ttl.calculate(module, CommandTables.HISTORY, data.path("tenantCode").asText(null)))));
     }
 
-    /** publishSync: history and data written at once, no workflow. */
-    public void applySync(String module, ObjectNode command) {
+    /**
+     * publishSync's writes, for one transaction: the command (already FINISHED, written only if its version is new),
+     * the history copy of the data record it replaces, and the new data record (unless a newer one is there).
+     * Returns the puts in that order and the new data record.
+     *
+     * @param historyTtl the history table's ttl for the data record's tenant (null: none)
+     */
+    public SyncWrites syncWrites(String module, ObjectNode command, Optional<ObjectNode> existing, Long historyTtl) {
+        ObjectNode finished = command.deepCopy().put("status", "finish:FINISHED");
+        List<Put> puts = new ArrayList<>(3);
+        puts.add(store.commandIfAbsent(module, finished));
+        existing.ifPresent(data -> puts.add(store.plain(store.tables().table(module, CommandTables.HISTORY),
+                historyRecord(data, historyTtl))));
+        ObjectNode data = dataRecord(command, existing);
+        puts.add(store.dataIfNotOlder(module, data));
+        return new SyncWrites(finished, data, puts);
+    }
+
+    /** What {@link #syncWrites} writes. */
+    public record SyncWrites(ObjectNode command, ObjectNode data, List<Put> puts) {
+    }
+
+    /** The data record for a command: over the existing one, keeping its created* fields. */
+    private static ObjectNode dataRecord(ObjectNode command, Optional<ObjectNode> existing) {
+        ObjectNode data = existing.map(ObjectNode::deepCopy).orElseGet(command::objectNode);
+        for (Map.Entry<String, JsonNode> field : command.properties()) {
+            boolean keepCreated = field.getKey().startsWith("created") && existing.isPresent();
+            if (!keepCreated) {
+                data.set(field.getKey(), field.getValue());
+            }
+        }
         String pk = command.get("pk").asText();
-        String skBase = CommandKeys.removeVersion(command.get("sk").asText());
-        copyHistory(module, pk, skBase);
-        applyData(module, command);
-        store.updateStatus(module, pk, command.get("sk").asText(), "finish:FINISHED");
+        data.remove(List.of("status", "taskToken", "syncMode"));
+        data.put("sk", CommandKeys.removeVersion(command.get("sk").asText()));
+        data.put("cpk", pk);
+        data.put("csk", command.get("sk").asText());
+        return data;
+    }
+
+    private static ObjectNode historyRecord(ObjectNode data, Long historyTtl) {
+        ObjectNode history = data.deepCopy();
+        history.put("sk", CommandKeys.addVersion(data.get("sk").asText(), data.path("version").asLong()));
+        if (historyTtl == null) {
+            history.remove("ttl");
+        } else {
+            history.put("ttl", historyTtl);
+        }
+        return history;
     }
 }

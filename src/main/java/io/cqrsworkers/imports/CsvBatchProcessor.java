@@ -25,18 +25,18 @@ public final class CsvBatchProcessor {
     public void process(JsonNode message, String messageId) {
         ImportTarget target = new ImportTarget(message.path("tableName").asText(), message.path("tenantCode").asText(),
                 message.path("sourceId").asText());
+        JsonNode items = message.path("items");
+        List<JsonNode> rows = new ArrayList<>(items.size());
+        items.forEach(rows::add);
+        List<RuntimeException> failures = importer.applyAll(target, rows);
         long succeeded = 0;
         List<RowError> errors = new ArrayList<>();
-        JsonNode items = message.path("items");
-        for (int i = 0; i < items.size(); i++) {
-            try {
-                importer.apply(target, items.get(i));
+        for (int i = 0; i < rows.size(); i++) {
+            if (failures.get(i) == null) {
                 succeeded++;
-            } catch (RuntimeException e) {
-                if (RowFailures.isTransient(e)) {
-                    throw e;
-                }
-                errors.add(new RowError(0, "row " + items.get(i).path("code").asText("") + ": " + e.getMessage()));
+            } else {
+                errors.add(new RowError(0, "row " + rows.get(i).path("code").asText("") + ": "
+                        + failures.get(i).getMessage()));
             }
         }
         jobs.count(target.sourceId(), message.path("batchKey").asText(messageId),

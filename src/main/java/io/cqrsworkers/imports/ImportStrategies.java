@@ -7,11 +7,15 @@ import io.cqrsworkers.command.CommandStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.DefaultExchange;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -40,12 +44,22 @@ public final class ImportStrategies {
     private final Function<String, String> config;
     private final CommandStore store;
     private final ProducerTemplate template;
+    /** Each table part's endpoint: every row asks, and scanning the routes each time showed in profiles. */
+    private final Map<String, Optional<String>> endpoints = new ConcurrentHashMap<>();
 
     public ImportStrategies(CamelContext context, Function<String, String> config, CommandStore store) {
         this.context = context;
         this.config = config;
         this.store = store;
         this.template = context.createProducerTemplate();
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.RouteAddedEvent || event instanceof CamelEvent.RouteRemovedEvent) {
+                    endpoints.clear();
+                }
+            }
+        });
     }
 
     public JsonNode transform(ImportTarget target, JsonNode row) {
@@ -104,11 +118,15 @@ public final class ImportStrategies {
         }
     }
 
-    /** Against the table's read model: no data row, a data row equal in code, name and attributes, or a change. */
     private Comparison builtInCompare(ImportTarget target, JsonNode row) {
         ObjectNode command = map(target, row, Comparison.NOT_EXIST);
-        return store.getData(target.tableName(), command.path("pk").asText(), command.path("sk").asText(), true)
-                .map(data -> unchanged(data, command) ? Comparison.EQUAL : Comparison.CHANGED)
+        return compare(store.getData(target.tableName(), command.path("pk").asText(), command.path("sk").asText(),
+                true), command);
+    }
+
+    /** The built-in comparison: no data row, a data row equal in code, name and attributes, or a change. */
+    public static Comparison compare(Optional<ObjectNode> data, ObjectNode command) {
+        return data.map(d -> unchanged(d, command) ? Comparison.EQUAL : Comparison.CHANGED)
                 .orElse(Comparison.NOT_EXIST);
     }
 
@@ -125,8 +143,12 @@ public final class ImportStrategies {
         return mode == null || mode.isBlank() ? PublishMode.SYNC : PublishMode.valueOf(mode.trim().toUpperCase());
     }
 
-    /** The endpoint of a part, if the table has one. */
+    /** The endpoint of a part, if the table has one (looked up again after routes are added or removed). */
     public Optional<String> endpoint(ImportTarget target, String part) {
+        return endpoints.computeIfAbsent(target.tableName() + "." + part, k -> lookUp(target, part));
+    }
+
+    private Optional<String> lookUp(ImportTarget target, String part) {
         String route = "direct:import-" + target.tableName() + "." + part;
         // a route consuming it, not merely an endpoint: routes may be added and removed at run time
         if (context.getRoutes().stream().anyMatch(r -> r.getEndpoint().getEndpointUri().replace("://", ":")

@@ -3,11 +3,18 @@ package io.cqrsworkers.imports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.command.CommandKeys;
 import io.cqrsworkers.command.CommandService;
+import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.PublishOptions;
+import io.cqrsworkers.command.SyncBatch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * Applies one transformed and validated row with its table's strategy: compare, then EQUAL is skipped, NOT_EXIST is
+ * Applies transformed and validated rows with their table's strategy: compare, then EQUAL is skipped, NOT_EXIST is
  * published and CHANGED is published as a partial update, synchronously or through the command workflow as the
  * strategy's publish mode says, with the import as the command's source. Applying a row twice changes nothing the
  * second time (it compares EQUAL, or its command is not dirty).
@@ -31,10 +38,89 @@ public final class RowImporter {
             return JSON.createObjectNode().put("status", "EQUAL").put("message", "No changes detected.");
         }
         ObjectNode command = strategies.map(target, row, comparison);
-        PublishOptions options = new PublishOptions(target.sourceId(), null, "import", null,
-                strategies.publishMode(target.tableName()) == ImportStrategies.PublishMode.SYNC);
+        PublishOptions options = options(target, strategies.publishMode(target.tableName())
+                == ImportStrategies.PublishMode.SYNC);
         return comparison == Comparison.NOT_EXIST
                 ? commands.publish(target.tableName(), command, options).command()
                 : commands.publishPartial(target.tableName(), command, options).command();
+    }
+
+    /**
+     * Applies rows in order, as {@link #apply} one by one would. With synchronous publishing and the built-in
+     * comparison, the rows are compared and written together ({@link SyncBatch}): a few calls per batch instead of
+     * about eight per row.
+     *
+     * @return each row's error, null for a row applied or skipped; failures worth another delivery are thrown
+     */
+    public List<RuntimeException> applyAll(ImportTarget target, List<JsonNode> rows) {
+        RuntimeException[] errors = new RuntimeException[rows.size()];
+        if (strategies.publishMode(target.tableName()) != ImportStrategies.PublishMode.SYNC
+                || strategies.endpoint(target, "compare").isPresent()) {
+            for (int i = 0; i < rows.size(); i++) {
+                try {
+                    apply(target, rows.get(i));
+                } catch (RuntimeException e) {
+                    errors[i] = rowError(e);
+                }
+            }
+            return Arrays.asList(errors);
+        }
+        SyncBatch batch = commands.syncBatch(target.tableName(), options(target, true));
+        ObjectNode[] mapped = new ObjectNode[rows.size()];
+        List<CommandStore.ItemKey> keys = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                mapped[i] = strategies.map(target, rows.get(i), Comparison.NOT_EXIST);
+                if (mapped[i].path("pk").isTextual() && mapped[i].path("sk").isTextual()) {
+                    keys.add(key(mapped[i]));
+                }
+            } catch (RuntimeException e) {
+                errors[i] = rowError(e);
+            }
+        }
+        batch.load(keys);
+        List<Integer> added = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (mapped[i] == null) {
+                continue;
+            }
+            try {
+                boolean keyed = mapped[i].path("pk").isTextual() && mapped[i].path("sk").isTextual();
+                Comparison comparison = keyed ? ImportStrategies.compare(batch.data(key(mapped[i]).pk(),
+                        key(mapped[i]).sk()), mapped[i]) : Comparison.NOT_EXIST;
+                if (comparison == Comparison.EQUAL) {
+                    continue;
+                }
+                ObjectNode command = comparison == Comparison.NOT_EXIST ? mapped[i]
+                        : strategies.map(target, rows.get(i), comparison);
+                batch.add(command, comparison == Comparison.CHANGED);
+                added.add(i);
+            } catch (RuntimeException e) {
+                errors[i] = rowError(e);
+            }
+        }
+        List<SyncBatch.Outcome> outcomes = batch.flush();
+        for (int j = 0; j < outcomes.size(); j++) {
+            if (outcomes.get(j).error() != null) {
+                errors[added.get(j)] = rowError(outcomes.get(j).error());
+            }
+        }
+        return Arrays.asList(errors);
+    }
+
+    private static CommandStore.ItemKey key(ObjectNode command) {
+        return new CommandStore.ItemKey(command.get("pk").asText(), CommandKeys.removeVersion(command.get("sk").asText()));
+    }
+
+    /** The row's own fault, to count; anything worth another delivery of the message is thrown. */
+    private static RuntimeException rowError(RuntimeException e) {
+        if (RowFailures.isTransient(e)) {
+            throw e;
+        }
+        return e;
+    }
+
+    private static PublishOptions options(ImportTarget target, boolean sync) {
+        return new PublishOptions(target.sourceId(), null, "import", null, sync);
     }
 }

@@ -211,4 +211,57 @@ class CommandPipelineTest extends CommandTestSupport {
         Thread.sleep(2000);
         assertThat(executionsNamed("SYNC_t1")).isEmpty();
     }
+
+    @Test
+    void aSyncBatchLeavesWhatPublishingOneByOneWouldLeave() throws Exception {
+        CommandService service = CommandModule.of(context).service();
+        CommandStore store = CommandModule.of(context).store();
+        PublishOptions sync = new PublishOptions("batch-test", null, null, null, true);
+        service.publish("sample", JSON.readTree(command("BATCH#t1", "A", 0, "a1", "{}")), sync);
+        service.publish("sample", JSON.readTree(command("BATCH#t1", "B", 0, "b1", "{}")), sync);
+        // B has a newer command than its data record, as while a workflow runs (SYNC: no workflow starts for it)
+        store.putCommandIfAbsent("sample", syncCommand("BATCH#t1", "B", 2, "b2"));
+
+        SyncBatch batch = service.syncBatch("sample", sync);
+        batch.load(List.of(new CommandStore.ItemKey("BATCH#t1", "A"), new CommandStore.ItemKey("BATCH#t1", "C"),
+                new CommandStore.ItemKey("BATCH#t1", "D")));
+        assertThat(batch.data("BATCH#t1", "A")).get().extracting(d -> d.get("name").asText()).isEqualTo("a1");
+        batch.add(JSON.readTree("{\"pk\":\"BATCH#t1\",\"sk\":\"A\",\"name\":\"a2\"}"), true);  // 0: A v2
+        batch.add(JSON.readTree(command("BATCH#t1", "A", -1, "a2", "{}")), false);                // 1: unchanged
+        batch.add(JSON.readTree(command("BATCH#t1", "C", -1, "c1", "{}")), false);                // 2: C v1
+        batch.add(JSON.readTree(command("BATCH#t1", "C", -1, "c2", "{\"x\":1}")), false);       // 3: C v2
+        batch.add(JSON.readTree(command("BATCH#t1", "B", -1, "b3", "{}")), false);                // 4: B v3, alone
+        batch.add(JSON.readTree("{\"pk\":\"BATCH#t1\",\"sk\":\"E\",\"version\":-1}"), false);   // 5: invalid
+        batch.add(JSON.readTree(command("BATCH#t1", "A", 0, "again", "{}")), false);              // 6: A v1 exists
+        batch.add(JSON.readTree(command("BATCH#t1", "D", -1, "d1", "{}")), false);                // 7: D, raced
+        // someone else writes D@1 before the batch's transaction: the transaction is refused, D goes on alone
+        store.putCommandIfAbsent("sample", syncCommand("BATCH#t1", "D", 1, "other"));
+        List<SyncBatch.Outcome> outcomes = batch.flush();
+
+        assertThat(outcomes).extracting(o -> o.command() == null ? null : o.command().get("sk").asText())
+                .containsExactly("A@2", "A@2", "C@1", "C@2", "B@3", null, null, "D@2");
+        assertThat(outcomes).extracting(SyncBatch.Outcome::written)
+                .containsExactly(true, false, true, true, true, false, false, true);
+        assertThat(outcomes.get(5).error()).hasMessageContaining("name must be a non-empty string");
+        assertThat(((CommandException) outcomes.get(6).error()).status()).isEqualTo(409);
+        assertThat(item("sample-data", "BATCH#t1", "A").orElseThrow().get("name").asText()).isEqualTo("a2");
+        assertThat(item("sample-history", "BATCH#t1", "A@1").orElseThrow().get("name").asText()).isEqualTo("a1");
+        assertThat(item("sample-data", "BATCH#t1", "C").orElseThrow().at("/attributes/x").asInt()).isEqualTo(1);
+        assertThat(item("sample-history", "BATCH#t1", "C@1").orElseThrow().get("name").asText()).isEqualTo("c1");
+        assertThat(dataVersion("BATCH#t1", "B")).isEqualTo(3);
+        assertThat(dataVersion("BATCH#t1", "D")).isEqualTo(2);
+        assertThat(item("sample-command", "BATCH#t1", "C@2").orElseThrow().get("status").asText())
+                .isEqualTo("finish:FINISHED");
+        assertThat(item("sample-data", "BATCH#t1", "C").orElseThrow().get("createdAt"))
+                .isEqualTo(item("sample-command", "BATCH#t1", "C@1").orElseThrow().get("createdAt"));
+        Thread.sleep(1000);
+        assertThat(executionsNamed("BATCH_t1")).isEmpty();
+    }
+
+    /** A command row as a writer leaves it, marked SYNC so that its stream record starts no workflow. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode syncCommand(String pk, String skBase, long version,
+                                                                          String name) throws Exception {
+        return ((com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(command(pk, skBase + "@" + version,
+                version, name, "{}"))).put("syncMode", "SYNC");
+    }
 }
