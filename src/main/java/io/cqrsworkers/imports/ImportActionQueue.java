@@ -51,17 +51,18 @@ public final class ImportActionQueue {
         int count = 0;
         int bytes = 0;
         List<Integer> members = new ArrayList<>();
+        int envelope = utf8Length(envelope(target, batchKey + "/0", ""));
         for (int i = 0; i < rows.size(); i++) {
             String row = rows.get(i).toString();
             int size = utf8Length(row);
-            int envelope = utf8Length(envelope(target, batchKey + "/" + bodies.size(), ""));
             if (envelope + size > MAX_BODY_BYTES) {
                 failed.add(new RowError(0, labels.get(i) + ": the row is larger than an SQS message ("
                         + MAX_BODY_BYTES + " bytes)"));
                 continue;
             }
             if (count > 0 && envelope + bytes + 1 + size > MAX_BODY_BYTES) {
-                bodies.add(new Body(envelope(target, batchKey + "/" + bodies.size(), items.toString()), members));
+                bodies.add(body(target, batchKey + "/" + bodies.size(), items, envelope + bytes, members));
+                envelope = utf8Length(envelope(target, batchKey + "/" + bodies.size(), ""));
                 items.setLength(0);
                 count = 0;
                 bytes = 0;
@@ -77,7 +78,7 @@ public final class ImportActionQueue {
             members.add(i);
         }
         if (count > 0) {
-            bodies.add(new Body(envelope(target, batchKey + "/" + bodies.size(), items.toString()), members));
+            bodies.add(body(target, batchKey + "/" + bodies.size(), items, envelope + bytes, members));
         }
         long queued = 0;
         for (List<Body> call : calls(bodies)) {
@@ -100,10 +101,13 @@ public final class ImportActionQueue {
         return new Sent(queued, failed);
     }
 
-    private record Body(String text, List<Integer> rows) {
-        int bytes() {
-            return utf8Length(text);
-        }
+    /** A message body, its size in UTF-8 and the rows in it. */
+    private record Body(String text, int bytes, List<Integer> rows) {
+    }
+
+    private static Body body(ImportTarget target, String messageKey, CharSequence items, int bytes,
+                             List<Integer> rows) {
+        return new Body(envelope(target, messageKey, items.toString()), bytes, rows);
     }
 
     /** Groups message bodies into SendMessageBatch calls: 10 entries and 256 KiB of bodies at most. */

@@ -67,7 +67,7 @@ public final class ImportStrategies {
     }
 
     public void validate(ImportTarget target, JsonNode row) {
-        endpoint(target, "validate").ifPresentOrElse(uri -> call(uri, target, row, null),
+        endpoint(target, "validate").ifPresentOrElse(uri -> send(uri, target, row, null),
                 () -> builtInValidate(row));
     }
 
@@ -167,6 +167,21 @@ public final class ImportStrategies {
     }
 
     private JsonNode call(String uri, ImportTarget target, JsonNode row, Comparison comparison) {
+        Object body = send(uri, target, row, comparison).getMessage().getBody();
+        String text = body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : body == null ? "null" : body instanceof String s ? s : null;
+        if (text == null) {
+            return JSON.valueToTree(body);
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (Exception notJson) {
+            return JSON.getNodeFactory().textNode(text);
+        }
+    }
+
+    /** The part's exchange once done; its failure thrown as transient or as the row's fault. */
+    private Exchange send(String uri, ImportTarget target, JsonNode row, Comparison comparison) {
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(row.toString());
         exchange.getMessage().setHeader(TABLE, target.tableName());
@@ -183,16 +198,6 @@ public final class ImportStrategies {
             }
             throw new InvalidRowException(failure.getMessage(), failure);
         }
-        Object body = done.getMessage().getBody();
-        String text = body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
-                : body == null ? "null" : body instanceof String s ? s : null;
-        if (text == null) {
-            return JSON.valueToTree(body);
-        }
-        try {
-            return JSON.readTree(text);
-        } catch (Exception notJson) {
-            return JSON.getNodeFactory().textNode(text);
-        }
+        return done;
     }
 }
