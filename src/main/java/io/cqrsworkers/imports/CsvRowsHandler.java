@@ -50,9 +50,14 @@ public final class CsvRowsHandler {
         ImportActionQueue.Sent sent = queue.sendRows(target, batchKey, valid, labels);
         errors.addAll(sent.failed());
         long total = items.size() + rejected.size();
-        jobs.count(request.sourceId(), batchKey + "/read",
+        jobs.count(request.sourceId(), readMark(batchKey),
                 new ImportJobs.Counts(total, sent.queued(), 0, errors.size(), errors));
         return new BatchResult(total, sent.queued(), errors.size(), errors);
+    }
+
+    /** The mark under which a batch's reading is counted once. */
+    static String readMark(String batchKey) {
+        return batchKey + "/read";
     }
 
     /** A UTF-8 BOM the Distributed Map's CSV reader may leave in the first header (DIRECT's reader drops it). */

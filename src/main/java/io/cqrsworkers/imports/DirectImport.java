@@ -15,14 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 
 /**
  * DIRECT mode, the Distributed Map's mirror: streams the object from S3, reads it lazily into the same batches,
  * runs at most {@code maxConcurrency} of them at once through the {@link CsvRowsHandler} (the reader waits for a free
  * slot, and while too many of the job's rows wait in the import action queue, so memory stays flat in the file's
  * size) and ends with {@link FinalizeParentJob}. The rows are applied
- * afterwards, from the import action queue.
+ * afterwards, from the import action queue. It runs while the job's start message is held (its visibility extended),
+ * so a stopped or killed service leaves the message to be delivered again, and the run resumes.
  */
 public final class DirectImport {
 
@@ -36,34 +36,42 @@ public final class DirectImport {
     private final ExecutorService workers;
     private final int batchSize;
     private final int maxConcurrency;
-    private final ToLongFunction<String> pendingRows;
+    private final ImportJobs jobs;
     private final long maxPendingRows;
 
     /**
-     * @param pendingRows    rows of a job read but not yet applied or rejected (queued in the import action queue)
-     * @param maxPendingRows the reader waits while a job has more: the queue's backlog stays bounded (the embedded
-     *                       SQS keeps it in this heap)
+     * @param jobs           the jobs' counters: rows read but not yet applied or rejected, batches already read
+     * @param maxPendingRows the reader waits while a job has more rows queued in the import action queue: the queue's
+     *                       backlog stays bounded
      */
     public DirectImport(S3Client s3, BatchHandler rows, FinalizeParentJob finalizer, ExecutorService workers,
-                        int batchSize, int maxConcurrency, ToLongFunction<String> pendingRows, long maxPendingRows) {
+                        int batchSize, int maxConcurrency, ImportJobs jobs, long maxPendingRows) {
         this.s3 = s3;
         this.rows = rows;
         this.finalizer = finalizer;
         this.workers = workers;
         this.batchSize = batchSize;
         this.maxConcurrency = maxConcurrency;
-        this.pendingRows = pendingRows;
+        this.jobs = jobs;
         this.maxPendingRows = maxPendingRows;
     }
 
     /** The same import running its batches through another handler (benchmarks). */
     public DirectImport withHandler(BatchHandler handler) {
-        return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency, pendingRows,
-                maxPendingRows);
+        return new DirectImport(s3, handler, finalizer, workers, batchSize, maxConcurrency, jobs, maxPendingRows);
     }
 
     /** Reads the job's file and returns the job once every row is queued or rejected. {@code onBatch} sees each batch. */
     public ObjectNode run(ImportRequest request, Consumer<CsvBatch> onBatch) {
+        return run(request, false, onBatch);
+    }
+
+    /**
+     * @param resume the job was started before and stopped: batches it already read are skipped (the rest is read
+     *               again; rows queued twice compare EQUAL when applied, and every batch is counted once)
+     * @throws IllegalStateException when interrupted (the service stops): the job stays PROCESSING, to be resumed
+     */
+    public ObjectNode run(ImportRequest request, boolean resume, Consumer<CsvBatch> onBatch) {
         String jobId = request.sourceId();
         String object = "s3://" + request.bucket() + "/" + request.key();
         Semaphore slots = new Semaphore(maxConcurrency);
@@ -73,11 +81,14 @@ public final class DirectImport {
             for (long index = 0; reader.hasNext(); index++) {
                 CsvBatch batch = reader.next();
                 onBatch.accept(batch);
+                String batchKey = "direct-" + index;
+                if (resume && jobs.counted(jobId, CsvRowsHandler.readMark(batchKey))) {
+                    continue;
+                }
                 slots.acquire();
-                while (index % PENDING_CHECK_EVERY == 0 && pendingRows.applyAsLong(jobId) > maxPendingRows) {
+                while (index % PENDING_CHECK_EVERY == 0 && jobs.pendingRows(jobId) > maxPendingRows) {
                     Thread.sleep(100);
                 }
-                String batchKey = "direct-" + index;
                 running.add(CompletableFuture.runAsync(() -> rows.handle(batchKey, batch.json(), batch.rejected()),
                                 workers)
                         .whenComplete((ok, failure) -> slots.release()));
@@ -90,14 +101,33 @@ public final class DirectImport {
             return finalizer.failed(jobId, "Import.EmptyFile", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return finalizer.failed(jobId, "Import.Interrupted", "The import was stopped");
+            throw stopped(jobId, object, e);
         } catch (S3Exception e) {
             return finalizer.failed(jobId, "Import.ObjectUnreadable", object + ": " + e.getMessage());
         } catch (Exception e) {
+            if (interrupted(e)) {
+                throw stopped(jobId, object, e);
+            }
             LOG.warn("Import {} of {} failed", jobId, object, e);
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(x -> null).join();
             return finalizer.failed(jobId, "Import.Failed", String.valueOf(e.getMessage()));
         }
         return finalizer.completed(jobId);
+    }
+
+    private static IllegalStateException stopped(String jobId, String object, Exception cause) {
+        return new IllegalStateException("Import " + jobId + " stopped while reading " + object
+                + "; it resumes when its start message is delivered again", cause);
+    }
+
+    /** An interrupt that surfaced as another exception, e.g. an S3 or DynamoDB call aborted by it. */
+    private static boolean interrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof software.amazon.awssdk.core.exception.AbortedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 }

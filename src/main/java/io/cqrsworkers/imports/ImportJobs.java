@@ -178,6 +178,13 @@ public final class ImportJobs {
         return true;
     }
 
+    /** Whether {@link #count} counted this mark of the job already. */
+    public boolean counted(String id, String mark) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(MARK_PREFIX + id), "sk", s(mark)))).item();
+        return item != null && !item.isEmpty();
+    }
+
     /** Rows of the job read but not yet applied or rejected. */
     public long pendingRows(String id) {
         ObjectNode job = get(id).orElseThrow();

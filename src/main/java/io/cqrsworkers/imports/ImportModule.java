@@ -34,7 +34,6 @@ public final class ImportModule {
     private final SingleImport single;
     private final FinalizeParentJob finalizer;
     private final DirectImport direct;
-    private final ExecutorService runs;
     private final StateMachines machines;
 
     private ImportModule(CamelContext context) {
@@ -59,9 +58,8 @@ public final class ImportModule {
         ExecutorService batchPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "import-batches", concurrency);
         long maxPending = Long.parseLong(context.resolvePropertyPlaceholders("{{app.import.max-pending-rows:100000}}"));
-        direct = new DirectImport(aws.s3(), rows::handle, finalizer, batchPool, batchSize, concurrency,
-                jobs::pendingRows, maxPending);
-        runs = context.getExecutorServiceManager().newCachedThreadPool(this, "import-runs");
+        direct = new DirectImport(aws.s3(), rows::handle, finalizer, batchPool, batchSize, concurrency, jobs,
+                maxPending);
         machines = new StateMachines(aws.sfn(), prefix);
     }
 
@@ -132,17 +130,17 @@ public final class ImportModule {
     }
 
     /**
-     * Starts a queued CSV job once: DIRECT runs in the background here, STEP_FUNCTION starts import-csv with the
-     * request (and the job id as sourceId) as input. A STEP_FUNCTION start that failed transiently is retried when the
-     * message comes back (the execution's name is the job's, so it is never started twice); a start refused for good
-     * fails the job.
+     * Runs a queued CSV job: DIRECT reads the file here, while its message is held; STEP_FUNCTION starts import-csv
+     * with the request (and the job id as sourceId) as input. A message that comes back for a job still PROCESSING
+     * resumes it: DIRECT after a stop reads on, a STEP_FUNCTION start that failed transiently is retried (the
+     * execution's name is the job's, so it is never started twice). A start refused for good fails the job.
      */
     private void run(String id) {
         boolean first = jobs.status(id, ImportStatus.PROCESSING, null, ImportStatus.QUEUED);
         ObjectNode job = jobs.get(id).orElseThrow();
         ImportRequest request = ImportRequest.fromAttributes(job.path("attributes")).withSourceId(id);
         boolean stepFunction = "STEP_FUNCTION".equals(request.processingMode());
-        if (!first && !(stepFunction && ImportStatus.PROCESSING.name().equals(job.path("status").asText()))) {
+        if (!first && !ImportStatus.PROCESSING.name().equals(job.path("status").asText())) {
             return;
         }
         try {
@@ -151,7 +149,7 @@ public final class ImportModule {
                 machines.start(MACHINE, name.length() > 80 ? name.substring(name.length() - 80) : name,
                         request.toJson().toString());
             } else {
-                runs.execute(() -> direct.run(request, batch -> { }));
+                direct.run(request, !first, batch -> { });
             }
         } catch (RuntimeException e) {
             if (RowFailures.isTransient(e)) {

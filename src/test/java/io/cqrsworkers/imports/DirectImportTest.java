@@ -195,4 +195,89 @@ class DirectImportTest {
                 n.contains("\"action\":\"import-status\"") && n.contains("\"status\":\"COMPLETED\"")
                         && n.contains(id.substring(id.lastIndexOf('#') + 1))));
     }
+
+    private String rows(int count, String prefix) {
+        StringBuilder csv = new StringBuilder("code,name\n");
+        for (int i = 0; i < count; i++) {
+            csv.append(prefix).append(i).append(",Name ").append(i).append('\n');
+        }
+        return upload(csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aStoppedImportResumesWhereItStoppedAndCountsEveryRowOnce() throws Exception {
+        ImportModule module = ImportModule.of(context);
+        ImportRequest request = new ImportRequest("DIRECT", bucket(), rows(1000, "r"), "sample", "t7", null);
+        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
+        ImportRequest job = request.withSourceId(id);
+
+        // the service stops (the reader is interrupted) once three batches were handled
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] reader = new Thread[1];
+        reader[0] = new Thread(() -> {
+            try {
+                module.direct().withHandler((key, batch, rejected) -> {
+                    BatchResult result = module.rows().handle(key, batch, rejected);
+                    if (handled.incrementAndGet() == 3) {
+                        reader[0].interrupt();
+                    }
+                    return result;
+                }).run(job, b -> { });
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        reader[0].start();
+        reader[0].join(30_000);
+        assertThat(outcome.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("resumes");
+        assertThat(module.jobs().get(id).orElseThrow().get("status").asText()).isEqualTo("PROCESSING");
+
+        // the start message comes back: batches already read are skipped, the rest is read
+        java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+        module.direct().withHandler((key, batch, rejected) -> {
+            resumed.incrementAndGet();
+            return module.rows().handle(key, batch, rejected);
+        }).run(job, true, b -> { });
+        ObjectNode done = finished(id);
+        assertThat(resumed.get()).isLessThanOrEqualTo(10 - 3);
+        assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(done.get("totalRows").asLong()).isEqualTo(1000);
+        assertThat(done.get("succeededRows").asLong()).isEqualTo(1000);
+        assertThat(done.get("failedRows").asLong()).isZero();
+        assertThat(data("t7", "r999")).isNotNull();
+    }
+
+    @Test
+    void theReaderWaitsWhileTooManyOfTheJobsRowsAreQueued() throws Exception {
+        ImportModule module = ImportModule.of(context);
+        ImportRequest request = new ImportRequest("DIRECT", bucket(), rows(300, "p"), "sample", "t8", null);
+        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
+        java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+        // one row a batch, and nothing applies them: each batch only counts its row as read
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        DirectImport reader = new DirectImport(aws.s3(), (key, batch, rejected) -> {
+            module.jobs().count(id, key + "/read", new ImportJobs.Counts(1, 1, 0, 0, List.of()));
+            read.incrementAndGet();
+            return new BatchResult(1, 1, 0, List.of());
+        }, new FinalizeParentJob(module.jobs()), pool, 1, 2, module.jobs(), 50);
+        java.util.concurrent.CompletableFuture<ObjectNode> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> reader.run(request.withSourceId(id), b -> { }));
+        try {
+            // it looks at the backlog every 100 batches: at the 100th, 100 rows wait (more than 50)
+            await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 100);
+            Thread.sleep(1000);
+            assertThat(read.get()).isEqualTo(100);
+            module.jobs().count(id, "applied-1", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 200);
+            Thread.sleep(1000);
+            assertThat(read.get()).isEqualTo(200);
+            assertThat(run).isNotDone();
+            module.jobs().count(id, "applied-2", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
+            run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(read.get()).isEqualTo(300);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
