@@ -96,7 +96,7 @@ public final class CsvBatchReader implements Iterator<CsvBatch>, Closeable {
             CSVRecord record = records.next();
             // the parser's line count stands at the record's last line; quoted line breaks move its first line up
             lastLine = parser.getCurrentLineNumber();
-            long line = lastLine - record.stream().mapToLong(v -> v.chars().filter(c -> c == '\n').count()).sum();
+            long line = lastLine - lineBreaks(record);
             if (record.size() != headers.size()) {
                 errors.add(new RowError(line, "expected " + headers.size() + " columns, found " + record.size()));
                 continue;
@@ -117,6 +117,16 @@ public final class CsvBatchReader implements Iterator<CsvBatch>, Closeable {
         batch.set("Items", items);
         batch.set("BatchInput", batchInput);
         return new CsvBatch(batch, errors);
+    }
+
+    private static long lineBreaks(CSVRecord record) {
+        long breaks = 0;
+        for (String value : record) {
+            for (int at = value.indexOf('\n'); at >= 0; at = value.indexOf('\n', at + 1)) {
+                breaks++;
+            }
+        }
+        return breaks;
     }
 
     @Override
