@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb.api;
 
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer.Operation;
+import io.cqrsworkers.localaws.http.AwsJsonServer.Operation;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 
 import java.util.HashMap;
