@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Send / receive / delete round trips through the SDK over HTTP, with 1 and 4 client threads: round trips per second,
- * requests per second and process CPU microseconds per request (client and server share this JVM, so the CPU figure
- * includes the SDK's own cost). Not a test (surefire skips *Benchmark). Run with:
+ * requests per second and process CPU microseconds per request. Client and server share this JVM: the first CPU figure
+ * includes the SDK client's own cost, the second leaves out the CPU of the client threads (the Apache client works on
+ * the calling thread), which is about the server's share. Not a test (surefire skips *Benchmark). Run with:
  *
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -35,7 +36,7 @@ public final class SqsEmulatorBenchmark {
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                     .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32)).build()) {
                 String url = client.createQueue(r -> r.queueName("bench")).queueUrl();
-                run(client, url, 1, 2, false); // warm-up
+                run(client, url, 4, 5, false); // warm-up: the JIT compiles client and server alike
                 for (int threads : new int[] {1, 4}) {
                     run(client, url, threads, seconds, true);
                 }
@@ -45,19 +46,21 @@ public final class SqsEmulatorBenchmark {
     }
 
     private static EmbeddedService service() {
-        return new ElasticMqService("127.0.0.1", 0, "us-east-1", "000000000000");
+        return new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
     }
 
     private static void run(SqsClient client, String url, int threads, int seconds, boolean print)
             throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong roundTrips = new AtomicLong();
+        AtomicLong clientCpuNanos = new AtomicLong();
         CountDownLatch done = new CountDownLatch(threads);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
+                long own0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 try {
                     while (!stop.get()) {
                         client.sendMessage(r -> r.queueUrl(url).messageBody("{\"hello\":\"world\"}"));
@@ -69,6 +72,7 @@ public final class SqsEmulatorBenchmark {
                         roundTrips.incrementAndGet();
                     }
                 } finally {
+                    clientCpuNanos.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - own0);
                     done.countDown();
                 }
             });
@@ -79,10 +83,13 @@ public final class SqsEmulatorBenchmark {
         done.await();
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpuMicros = (os.getProcessCpuTime() - cpu0) / 1000;
+        long serverMicros = cpuMicros - clientCpuNanos.get() / 1000;
         long requests = roundTrips.get() * 3;
         if (print) {
-            System.out.printf("%d thread(s): %.0f round trips/s, %.0f requests/s, %.0f µs CPU per request%n",
-                    threads, roundTrips.get() / elapsed, requests / elapsed, (double) cpuMicros / requests);
+            System.out.printf("%d thread(s): %.0f round trips/s, %.0f requests/s, CPU per request: %.0f µs in all,"
+                            + " %.0f µs outside the SDK client's threads (server, GC, JIT)%n",
+                    threads, roundTrips.get() / elapsed, requests / elapsed, (double) cpuMicros / requests,
+                    (double) serverMicros / requests);
         }
     }
 }
