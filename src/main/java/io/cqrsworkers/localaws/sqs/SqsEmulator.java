@@ -128,4 +128,13 @@ public final class SqsEmulator implements EmbeddedService {
             LOG.warn("SQS journal compaction failed", e);
         }
     }
+
+    /** Starts the emulator on the port given as first argument (default 9324) and an optional data directory. */
+    public static void main(String[] args) throws Exception {
+        SqsEmulator emulator = new SqsEmulator("127.0.0.1", args.length > 0 ? Integer.parseInt(args[0]) : 9324,
+                "us-east-1", "000000000000", args.length > 1 ? Path.of(args[1]) : null);
+        emulator.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
+        Thread.currentThread().join();
+    }
 }
