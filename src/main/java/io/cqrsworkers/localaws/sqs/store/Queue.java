@@ -52,11 +52,12 @@ public final class Queue {
     private long modifiedSeconds;
     private final TreeMap<String, String> attributes;
     private final TreeMap<String, String> tags;
-    private int visibilityTimeout;
-    private int delaySeconds;
-    private int maximumMessageSize;
-    private long retentionMillis;
-    private int receiveWaitSeconds;
+    // read without the lock by request checks, so volatile
+    private volatile int visibilityTimeout;
+    private volatile int delaySeconds;
+    private volatile int maximumMessageSize;
+    private volatile long retentionMillis;
+    private volatile int receiveWaitSeconds;
     private volatile RedrivePolicy redrivePolicy;
 
     private final Map<String, Message> messages = new HashMap<>();

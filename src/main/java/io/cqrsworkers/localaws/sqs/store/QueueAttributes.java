@@ -95,14 +95,19 @@ public final class QueueAttributes {
         return value.toLowerCase();
     }
 
-    /** The first attribute whose requested value differs from the queue's, or null when CreateQueue may return it. */
+    /**
+     * The first requested attribute whose value differs from the queue's (an attribute the queue never set counts
+     * with its default), or null when CreateQueue may return the existing queue. Attributes not requested are not
+     * compared, as in SQS.
+     */
     public static String firstDifference(Map<String, String> requested, Map<String, String> existing, boolean fifo) {
-        TreeMap<String, String> wanted = defaults();
-        wanted.putAll(requested);
-        for (Map.Entry<String, String> e : wanted.entrySet()) {
-            String have = existing.getOrDefault(e.getKey(), e.getKey().equals(FIFO_QUEUE) ? String.valueOf(fifo) : "");
+        TreeMap<String, String> defaults = defaults();
+        for (Map.Entry<String, String> e : requested.entrySet()) {
+            String key = e.getKey();
+            String have = existing.containsKey(key) ? existing.get(key)
+                    : key.equals(FIFO_QUEUE) ? String.valueOf(fifo) : defaults.getOrDefault(key, "");
             if (!have.equals(e.getValue())) {
-                return e.getKey();
+                return key;
             }
         }
         return null;
