@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SQS (AWS JSON 1.0 protocol, standard queues) in this JVM. In memory unless given a data directory; with one, every
+ * SQS (AWS JSON 1.0 protocol, standard and FIFO queues) in this JVM. In memory unless given a data directory; with one, every
  * acknowledged send, delete, receive count and queue change is journaled before the answer, so a kill -9 loses
  * nothing acknowledged.
  *

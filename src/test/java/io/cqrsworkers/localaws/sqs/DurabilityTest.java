@@ -143,4 +143,30 @@ class DurabilityTest {
             assertThat(receiveAll(c, url(c, "dlq"))).containsOnlyKeys("poison");
         });
     }
+
+    @Test
+    void fifoOrderSequenceNumbersAndDeduplicationSurviveARestart() throws Exception {
+        String[] sequences = new String[2];
+        withEmulator(c -> {
+            String url = c.createQueue(r -> r.queueName("order.fifo").attributes(Map.of(
+                    QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true")))
+                    .queueUrl();
+            sequences[0] = c.sendMessage(r -> r.queueUrl(url).messageGroupId("G").messageBody("one")).sequenceNumber();
+            sequences[1] = c.sendMessage(r -> r.queueUrl(url).messageGroupId("G").messageBody("two")).sequenceNumber();
+            assertThat(c.receiveMessage(r -> r.queueUrl(url)).messages()).hasSize(1); // "one" in flight
+        });
+        withEmulator(c -> {
+            String url = url(c, "order.fifo");
+            // a resend within five minutes is still a duplicate
+            assertThat(c.sendMessage(r -> r.queueUrl(url).messageGroupId("G").messageBody("one")).sequenceNumber())
+                    .isEqualTo(sequences[0]);
+            String three = c.sendMessage(r -> r.queueUrl(url).messageGroupId("G").messageBody("three"))
+                    .sequenceNumber();
+            assertThat(three).isGreaterThan(sequences[1]);
+            List<Message> got = c.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.SEQUENCE_NUMBER)).messages();
+            assertThat(got).extracting(Message::body).containsExactly("one", "two", "three");
+            assertThat(got.get(1).attributesAsStrings()).containsEntry("SequenceNumber", sequences[1]);
+        });
+    }
 }

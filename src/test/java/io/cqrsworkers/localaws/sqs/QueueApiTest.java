@@ -25,6 +25,8 @@ class QueueApiTest extends SqsTestSupport {
         assertThat(url).isEqualTo(emulator.endpoint() + "/000000000000/" + name);
         assertThat(sqs.createQueue(r -> r.queueName(name).attributes(attrs)).queueUrl()).isEqualTo(url);
         assertThat(sqs.getQueueUrl(r -> r.queueName(name)).queueUrl()).isEqualTo(url);
+        // attributes not asked for are not compared
+        assertThat(sqs.createQueue(r -> r.queueName(name)).queueUrl()).isEqualTo(url);
 
         assertThatThrownBy(() -> sqs.createQueue(r -> r.queueName(name)
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "46"))))

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class CreateQueue implements Operation {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+    private static final Pattern FIFO_NAME = Pattern.compile("[A-Za-z0-9_-]{1,75}\\.fifo");
 
     private final Queues queues;
 
@@ -28,11 +29,11 @@ final class CreateQueue implements Operation {
         String name = Requests.required(request, "QueueName");
         Map<String, String> requested = Requests.stringMap(request, "Attributes");
         boolean fifo = "true".equalsIgnoreCase(requested.get(QueueAttributes.FIFO_QUEUE));
-        if (fifo || name.endsWith(".fifo")) {
-            throw new SqsException("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation",
-                    "FIFO queues are not supported by this emulator.", 400);
+        if (fifo && !FIFO_NAME.matcher(name).matches()) {
+            throw SqsException.invalidParameter("The name of a FIFO queue can only include alphanumeric characters, "
+                    + "hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.");
         }
-        if (!NAME.matcher(name).matches()) {
+        if (!fifo && !NAME.matcher(name).matches()) {
             throw SqsException.invalidParameter("Can only include alphanumeric characters, hyphens, or underscores. "
                     + "1 to 80 in length");
         }

@@ -92,6 +92,15 @@ final class ReceiveMessage implements Operation {
         if (trace != null && (all || names.contains("AWSTraceHeader"))) {
             a.put("AWSTraceHeader", trace.stringValue());
         }
+        if (m.groupId() != null && (all || names.contains("MessageGroupId"))) {
+            a.put("MessageGroupId", m.groupId());
+        }
+        if (m.deduplicationId() != null && (all || names.contains("MessageDeduplicationId"))) {
+            a.put("MessageDeduplicationId", m.deduplicationId());
+        }
+        if (m.sequenceNumber() != null && (all || names.contains("SequenceNumber"))) {
+            a.put("SequenceNumber", m.sequenceNumber());
+        }
         if (m.deadLetterSourceArn() != null && (all || names.contains("DeadLetterQueueSourceArn"))) {
             a.put("DeadLetterQueueSourceArn", m.deadLetterSourceArn());
         }

@@ -23,7 +23,6 @@ final class SendMessage implements Operation {
     public ObjectNode handle(JsonNode request) {
         Queue queue = Requests.queue(queues, request);
         Message m = sending.message(queue, request);
-        queue.send(List.of(m));
-        return Sending.answer(Requests.object(), m);
+        return Sending.answer(Requests.object(), m, queue.send(List.of(m)).get(0));
     }
 }

@@ -8,6 +8,7 @@ import io.cqrsworkers.localaws.sqs.SqsException;
 import io.cqrsworkers.localaws.sqs.store.Message;
 import io.cqrsworkers.localaws.sqs.store.Queue;
 import io.cqrsworkers.localaws.sqs.store.Queues;
+import io.cqrsworkers.localaws.sqs.store.SendResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +50,9 @@ final class SendMessageBatch implements Operation {
         if (total > MAX_TOTAL_BYTES) {
             throw Requests.batchError("BatchRequestTooLong", "Batch requested message too long.");
         }
-        if (!messages.isEmpty()) {
-            queue.send(messages);
-        }
+        List<SendResult> results = messages.isEmpty() ? List.of() : queue.send(messages);
         for (int i = 0; i < messages.size(); i++) {
-            Sending.answer(ok.addObject().put("Id", ids.get(i)), messages.get(i));
+            Sending.answer(ok.addObject().put("Id", ids.get(i)), messages.get(i), results.get(i));
         }
         return out;
     }

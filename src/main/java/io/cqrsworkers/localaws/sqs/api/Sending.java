@@ -7,8 +7,13 @@ import io.cqrsworkers.localaws.sqs.store.Md5;
 import io.cqrsworkers.localaws.sqs.store.Message;
 import io.cqrsworkers.localaws.sqs.store.MessageAttribute;
 import io.cqrsworkers.localaws.sqs.store.Queue;
+import io.cqrsworkers.localaws.sqs.store.SendResult;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.SortedMap;
 import java.util.UUID;
 
@@ -30,10 +35,25 @@ final class Sending {
             throw SqsException.invalidParameter("The request must contain the parameter MessageBody.");
         }
         checkCharacters(body);
-        if (entry.hasNonNull("MessageGroupId") || entry.hasNonNull("MessageDeduplicationId")) {
-            String member = entry.hasNonNull("MessageGroupId") ? "MessageGroupId" : "MessageDeduplicationId";
-            throw SqsException.invalidParameter(member, entry.get(member).asText(),
-                    "The request include parameter that is not valid for this queue type.");
+        String group = Requests.text(entry, "MessageGroupId");
+        String deduplicationId = Requests.text(entry, "MessageDeduplicationId");
+        if (queue.fifo()) {
+            if (group == null) {
+                throw SqsException.missingParameter("MessageGroupId");
+            }
+            if (deduplicationId == null && !queue.contentBasedDeduplication()) {
+                throw SqsException.invalidParameter("The queue should either have ContentBasedDeduplication enabled "
+                        + "or MessageDeduplicationId provided explicitly");
+            }
+            if (deduplicationId == null) {
+                deduplicationId = sha256(body);
+            }
+            if (entry.hasNonNull("DelaySeconds")) {
+                throw notForThisQueueType("DelaySeconds", entry.get("DelaySeconds").asText());
+            }
+        } else if (deduplicationId != null) {
+            // standard queues take a MessageGroupId (fair queues), never a deduplication id
+            throw notForThisQueueType("MessageDeduplicationId", deduplicationId);
         }
         int delay = Requests.integer(entry, "DelaySeconds", queue.delaySeconds(), 0, 900);
         SortedMap<String, MessageAttribute> attributes = MessageAttributes.read(entry.get("MessageAttributes"));
@@ -45,12 +65,26 @@ final class Sending {
         }
         long now = clock.millis();
         Message m = new Message(UUID.randomUUID().toString(), body, attributes, system, now, senderId,
-                delay > 0 ? now + delay * 1000L : 0, null);
+                delay > 0 ? now + delay * 1000L : 0, group, deduplicationId, null);
         if (m.size() > queue.maximumMessageSize()) {
             throw SqsException.invalidParameter("One or more parameters are invalid. Reason: Message must be shorter "
                     + "than " + queue.maximumMessageSize() + " bytes.");
         }
         return m;
+    }
+
+    private static SqsException notForThisQueueType(String member, String value) {
+        return SqsException.invalidParameter(member, value,
+                "The request include parameter that is not valid for this queue type.");
+    }
+
+    private static String sha256(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** SQS accepts XML's characters only: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 up. */
@@ -69,7 +103,7 @@ final class Sending {
     }
 
     /** The members SendMessage answers with (and a SendMessageBatch result entry). */
-    static ObjectNode answer(ObjectNode out, Message m) {
+    static ObjectNode answer(ObjectNode out, Message m, SendResult result) {
         out.put("MD5OfMessageBody", m.md5OfBody());
         String attributes = Md5.ofAttributes(m.attributes());
         if (attributes != null) {
@@ -79,7 +113,10 @@ final class Sending {
         if (system != null) {
             out.put("MD5OfMessageSystemAttributes", system);
         }
-        out.put("MessageId", m.id());
+        out.put("MessageId", result.messageId());
+        if (result.sequenceNumber() != null) {
+            out.put("SequenceNumber", result.sequenceNumber());
+        }
         return out;
     }
 }

@@ -96,9 +96,14 @@ public final class SqsJournal implements Changes, AutoCloseable {
     private static Message message(JsonNode j) {
         Message m = new Message(j.path("id").asText(), j.path("body").asText(), attributes(j.get("a")),
                 attributes(j.get("sa")), j.path("sent").asLong(), j.path("sender").asText(),
-                j.path("delay").asLong(), j.hasNonNull("dlq") ? j.get("dlq").asText() : null);
+                j.path("delay").asLong(), text(j, "g"), text(j, "d"), text(j, "dlq"));
         m.restoreReceives(j.path("rc").asInt(), j.path("first").asLong());
+        m.restoreSequenceNumber(j.path("sn").asLong());
         return m;
+    }
+
+    private static String text(JsonNode j, String member) {
+        return j.hasNonNull(member) ? j.get(member).asText() : null;
     }
 
     private static SortedMap<String, MessageAttribute> attributes(JsonNode map) {
@@ -139,6 +144,12 @@ public final class SqsJournal implements Changes, AutoCloseable {
         }
         if (m.deadLetterSourceArn() != null) {
             j.put("dlq", m.deadLetterSourceArn());
+        }
+        if (m.groupId() != null) {
+            j.put("g", m.groupId());
+        }
+        if (m.deduplicationId() != null) {
+            j.put("d", m.deduplicationId()).put("sn", Long.parseLong(m.sequenceNumber()));
         }
         writeAttributes(j, "a", m.attributes());
         writeAttributes(j, "sa", m.systemAttributes());

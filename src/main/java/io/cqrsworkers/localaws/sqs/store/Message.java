@@ -18,7 +18,12 @@ public final class Message {
     private final long sentMillis;
     private final String senderId;
     private final long delayedUntil;
+    private final String groupId;
+    private final String deduplicationId;
     private final String deadLetterSourceArn;
+
+    /** FIFO queues: the queue's order of sends, set when the message is added; 0 in standard queues. */
+    long sequenceNumber;
 
     State state;
     /** For DELAYED and IN_FLIGHT: when the message becomes visible. */
@@ -30,7 +35,7 @@ public final class Message {
 
     public Message(String id, String body, SortedMap<String, MessageAttribute> attributes,
                    SortedMap<String, MessageAttribute> systemAttributes, long sentMillis, String senderId,
-                   long delayedUntil, String deadLetterSourceArn) {
+                   long delayedUntil, String groupId, String deduplicationId, String deadLetterSourceArn) {
         this.id = id;
         this.body = body;
         this.md5OfBody = Md5.ofBody(body);
@@ -39,12 +44,15 @@ public final class Message {
         this.sentMillis = sentMillis;
         this.senderId = senderId;
         this.delayedUntil = delayedUntil;
+        this.groupId = groupId;
+        this.deduplicationId = deduplicationId;
         this.deadLetterSourceArn = deadLetterSourceArn;
     }
 
     /** The same message arriving in a dead-letter queue: same id, content and receive history. */
     Message movedFrom(String sourceArn) {
-        Message m = new Message(id, body, attributes, systemAttributes, sentMillis, senderId, 0, sourceArn);
+        Message m = new Message(id, body, attributes, systemAttributes, sentMillis, senderId, 0, groupId,
+                deduplicationId, sourceArn);
         m.receiveCount = receiveCount;
         m.firstReceiveMillis = firstReceiveMillis;
         return m;
@@ -81,6 +89,26 @@ public final class Message {
     /** When a message sent with a delay becomes visible the first time; 0 without delay. */
     public long delayedUntil() {
         return delayedUntil;
+    }
+
+    /** The message group (FIFO queues, and fair standard queues); null without one. */
+    public String groupId() {
+        return groupId;
+    }
+
+    /** FIFO queues: the deduplication id given, or the body's SHA-256 with content-based deduplication. */
+    public String deduplicationId() {
+        return deduplicationId;
+    }
+
+    /** FIFO queues: the 20-digit sequence number SQS answers with; null in standard queues. */
+    public String sequenceNumber() {
+        return sequenceNumber == 0 ? null : String.format("%020d", sequenceNumber);
+    }
+
+    /** Restores the sequence number saved in a data directory. */
+    public void restoreSequenceNumber(long sequence) {
+        sequenceNumber = sequence;
     }
 
     /** The queue this message was moved from by its redrive policy, or null. */

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -20,15 +22,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One queue: its attributes and messages. Visible messages wait in arrival order; delayed and in-flight ones in a set
- * ordered by the time they become visible, and are moved over lazily by every operation that looks. Receivers that
- * long-poll wait as futures, served by the send (or timer) that makes a message visible, never by polling.
+ * One queue: its attributes and messages. Visible messages wait in arrival order (FIFO queues: in send order, by
+ * sequence number, so a message back from a visibility timeout keeps its place in its group); delayed and in-flight
+ * ones in a set ordered by the time they become visible, and are moved over lazily by every operation that looks.
+ * Receivers that long-poll wait as futures, served by the send (or timer) that makes a message visible, never by
+ * polling.
  */
 public final class Queue {
 
     private static final Logger LOG = LoggerFactory.getLogger(Queue.class);
     private static final Comparator<Message> BY_VISIBLE_AT =
             Comparator.comparingLong((Message m) -> m.visibleAt).thenComparingLong(m -> m.order);
+    private static final long DEDUPLICATION_MILLIS = 5 * 60_000;
+
+    /** A FIFO deduplication id seen in the last five minutes, and what its send answered. */
+    private record Deduplication(SendResult first, long until) {
+    }
 
     /** A long-polling receive waiting for messages. */
     private static final class Waiter {
@@ -62,6 +71,10 @@ public final class Queue {
 
     private final Map<String, Message> messages = new HashMap<>();
     private final ArrayDeque<Message> ready = new ArrayDeque<>();
+    private final TreeSet<Message> fifoReady = new TreeSet<>(Comparator.comparingLong(m -> m.sequenceNumber));
+    private final Map<String, Integer> groupsInFlight = new HashMap<>();
+    private final LinkedHashMap<String, Deduplication> deduplication = new LinkedHashMap<>();
+    private long lastSequence;
     private final TreeSet<Message> timed = new TreeSet<>(BY_VISIBLE_AT);
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final List<Message> pendingMoves = new ArrayList<>();
@@ -201,6 +214,10 @@ public final class Queue {
         return maximumMessageSize;
     }
 
+    public boolean contentBasedDeduplication() {
+        return "true".equals(attributes.get(QueueAttributes.CONTENT_BASED_DEDUPLICATION));
+    }
+
     public int receiveWaitSeconds() {
         return receiveWaitSeconds;
     }
@@ -234,20 +251,47 @@ public final class Queue {
 
     // ---- messages
 
-    /** Adds sent messages (the caller has checked them) and hands them to waiting receivers. */
-    public void send(List<Message> sent) {
+    /**
+     * Adds sent messages (the caller has checked them) and hands them to waiting receivers; in FIFO queues a message
+     * whose deduplication id was sent in the last five minutes is accepted but not added.
+     */
+    public List<SendResult> send(List<Message> sent) {
         lock.lock();
         try {
             checkNotDeleted();
             long now = owner.now();
+            List<SendResult> results = new ArrayList<>(sent.size());
+            List<Message> added = new ArrayList<>(sent.size());
             for (Message m : sent) {
+                Deduplication seen = fifo ? deduplicated(m.deduplicationId(), now) : null;
+                if (seen != null) {
+                    results.add(seen.first());
+                    continue;
+                }
                 add(m, now);
+                added.add(m);
+                SendResult result = new SendResult(m.id(), m.sequenceNumber());
+                if (fifo) {
+                    deduplication.put(m.deduplicationId(), new Deduplication(result, now + DEDUPLICATION_MILLIS));
+                }
+                results.add(result);
             }
-            owner.changes().sent(this, sent);
-            serveWaiters(now);
+            if (!added.isEmpty()) {
+                owner.changes().sent(this, added);
+                serveWaiters(now);
+            }
+            return results;
         } finally {
             unlockAndMove();
         }
+    }
+
+    private Deduplication deduplicated(String deduplicationId, long now) {
+        var oldest = deduplication.values().iterator();
+        while (oldest.hasNext() && oldest.next().until() <= now) {
+            oldest.remove();
+        }
+        return deduplication.get(deduplicationId);
     }
 
     /**
@@ -337,8 +381,7 @@ public final class Queue {
             }
             timed.remove(m);
             if (seconds == 0) {
-                setState(m, Message.State.VISIBLE);
-                ready.addLast(m);
+                makeVisible(m);
                 serveWaiters(now);
             } else {
                 m.visibleAt = now + seconds * 1000L;
@@ -360,6 +403,8 @@ public final class Queue {
             }
             messages.clear();
             ready.clear();
+            fifoReady.clear();
+            groupsInFlight.clear();
             timed.clear();
             java.util.Arrays.fill(counts, 0);
             owner.changes().purged(this);
@@ -395,7 +440,12 @@ public final class Queue {
             if (old != null) {
                 remove(old);
             }
-            add(m, owner.now());
+            long now = owner.now();
+            add(m, now);
+            if (fifo && m.sentMillis() + DEDUPLICATION_MILLIS > now) {
+                deduplication.put(m.deduplicationId(), new Deduplication(new SendResult(m.id(), m.sequenceNumber()),
+                        m.sentMillis() + DEDUPLICATION_MILLIS));
+            }
         } finally {
             lock.unlock();
         }
@@ -456,6 +506,13 @@ public final class Queue {
     }
 
     private void add(Message m, long now) {
+        if (fifo) {
+            if (m.sequenceNumber == 0) {
+                // increasing across restarts too: derived from the clock, never below the last one
+                m.sequenceNumber = Math.max(lastSequence + 1, now * 1_000_000);
+            }
+            lastSequence = Math.max(lastSequence, m.sequenceNumber);
+        }
         messages.put(m.id(), m);
         if (m.receiveCount == 0 && m.delayedUntil() > now) {
             m.visibleAt = m.delayedUntil();
@@ -464,7 +521,15 @@ public final class Queue {
             timed.add(m);
             wakeIfWaiting(m.visibleAt, now);
         } else {
-            setState(m, Message.State.VISIBLE);
+            makeVisible(m);
+        }
+    }
+
+    private void makeVisible(Message m) {
+        setState(m, Message.State.VISIBLE);
+        if (fifo) {
+            fifoReady.add(m);
+        } else {
             ready.addLast(m);
         }
     }
@@ -472,12 +537,19 @@ public final class Queue {
     private void remove(Message m) {
         if (m.state == Message.State.DELAYED || m.state == Message.State.IN_FLIGHT) {
             timed.remove(m);
+        } else if (m.state == Message.State.VISIBLE && fifo) {
+            fifoReady.remove(m);
         }
         messages.remove(m.id());
         setState(m, Message.State.GONE);
     }
 
     private void setState(Message m, Message.State state) {
+        if (fifo && m.state == Message.State.IN_FLIGHT) {
+            groupsInFlight.computeIfPresent(m.groupId(), (g, n) -> n == 1 ? null : n - 1);
+        } else if (fifo && state == Message.State.IN_FLIGHT) {
+            groupsInFlight.merge(m.groupId(), 1, Integer::sum);
+        }
         if (m.state != null) {
             counts[m.state.ordinal()]--;
         }
@@ -487,9 +559,7 @@ public final class Queue {
 
     private void promote(long now) {
         while (!timed.isEmpty() && timed.first().visibleAt <= now) {
-            Message m = timed.pollFirst();
-            setState(m, Message.State.VISIBLE);
-            ready.addLast(m);
+            makeVisible(timed.pollFirst());
         }
     }
 
@@ -498,10 +568,31 @@ public final class Queue {
         List<Message> received = new ArrayList<>();
         List<Message> expired = new ArrayList<>();
         RedrivePolicy redrive = redrivePolicy;
-        while (out.size() < max && !ready.isEmpty()) {
-            Message m = ready.pollFirst();
-            if (m.state != Message.State.VISIBLE) {
-                continue; // deleted while visible
+        Set<String> lockedGroups = fifo ? new HashSet<>(groupsInFlight.keySet()) : Set.of();
+        var fifoCandidates = fifoReady.iterator();
+        while (out.size() < max) {
+            Message m;
+            if (fifo) {
+                // a group with a message in flight from an earlier receive waits; this receive may take several
+                m = null;
+                while (m == null && fifoCandidates.hasNext()) {
+                    Message next = fifoCandidates.next();
+                    if (!lockedGroups.contains(next.groupId())) {
+                        m = next;
+                        fifoCandidates.remove();
+                    }
+                }
+                if (m == null) {
+                    break;
+                }
+            } else {
+                if (ready.isEmpty()) {
+                    break;
+                }
+                m = ready.pollFirst();
+                if (m.state != Message.State.VISIBLE) {
+                    continue; // deleted while visible
+                }
             }
             if (m.sentMillis() + retentionMillis <= now) {
                 remove(m);
