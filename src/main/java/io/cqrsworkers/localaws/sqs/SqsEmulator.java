@@ -13,14 +13,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SQS (AWS JSON 1.0 protocol, standard and FIFO queues) in this JVM. In memory unless given a data directory; with one, every
- * acknowledged send, delete, receive count and queue change is journaled before the answer, so a kill -9 loses
- * nothing acknowledged.
+ * SQS (AWS JSON 1.0 protocol, standard and FIFO queues) in this JVM. In memory unless given a data directory; with
+ * one, every acknowledged send, delete, receive count and queue change is journaled before the answer, so a kill -9
+ * loses nothing acknowledged.
  *
  * <pre>
  * try (SqsEmulator sqs = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null)) {
@@ -68,11 +68,14 @@ public final class SqsEmulator implements EmbeddedService {
         if (server != null) {
             return;
         }
-        timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "sqs-timers");
             t.setDaemon(true);
             return t;
         });
+        // most long polls are answered early: their cancelled timeouts should not pile up until due
+        timerPool.setRemoveOnCancelPolicy(true);
+        timers = timerPool;
         Clock clock = Clock.systemUTC();
         Queues queues = new Queues(region, accountId, () -> endpoint().toString(), clock, timers);
         if (dataDir != null) {

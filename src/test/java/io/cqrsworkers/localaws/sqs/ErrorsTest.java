@@ -67,7 +67,8 @@ class ErrorsTest extends SqsTestSupport {
         String url = createQueue("ranges");
         expect(() -> sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(11)), SqsException.class,
                 "InvalidParameterValue",
-                "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
+                "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if "
+                        + "provided.");
         expect(() -> sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(21)), SqsException.class,
                 "InvalidParameterValue",
                 "Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be between 0 and 20, if provided.");
@@ -91,8 +92,9 @@ class ErrorsTest extends SqsTestSupport {
                 "InvalidAttributeValue", "Invalid value for the parameter VisibilityTimeout.");
         expect(() -> sqs.setQueueAttributes(r -> r.queueUrl(url).attributesWithStrings(Map.of("Colour", "blue"))),
                 InvalidAttributeNameException.class, "InvalidAttributeName", "Unknown Attribute Colour.");
+        String redrive = "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:nope\",\"maxReceiveCount\":1}";
         expect(() -> sqs.setQueueAttributes(r -> r.queueUrl(url).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
-                        "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:nope\",\"maxReceiveCount\":1}"))),
+                        redrive))),
                 SqsException.class, "InvalidParameterValue", "Value {\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:"
                         + "000000000000:nope\",\"maxReceiveCount\":1} for parameter RedrivePolicy is invalid. Reason: "
                         + "Dead letter target does not exist.");

@@ -9,6 +9,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Send / receive / delete round trips through the SDK over HTTP, with 1 and 4 client threads: round trips per second,
  * requests per second and process CPU microseconds per request. Client and server share this JVM: the first CPU figure
  * includes the SDK client's own cost, the second leaves out the CPU of the client threads (the Apache client works on
- * the calling thread), which is about the server's share. Not a test (surefire skips *Benchmark). Run with:
+ * the calling thread), which is about the server's share. In memory, then with a data directory (a temporary one, left
+ * for the operating system to clean). Not a test (surefire skips *Benchmark). Run with:
  *
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -30,23 +33,30 @@ public final class SqsEmulatorBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        try (EmbeddedService sqs = service()) {
+        // two passes warm up the JIT for the SDK client and the emulator alike (on a busy 2-core machine one is not
+        // enough); their numbers are not reported
+        measure(null, seconds, false);
+        measure(null, seconds, false);
+        System.out.println("== in memory");
+        measure(null, seconds, true);
+        Path dir = Files.createTempDirectory("sqs-bench");
+        System.out.println("== with a data directory (every send, receive and delete journaled)");
+        measure(dir, seconds, true);
+        System.exit(0);
+    }
+
+    private static void measure(Path dataDir, int seconds, boolean print) throws Exception {
+        try (EmbeddedService sqs = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", dataDir)) {
             sqs.start();
             try (SqsClient client = SqsClient.builder().endpointOverride(sqs.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                     .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32)).build()) {
                 String url = client.createQueue(r -> r.queueName("bench")).queueUrl();
-                run(client, url, 4, 5, false); // warm-up: the JIT compiles client and server alike
                 for (int threads : new int[] {1, 4}) {
-                    run(client, url, threads, seconds, true);
+                    run(client, url, threads, seconds, print);
                 }
             }
         }
-        System.exit(0);
-    }
-
-    private static EmbeddedService service() {
-        return new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
     }
 
     private static void run(SqsClient client, String url, int threads, int seconds, boolean print)
