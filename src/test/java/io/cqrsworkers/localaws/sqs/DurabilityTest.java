@@ -2,12 +2,15 @@ package io.cqrsworkers.localaws.sqs;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +170,47 @@ class DurabilityTest {
                     .messageSystemAttributeNames(MessageSystemAttributeName.SEQUENCE_NUMBER)).messages();
             assertThat(got).extracting(Message::body).containsExactly("one", "two", "three");
             assertThat(got.get(1).attributesAsStrings()).containsEntry("SequenceNumber", sequences[1]);
+        });
+    }
+
+    @Test
+    void nothingAcknowledgedIsLostWhenTheProcessIsKilled() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process emulator = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                SqsEmulator.class.getName(), String.valueOf(port), dir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (SqsClient c = SqsTestSupport.client(URI.create("http://127.0.0.1:" + port))) {
+            String url = null;
+            for (int attempt = 0; url == null; attempt++) {
+                try {
+                    url = c.createQueue(r -> r.queueName("killed")).queueUrl();
+                } catch (SdkClientException notYet) {
+                    if (attempt == 100) {
+                        throw notYet;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            String q = url;
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                c.sendMessageBatch(r -> r.queueUrl(q).entries(
+                        e -> e.id("a").messageBody("a" + n), e -> e.id("b").messageBody("b" + n)));
+            }
+            List<Message> got = c.receiveMessage(r -> r.queueUrl(q).maxNumberOfMessages(10)).messages();
+            got.subList(0, 4).forEach(m -> c.deleteMessage(r -> r.queueUrl(q).receiptHandle(m.receiptHandle())));
+        } finally {
+            emulator.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, nothing flushed on the way out
+        }
+        withEmulator(c -> {
+            Map<String, Message> back = receiveAll(c, url(c, "killed"));
+            assertThat(back).hasSize(36);
+            assertThat(back.values().stream().filter(m -> m.attributesAsStrings().get("ApproximateReceiveCount")
+                    .equals("2")).count()).isEqualTo(6);
         });
     }
 }
