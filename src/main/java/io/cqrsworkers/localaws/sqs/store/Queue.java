@@ -68,6 +68,7 @@ public final class Queue {
     private volatile long retentionMillis;
     private volatile int receiveWaitSeconds;
     private volatile RedrivePolicy redrivePolicy;
+    private volatile boolean contentBasedDeduplication;
 
     private final Map<String, Message> messages = new HashMap<>();
     private final ArrayDeque<Message> ready = new ArrayDeque<>();
@@ -200,6 +201,7 @@ public final class Queue {
         receiveWaitSeconds = Integer.parseInt(attributes.get(QueueAttributes.RECEIVE_WAIT));
         String redrive = attributes.get(QueueAttributes.REDRIVE_POLICY);
         redrivePolicy = redrive == null ? null : RedrivePolicy.parse(redrive);
+        contentBasedDeduplication = "true".equals(attributes.get(QueueAttributes.CONTENT_BASED_DEDUPLICATION));
     }
 
     public int visibilityTimeout() {
@@ -215,7 +217,7 @@ public final class Queue {
     }
 
     public boolean contentBasedDeduplication() {
-        return "true".equals(attributes.get(QueueAttributes.CONTENT_BASED_DEDUPLICATION));
+        return contentBasedDeduplication;
     }
 
     public int receiveWaitSeconds() {
