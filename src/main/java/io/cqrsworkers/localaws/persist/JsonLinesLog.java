@@ -142,9 +142,11 @@ public final class JsonLinesLog implements AutoCloseable {
     public void compact(Consumer<Consumer<ObjectNode>> writeState) throws IOException {
         int next;
         synchronized (this) {
-            out.close();
             next = generation + 1;
-            out = new FileOutputStream(journalFile(next).toFile(), true);
+            // open the new journal first: if that fails, appends go on to the current one
+            OutputStream fresh = new FileOutputStream(journalFile(next).toFile(), true);
+            out.close();
+            out = fresh;
             generation = next;
             bytesSinceCompaction = 0;
         }
