@@ -8,7 +8,7 @@ import java.util.SortedMap;
 public final class Message {
 
     /** Where a message is in its life; the queue keeps a count of each. */
-    public enum State { DELAYED, VISIBLE, IN_FLIGHT, GONE }
+    enum State { DELAYED, VISIBLE, IN_FLIGHT, GONE }
 
     private final String id;
     private final String body;

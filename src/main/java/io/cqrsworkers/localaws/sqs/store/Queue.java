@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One queue: its attributes and messages. Visible messages wait in arrival order (FIFO queues: in send order, by
@@ -479,8 +480,8 @@ public final class Queue {
         }
     }
 
-    /** Visits every message under the queue lock (for a snapshot). */
-    public void forEachMessage(java.util.function.Consumer<Message> visitor) {
+    /** Visits every message under the queue lock (for a snapshot, inside {@link #locked}). */
+    public void forEachMessage(Consumer<Message> visitor) {
         lock.lock();
         try {
             messages.values().forEach(visitor);
