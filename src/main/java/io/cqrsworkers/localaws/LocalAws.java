@@ -4,7 +4,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.EmbeddedAws;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
-import io.cqrsworkers.localaws.sqs.ElasticMqService;
+import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ public final class LocalAws implements EmbeddedAws {
      * @param config property lookup; returns null for an unset key
      */
     public static LocalAws start(Function<String, String> config) throws Exception {
-        // the JDK HTTP server (DynamoDB, Step Functions) otherwise stalls each response on Nagle + delayed ACK;
+        // the JDK HTTP server (SQS, DynamoDB, Step Functions) otherwise stalls each response on Nagle + delayed ACK;
         // read once, when the first such server starts
         System.setProperty("sun.net.httpserver.nodelay", "true");
         String host = setting(config, "app.local.host", "127.0.0.1");
@@ -50,7 +50,7 @@ public final class LocalAws implements EmbeddedAws {
 
         Map<String, EmbeddedService> services = new LinkedHashMap<>();
         services.put(AwsClients.SQS,
-                new ElasticMqService(host, port(config, "sqs", 9324), region, account));
+                new SqsEmulator(host, port(config, "sqs", 9324), region, account, dataDir.resolve("sqs")));
         services.put(AwsClients.S3,
                 new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
         services.put(AwsClients.DYNAMODB, DynamoDbEmulator.builder()

@@ -1,6 +1,6 @@
 package io.cqrsworkers.aws;
 
-import io.cqrsworkers.localaws.sqs.ElasticMqService;
+import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,18 +33,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The batching client against ElasticMQ: the same results as the plain client. */
+/** The batching client against the SQS emulator: the same results as the plain client. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BatchingSqsTest {
 
-    private ElasticMqService sqs;
+    private SqsEmulator sqs;
     private SqsClient plain;
     private SqsClient batching;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     @BeforeAll
-    void start() {
-        sqs = new ElasticMqService("127.0.0.1", 0, "us-east-1", "000000000000");
+    void start() throws Exception {
+        sqs = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
         sqs.start();
         plain = SqsClient.builder().endpointOverride(sqs.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())

@@ -3,7 +3,7 @@ package io.cqrsworkers.foundation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.localaws.FreePort;
-import io.cqrsworkers.localaws.sqs.ElasticMqService;
+import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,15 +39,15 @@ class GracefulShutdownTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "local-cqrs-";
 
-    private static ElasticMqService sqsServer;
+    private static SqsEmulator sqsServer;
     private static SqsClient sqs;
     private Process service;
     private Thread reader;
     private final List<String> output = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void startSqs() {
-        sqsServer = new ElasticMqService("127.0.0.1", 0, "us-east-1", "000000000000");
+    static void startSqs() throws Exception {
+        sqsServer = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
         sqsServer.start();
         sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();

@@ -1,6 +1,5 @@
 package io.cqrsworkers.stream;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,13 +10,11 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
+import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -33,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Embedded DynamoDB (+ ElasticMQ when needed), SDK clients, Camel contexts with a collecting route, and KCL
+ * Embedded DynamoDB (+ the SQS emulator when needed), SDK clients, Camel contexts with a collecting route, and KCL
  * timings short enough for tests.
  */
 final class StreamTestKit implements AutoCloseable {
@@ -49,7 +46,7 @@ final class StreamTestKit implements AutoCloseable {
     final URI endpoint;
     final DynamoDbClient ddb;
     private final List<CamelContext> contexts = new ArrayList<>();
-    private SQSRestServer sqsServer;
+    private SqsEmulator sqsServer;
     private SqsClient sqs;
     private URI sqsEndpoint;
 
@@ -125,17 +122,12 @@ final class StreamTestKit implements AutoCloseable {
         return (DdbStreamConsumer) context.getRoute("stream").getConsumer();
     }
 
-    /** ElasticMQ on a free port; returns a queue URL. */
+    /** The SQS emulator on a free port; returns a queue URL. */
     String createQueue(String name) throws Exception {
         if (sqsServer == null) {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
-                    .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
-            sqsServer.waitUntilStarted();
-            sqsEndpoint = URI.create("http://127.0.0.1:" + port);
+            sqsServer = new SqsEmulator("127.0.0.1", 0, REGION, "000000000000", null);
+            sqsServer.start();
+            sqsEndpoint = sqsServer.endpoint();
             sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(CREDENTIALS)
                     .httpClientBuilder(ApacheHttpClient.builder()).build();
         }
@@ -163,7 +155,7 @@ final class StreamTestKit implements AutoCloseable {
         ddb.close();
         if (sqs != null) {
             sqs.close();
-            sqsServer.stopAndWait();
+            sqsServer.close();
         }
         dynamo.close();
     }

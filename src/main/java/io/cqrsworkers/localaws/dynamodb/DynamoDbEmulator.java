@@ -3,9 +3,9 @@ package io.cqrsworkers.localaws.dynamodb;
 import io.cqrsworkers.localaws.EmbeddedService;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
 import io.cqrsworkers.localaws.dynamodb.persist.Journal;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.TtlReaper;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +72,8 @@ public final class DynamoDbEmulator implements EmbeddedService {
             journal = Journal.open(dataDir, db);
         }
         server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
-                "dynamodb." + db.region() + ".amazonaws.com");
+                new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
+                        true, "dynamodb-http"));
         address = server.start(host, port, threads);
         background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dynamodb-background");

@@ -1,25 +1,20 @@
 package io.cqrsworkers.localaws.dynamodb;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.http.AwsJsonException;
 
-/** An error answered to the client as AWS does: HTTP status, {@code __type} and message. */
-public class DynamoDbException extends RuntimeException {
+/** An error answered to the client as DynamoDB does: HTTP status, {@code __type} and message. */
+public class DynamoDbException extends AwsJsonException {
 
-    private static final String PREFIX = "com.amazonaws.dynamodb.v20120810#";
-
-    private final String type;
-    private final int status;
-    private final transient ObjectNode extra;
+    /** Where DynamoDB's own error types live; a type containing '#' is used as given. */
+    public static final String NAMESPACE = "com.amazonaws.dynamodb.v20120810#";
 
     public DynamoDbException(String type, String message) {
         this(type, message, 400, null);
     }
 
     public DynamoDbException(String type, String message, int status, ObjectNode extra) {
-        super(message, null, false, false);
-        this.type = type;
-        this.status = status;
-        this.extra = extra;
+        super(type.contains("#") ? type : NAMESPACE + type, message, status, null, extra);
     }
 
     public static DynamoDbException validation(String message) {
@@ -36,22 +31,5 @@ public class DynamoDbException extends RuntimeException {
 
     public static DynamoDbException conditionFailed() {
         return new DynamoDbException("ConditionalCheckFailedException", "The conditional request failed");
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public String fullType() {
-        return type.contains("#") ? type : PREFIX + type;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    /** Extra top-level fields of the error body (e.g. CancellationReasons, Item), or null. */
-    public ObjectNode extra() {
-        return extra;
     }
 }

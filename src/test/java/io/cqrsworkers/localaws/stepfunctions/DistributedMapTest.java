@@ -25,7 +25,7 @@ import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Distributed Map with S3 (S3Proxy) item readers and result writer, and SQS (ElasticMQ) callback children. */
+/** Distributed Map with S3 (S3Proxy) item readers and result writer, and SQS (emulator) callback children. */
 class DistributedMapTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static LocalSqs sqs;

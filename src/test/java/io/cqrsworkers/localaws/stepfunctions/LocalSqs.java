@@ -1,8 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -10,24 +8,18 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 
-/** ElasticMQ on a free port with an SqsClient for it. */
+/** The SQS emulator on a free port with an SqsClient for it. */
 final class LocalSqs implements AutoCloseable {
     final URI endpoint;
     final SqsClient client;
-    private final SQSRestServer server;
+    private final SqsEmulator server;
 
     LocalSqs() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
-        server.waitUntilStarted();
-        endpoint = URI.create("http://127.0.0.1:" + port);
+        server = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
+        server.start();
+        endpoint = server.endpoint();
         client = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(ApacheHttpClient.create()).build();
@@ -36,6 +28,6 @@ final class LocalSqs implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.stopAndWait();
+        server.close();
     }
 }

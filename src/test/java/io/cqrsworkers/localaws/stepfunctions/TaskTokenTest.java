@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** sqs:sendMessage(.waitForTaskToken) against ElasticMQ, SendTask*, heartbeats and timeouts on a manual clock. */
+/** sqs:sendMessage(.waitForTaskToken) against the SQS emulator, SendTask*, heartbeats and timeouts on a manual clock. */
 class TaskTokenTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));

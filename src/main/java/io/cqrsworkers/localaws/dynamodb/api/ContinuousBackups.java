@@ -2,9 +2,9 @@ package io.cqrsworkers.localaws.dynamodb.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /**
  * DescribeContinuousBackups and UpdateContinuousBackups: point-in-time recovery has no local meaning; the flag is

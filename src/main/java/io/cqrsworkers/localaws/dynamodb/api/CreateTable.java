@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.IndexDef;
 import io.cqrsworkers.localaws.dynamodb.store.KeySchema;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,10 +7,10 @@ import io.cqrsworkers.localaws.dynamodb.expr.Cond;
 import io.cqrsworkers.localaws.dynamodb.expr.ExprContext;
 import io.cqrsworkers.localaws.dynamodb.model.AvJson;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.RowKey;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** DeleteItem: deleting a missing item succeeds and leaves no stream record. */
 final class DeleteItem implements AwsJsonServer.Operation {

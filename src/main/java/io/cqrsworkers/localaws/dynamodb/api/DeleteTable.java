@@ -3,9 +3,9 @@ package io.cqrsworkers.localaws.dynamodb.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** DeleteTable: gone at once; its stream stays readable (DISABLED) until its records expire. */
 final class DeleteTable implements AwsJsonServer.Operation {

@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.dynamodb.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** DescribeLimits: AWS's default account quotas. */
 final class DescribeLimits implements AwsJsonServer.Operation {

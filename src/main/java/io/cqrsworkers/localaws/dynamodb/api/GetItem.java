@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.expr.ExprContext;
 import io.cqrsworkers.localaws.dynamodb.expr.Projection;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** GetItem: reads are always consistent here, so ConsistentRead changes nothing. */
 final class GetItem implements AwsJsonServer.Operation {

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.AvJson;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.streams.SequenceNumbers;
 import io.cqrsworkers.localaws.dynamodb.streams.ShardIterators;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
 import io.cqrsworkers.localaws.dynamodb.streams.StreamRecord;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** GetRecords: up to Limit (1000) records or 1 MB; no NextShardIterator once a closed shard is drained. */
 final class GetRecords implements AwsJsonServer.Operation {

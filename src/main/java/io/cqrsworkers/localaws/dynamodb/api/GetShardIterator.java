@@ -2,11 +2,11 @@ package io.cqrsworkers.localaws.dynamodb.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.streams.SequenceNumbers;
 import io.cqrsworkers.localaws.dynamodb.streams.ShardIterators;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** GetShardIterator: TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER. */
 final class GetShardIterator implements AwsJsonServer.Operation {

@@ -3,9 +3,9 @@ package io.cqrsworkers.localaws.dynamodb.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.dynamodb.api;
 
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer.Operation;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
+import io.cqrsworkers.localaws.http.AwsJsonServer.Operation;
 
 import java.util.HashMap;
 import java.util.Map;

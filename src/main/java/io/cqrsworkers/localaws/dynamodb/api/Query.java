@@ -10,10 +10,10 @@ import io.cqrsworkers.localaws.dynamodb.expr.Parser;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
 import io.cqrsworkers.localaws.dynamodb.model.AvJson;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.KeySchema;
 import io.cqrsworkers.localaws.dynamodb.store.RowKey;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 import java.util.ArrayList;
 import java.util.Collections;

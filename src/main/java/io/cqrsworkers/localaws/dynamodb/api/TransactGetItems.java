@@ -7,10 +7,10 @@ import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.expr.ExprContext;
 import io.cqrsworkers.localaws.dynamodb.expr.Projection;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.RowKey;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 import java.util.ArrayList;
 import java.util.List;

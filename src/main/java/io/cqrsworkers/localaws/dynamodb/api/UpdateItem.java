@@ -11,10 +11,10 @@ import io.cqrsworkers.localaws.dynamodb.expr.UpdatePlan;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
 import io.cqrsworkers.localaws.dynamodb.model.AvJson;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.RowKey;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

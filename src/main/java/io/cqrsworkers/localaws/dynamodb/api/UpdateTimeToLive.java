@@ -3,9 +3,9 @@ package io.cqrsworkers.localaws.dynamodb.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
-import io.cqrsworkers.localaws.dynamodb.server.AwsJsonServer;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
 
 /** UpdateTimeToLive: names the attribute the TTL reaper reads (epoch seconds). */
 final class UpdateTimeToLive implements AwsJsonServer.Operation {

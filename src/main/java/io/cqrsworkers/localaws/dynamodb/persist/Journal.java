@@ -17,121 +17,45 @@ import io.cqrsworkers.localaws.dynamodb.store.Table;
 import io.cqrsworkers.localaws.dynamodb.streams.Shard;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
 import io.cqrsworkers.localaws.dynamodb.streams.StreamRecord;
+import io.cqrsworkers.localaws.persist.JsonLinesLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Durability for a data directory: every committed change is appended as a JSON line to {@code journal-N.log}
- * before the client is answered. Each line is handed to the operating system with one write call, so a kill -9 of
- * the JVM loses nothing acknowledged; lines are NOT fsynced one by one (a power cut may lose the last moments).
- * {@link #compact()} switches to a new journal and writes a snapshot of the whole state ({@code snapshot-N.log}, same
- * line format, fsynced, renamed into place); older files are then deleted. The snapshot may also contain changes
- * made while it was written; replaying the newer journal over it gives the same final state, because every line
- * carries a full item state and stream records are skipped when already present.
+ * Durability for a data directory: every committed change becomes a line of the shared {@link JsonLinesLog} before
+ * the client is answered. Every line carries a full item state and stream records are skipped when already present,
+ * so replaying a journal over a snapshot that already holds some of its changes gives the same final state.
  */
 public final class Journal implements ChangeLog, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Path dir;
     private final Database db;
-    private int generation;
-    private OutputStream out;
-    private long bytesSinceCompaction;
+    private JsonLinesLog log;
 
-    private Journal(Path dir, Database db) {
-        this.dir = dir;
+    private Journal(Database db) {
         this.db = db;
     }
 
     /** Restores the state saved in {@code dir} into {@code db} and starts journaling its changes there. */
     public static Journal open(Path dir, Database db) throws IOException {
-        Files.createDirectories(dir);
-        Journal j = new Journal(dir, db);
-        j.recover();
-        j.out = new FileOutputStream(j.journalFile(j.generation).toFile(), true);
+        Journal j = new Journal(db);
+        j.log = JsonLinesLog.open(dir, j::apply);
+        if (j.log.linesReplayed() > 0) {
+            LOG.info("Restored {} tables from {} ({} log lines)", db.tables().size(), dir, j.log.linesReplayed());
+        }
         db.changeLog(j);
         return j;
-    }
-
-    private Path journalFile(int gen) {
-        return dir.resolve("journal-" + gen + ".log");
-    }
-
-    private Path snapshotFile(int gen) {
-        return dir.resolve("snapshot-" + gen + ".log");
-    }
-
-    private static int generationOf(Path p, String prefix) {
-        String name = p.getFileName().toString();
-        if (!name.startsWith(prefix) || !name.endsWith(".log")) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(name.substring(prefix.length(), name.length() - 4));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private void recover() throws IOException {
-        List<Path> files;
-        try (var list = Files.list(dir)) {
-            files = list.toList();
-        }
-        int snapshot = files.stream().mapToInt(p -> generationOf(p, "snapshot-")).max().orElse(-1);
-        List<Integer> journals = files.stream().map(p -> generationOf(p, "journal-")).filter(g -> g >= 0)
-                .filter(g -> g >= snapshot).sorted().toList();
-        int lines = 0;
-        if (snapshot >= 0) {
-            lines += replay(snapshotFile(snapshot));
-        }
-        for (int g : journals) {
-            lines += replay(journalFile(g));
-        }
-        // always append to a fresh file: a line torn by a crash then stays the last line of its file
-        generation = Math.max(snapshot, journals.isEmpty() ? 0 : journals.get(journals.size() - 1)) + 1;
-        if (lines > 0) {
-            LOG.info("Restored {} tables from {} ({} log lines)", db.tables().size(), dir, lines);
-        }
-    }
-
-    private int replay(Path file) throws IOException {
-        int n = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode entry;
-                try {
-                    entry = mapper.readTree(line);
-                } catch (IOException e) {
-                    LOG.warn("Ignoring a torn line at the end of {}", file);
-                    break;
-                }
-                apply(entry);
-                n++;
-            }
-        }
-        return n;
     }
 
     // ---- replay
@@ -262,17 +186,8 @@ public final class Journal implements ChangeLog, AutoCloseable {
         return e;
     }
 
-    private synchronized void write(ObjectNode entry) {
-        try {
-            byte[] line = mapper.writeValueAsBytes(entry);
-            byte[] buf = new byte[line.length + 1];
-            System.arraycopy(line, 0, buf, 0, line.length);
-            buf[line.length] = '\n';
-            out.write(buf);
-            bytesSinceCompaction += buf.length;
-        } catch (IOException e) {
-            throw new UncheckedIOException("journal write failed", e);
-        }
+    private void write(ObjectNode entry) {
+        log.append(entry);
     }
 
     @Override
@@ -307,82 +222,49 @@ public final class Journal implements ChangeLog, AutoCloseable {
     }
 
     /** Bytes journaled since the last snapshot. */
-    public synchronized long bytesSinceCompaction() {
-        return bytesSinceCompaction;
+    public long bytesSinceCompaction() {
+        return log.bytesSinceCompaction();
     }
 
     /** Starts a new journal generation, snapshots the state and deletes the files the snapshot replaces. */
     public void compact() throws IOException {
-        int next;
-        synchronized (this) {
-            out.close();
-            next = generation + 1;
-            out = new FileOutputStream(journalFile(next).toFile(), true);
-            generation = next;
-            bytesSinceCompaction = 0;
-        }
-        Path tmp = dir.resolve("snapshot-" + next + ".tmp");
-        try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
-             OutputStream os = new java.io.BufferedOutputStream(fos, 1 << 16)) {
-            for (Table t : db.tables()) {
-                line(os, tableEntry(t));
-                Stream s = t.stream();
-                if (s != null) {
-                    s.forEachShard((shard, records) -> {
-                        line(os, shardEntry(s, shard));
-                        for (StreamRecord r : records) {
-                            ObjectNode e = mapper.createObjectNode();
-                            e.put("op", "rec").put("s", s.arn());
-                            e.set("r", recordMeta(r));
-                            e.set("k", AvJson.writeItem(r.keys()));
-                            if (r.oldImage() != null) {
-                                e.set("o", AvJson.writeItem(r.oldImage()));
-                            }
-                            if (r.newImage() != null) {
-                                e.set("n", AvJson.writeItem(r.newImage()));
-                            }
-                            line(os, e);
-                        }
-                    });
-                }
-                for (Item item : t.items().values()) {
-                    ObjectNode e = mapper.createObjectNode();
-                    e.put("op", "item").put("t", t.name());
-                    e.set("k", AvJson.writeMap(t.keys().keyAttributes(item)));
-                    e.set("i", AvJson.writeItem(item));
-                    line(os, e);
-                }
-            }
-            os.flush();
-            fos.getFD().sync();
-        }
-        Files.move(tmp, snapshotFile(next), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (var list = Files.list(dir)) {
-            for (Path p : list.toList()) {
-                int g = Math.max(generationOf(p, "journal-"), generationOf(p, "snapshot-"));
-                if (g >= 0 && g < next) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        log.compact(this::writeState);
     }
 
-    private void line(OutputStream os, ObjectNode entry) {
-        try {
-            os.write(mapper.writeValueAsBytes(entry));
-            os.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private void writeState(Consumer<ObjectNode> line) {
+        for (Table t : db.tables()) {
+            line.accept(tableEntry(t));
+            Stream s = t.stream();
+            if (s != null) {
+                s.forEachShard((shard, records) -> {
+                    line.accept(shardEntry(s, shard));
+                    for (StreamRecord r : records) {
+                        ObjectNode e = mapper.createObjectNode();
+                        e.put("op", "rec").put("s", s.arn());
+                        e.set("r", recordMeta(r));
+                        e.set("k", AvJson.writeItem(r.keys()));
+                        if (r.oldImage() != null) {
+                            e.set("o", AvJson.writeItem(r.oldImage()));
+                        }
+                        if (r.newImage() != null) {
+                            e.set("n", AvJson.writeItem(r.newImage()));
+                        }
+                        line.accept(e);
+                    }
+                });
+            }
+            for (Item item : t.items().values()) {
+                ObjectNode e = mapper.createObjectNode();
+                e.put("op", "item").put("t", t.name());
+                e.set("k", AvJson.writeMap(t.keys().keyAttributes(item)));
+                e.set("i", AvJson.writeItem(item));
+                line.accept(e);
+            }
         }
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            LOG.warn("Closing the journal failed", e);
-        }
+    public void close() {
+        log.close();
     }
-
 }

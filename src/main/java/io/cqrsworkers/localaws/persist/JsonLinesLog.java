@@ -1,0 +1,186 @@
+package io.cqrsworkers.localaws.persist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An emulator's durable state in a directory: JSON lines appended to {@code journal-N.log} before a change is
+ * acknowledged, and from time to time a snapshot ({@code snapshot-N.log}, same line format). Each line is handed to
+ * the operating system with one write call, so a kill -9 of the JVM loses nothing acknowledged; lines are NOT fsynced
+ * one by one (a power cut may lose the last moments).
+ *
+ * <p>{@link #compact} first switches to a new journal, then writes the snapshot (fsynced, renamed into place) and
+ * deletes the older files. The snapshot may already contain changes that are also in the new journal, so the owner's
+ * lines must be idempotent: replaying the journal over such a snapshot has to give the same state.
+ */
+public final class JsonLinesLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonLinesLog.class);
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Path dir;
+    private int generation;
+    private OutputStream out;
+    private long bytesSinceCompaction;
+    private int linesReplayed;
+
+    private JsonLinesLog(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Replays the newest snapshot and the journals after it into {@code replay}, then opens a fresh journal. */
+    public static JsonLinesLog open(Path dir, Consumer<JsonNode> replay) throws IOException {
+        Files.createDirectories(dir);
+        JsonLinesLog log = new JsonLinesLog(dir);
+        log.recover(replay);
+        log.out = new FileOutputStream(log.journalFile(log.generation).toFile(), true);
+        return log;
+    }
+
+    private Path journalFile(int gen) {
+        return dir.resolve("journal-" + gen + ".log");
+    }
+
+    private Path snapshotFile(int gen) {
+        return dir.resolve("snapshot-" + gen + ".log");
+    }
+
+    private static int generationOf(Path p, String prefix) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(prefix) || !name.endsWith(".log")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(name.substring(prefix.length(), name.length() - 4));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void recover(Consumer<JsonNode> replay) throws IOException {
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.toList();
+        }
+        int snapshot = files.stream().mapToInt(p -> generationOf(p, "snapshot-")).max().orElse(-1);
+        List<Integer> journals = files.stream().map(p -> generationOf(p, "journal-")).filter(g -> g >= 0)
+                .filter(g -> g >= snapshot).sorted().toList();
+        if (snapshot >= 0) {
+            replay(snapshotFile(snapshot), replay);
+        }
+        for (int g : journals) {
+            replay(journalFile(g), replay);
+        }
+        // always append to a fresh file: a line torn by a crash then stays the last line of its file
+        generation = Math.max(snapshot, journals.isEmpty() ? 0 : journals.get(journals.size() - 1)) + 1;
+    }
+
+    private void replay(Path file, Consumer<JsonNode> replay) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode entry;
+                try {
+                    entry = mapper.readTree(line);
+                } catch (IOException e) {
+                    LOG.warn("Ignoring a torn line at the end of {}", file);
+                    break;
+                }
+                replay.accept(entry);
+                linesReplayed++;
+            }
+        }
+    }
+
+    /** Lines read back by {@link #open}. */
+    public int linesReplayed() {
+        return linesReplayed;
+    }
+
+    /** Appends one line with a single write call. */
+    public synchronized void append(ObjectNode entry) {
+        try {
+            byte[] line = mapper.writeValueAsBytes(entry);
+            byte[] buf = new byte[line.length + 1];
+            System.arraycopy(line, 0, buf, 0, line.length);
+            buf[line.length] = '\n';
+            out.write(buf);
+            bytesSinceCompaction += buf.length;
+        } catch (IOException e) {
+            throw new UncheckedIOException("journal write failed", e);
+        }
+    }
+
+    /** Bytes journaled since the last snapshot. */
+    public synchronized long bytesSinceCompaction() {
+        return bytesSinceCompaction;
+    }
+
+    /**
+     * Starts a new journal generation, writes a snapshot with {@code writeState} (which gets a sink for its lines)
+     * and deletes the files the snapshot replaces.
+     */
+    public void compact(Consumer<Consumer<ObjectNode>> writeState) throws IOException {
+        int next;
+        synchronized (this) {
+            next = generation + 1;
+            // open the new journal first: if that fails, appends go on to the current one
+            OutputStream fresh = new FileOutputStream(journalFile(next).toFile(), true);
+            out.close();
+            out = fresh;
+            generation = next;
+            bytesSinceCompaction = 0;
+        }
+        Path tmp = dir.resolve("snapshot-" + next + ".tmp");
+        try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
+             OutputStream os = new BufferedOutputStream(fos, 1 << 16)) {
+            writeState.accept(entry -> {
+                try {
+                    os.write(mapper.writeValueAsBytes(entry));
+                    os.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            os.flush();
+            fos.getFD().sync();
+        }
+        Files.move(tmp, snapshotFile(next), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (var list = Files.list(dir)) {
+            for (Path p : list.toList()) {
+                int g = Math.max(generationOf(p, "journal-"), generationOf(p, "snapshot-"));
+                if (g >= 0 && g < next) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            LOG.warn("Closing the journal in {} failed", dir, e);
+        }
+    }
+}

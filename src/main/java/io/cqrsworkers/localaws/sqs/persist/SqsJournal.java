@@ -1,0 +1,265 @@
+package io.cqrsworkers.localaws.sqs.persist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.persist.JsonLinesLog;
+import io.cqrsworkers.localaws.sqs.store.Changes;
+import io.cqrsworkers.localaws.sqs.store.Message;
+import io.cqrsworkers.localaws.sqs.store.MessageAttribute;
+import io.cqrsworkers.localaws.sqs.store.Queue;
+import io.cqrsworkers.localaws.sqs.store.Queues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Queues and their messages in a data directory, as lines of a {@link JsonLinesLog}. Every line states a full queue
+ * or message, or removes one, so replaying it twice (over a snapshot that already has it) changes nothing. Receives
+ * keep only the receive count: after a restart every message not deleted is visible again.
+ */
+public final class SqsJournal implements Changes, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsJournal.class);
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Queues queues;
+    private JsonLinesLog log;
+
+    private SqsJournal(Queues queues) {
+        this.queues = queues;
+    }
+
+    /** Restores what {@code dir} holds into {@code queues}, then journals their changes there. */
+    public static SqsJournal open(Path dir, Queues queues) throws IOException {
+        SqsJournal j = new SqsJournal(queues);
+        j.log = JsonLinesLog.open(dir, j::apply);
+        if (j.log.linesReplayed() > 0) {
+            LOG.info("Restored {} queues from {} ({} log lines)", queues.all().size(), dir, j.log.linesReplayed());
+        }
+        queues.changes(j);
+        return j;
+    }
+
+    // ---- replay
+
+    private void apply(JsonNode e) {
+        String op = e.path("op").asText();
+        if (op.equals("queue")) {
+            queues.restore(e.path("name").asText(), e.path("fifo").asBoolean(), e.path("created").asLong(),
+                    e.path("modified").asLong(), strings(e.get("attrs")), strings(e.get("tags")));
+            return;
+        }
+        Queue q = queues.findOrNull(e.path("q").asText());
+        if (q == null) {
+            return;
+        }
+        switch (op) {
+            case "drop" -> queues.delete(q);
+            case "purge" -> q.purge();
+            case "send" -> e.path("m").forEach(m -> q.restore(message(m)));
+            case "rcv" -> e.path("m").forEach(r -> q.restoreReceive(r.get(0).asText(), r.get(1).asInt(),
+                    r.get(2).asLong()));
+            case "del" -> e.path("ids").forEach(id -> q.restoreDelete(id.asText()));
+            case "move" -> {
+                Message m = message(e.get("m"));
+                q.restoreDelete(m.id());
+                Queue to = queues.findOrNull(e.path("to").asText());
+                if (to != null) {
+                    to.restore(m);
+                }
+            }
+            default -> LOG.warn("Unknown journal entry {}", op);
+        }
+    }
+
+    private static Map<String, String> strings(JsonNode map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (map != null) {
+            map.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+        }
+        return out;
+    }
+
+    private static Message message(JsonNode j) {
+        Message m = new Message(j.path("id").asText(), j.path("body").asText(), attributes(j.get("a")),
+                attributes(j.get("sa")), j.path("sent").asLong(), j.path("sender").asText(),
+                j.path("delay").asLong(), text(j, "g"), text(j, "d"), text(j, "dlq"));
+        m.restoreReceives(j.path("rc").asInt(), j.path("first").asLong());
+        m.restoreSequenceNumber(j.path("sn").asLong());
+        return m;
+    }
+
+    private static String text(JsonNode j, String member) {
+        return j.hasNonNull(member) ? j.get(member).asText() : null;
+    }
+
+    private static SortedMap<String, MessageAttribute> attributes(JsonNode map) {
+        if (map == null || map.isEmpty()) {
+            return Collections.emptySortedMap();
+        }
+        SortedMap<String, MessageAttribute> out = new TreeMap<>();
+        map.fields().forEachRemaining(f -> {
+            JsonNode v = f.getValue();
+            out.put(f.getKey(), new MessageAttribute(v.path("t").asText(),
+                    v.hasNonNull("s") ? v.get("s").asText() : null,
+                    v.hasNonNull("b") ? Base64.getDecoder().decode(v.get("b").asText()) : null));
+        });
+        return out;
+    }
+
+    // ---- writing
+
+    private ObjectNode queueLine(Queue q) {
+        ObjectNode e = mapper.createObjectNode();
+        e.put("op", "queue").put("name", q.name()).put("fifo", q.fifo()).put("created", q.createdSeconds())
+                .put("modified", q.modifiedSeconds());
+        ObjectNode attrs = e.putObject("attrs");
+        q.settableAttributes().forEach(attrs::put);
+        ObjectNode tags = e.putObject("tags");
+        q.tags().forEach(tags::put);
+        return e;
+    }
+
+    private ObjectNode messageJson(Message m) {
+        ObjectNode j = mapper.createObjectNode();
+        j.put("id", m.id()).put("body", m.body()).put("sent", m.sentMillis()).put("sender", m.senderId());
+        if (m.delayedUntil() > 0) {
+            j.put("delay", m.delayedUntil());
+        }
+        if (m.receiveCount() > 0) {
+            j.put("rc", m.receiveCount()).put("first", m.firstReceiveMillis());
+        }
+        if (m.deadLetterSourceArn() != null) {
+            j.put("dlq", m.deadLetterSourceArn());
+        }
+        if (m.groupId() != null) {
+            j.put("g", m.groupId());
+        }
+        if (m.deduplicationId() != null) {
+            j.put("d", m.deduplicationId()).put("sn", Long.parseLong(m.sequenceNumber()));
+        }
+        writeAttributes(j, "a", m.attributes());
+        writeAttributes(j, "sa", m.systemAttributes());
+        return j;
+    }
+
+    private static void writeAttributes(ObjectNode j, String member, Map<String, MessageAttribute> attributes) {
+        if (attributes.isEmpty()) {
+            return;
+        }
+        ObjectNode out = j.putObject(member);
+        attributes.forEach((name, a) -> {
+            ObjectNode v = out.putObject(name).put("t", a.dataType());
+            if (a.isBinary()) {
+                v.put("b", Base64.getEncoder().encodeToString(a.binaryValue()));
+            } else {
+                v.put("s", a.stringValue());
+            }
+        });
+    }
+
+    private ObjectNode line(String op, Queue q) {
+        return mapper.createObjectNode().put("op", op).put("q", q.name());
+    }
+
+    @Override
+    public void queueChanged(Queue queue) {
+        log.append(queueLine(queue));
+    }
+
+    @Override
+    public void queueDeleted(Queue queue) {
+        log.append(line("drop", queue));
+    }
+
+    @Override
+    public void purged(Queue queue) {
+        log.append(line("purge", queue));
+    }
+
+    @Override
+    public void sent(Queue queue, List<Message> messages) {
+        ObjectNode e = line("send", queue);
+        ArrayNode m = e.putArray("m");
+        messages.forEach(msg -> m.add(messageJson(msg)));
+        log.append(e);
+    }
+
+    @Override
+    public void received(Queue queue, List<Message> messages) {
+        ObjectNode e = line("rcv", queue);
+        ArrayNode m = e.putArray("m");
+        messages.forEach(msg -> m.addArray().add(msg.id()).add(msg.receiveCount()).add(msg.firstReceiveMillis()));
+        log.append(e);
+    }
+
+    @Override
+    public void deleted(Queue queue, List<Message> messages) {
+        ObjectNode e = line("del", queue);
+        ArrayNode ids = e.putArray("ids");
+        messages.forEach(msg -> ids.add(msg.id()));
+        log.append(e);
+    }
+
+    @Override
+    public void moved(Queue from, Queue to, Message moved) {
+        ObjectNode e = line("move", from).put("to", to.name());
+        e.set("m", messageJson(moved));
+        log.append(e);
+    }
+
+    /** Bytes journaled since the last snapshot. */
+    public long bytesSinceCompaction() {
+        return log.bytesSinceCompaction();
+    }
+
+    /** Snapshots every queue with its messages and starts a fresh journal. */
+    public void compact() throws IOException {
+        log.compact(this::writeState);
+    }
+
+    private void writeState(Consumer<ObjectNode> out) {
+        for (Queue q : queues.all()) {
+            // under the queue lock, so the queue line and its messages are one consistent state
+            q.locked(() -> {
+                out.accept(queueLine(q));
+                List<Message> batch = new ArrayList<>();
+                q.forEachMessage(m -> {
+                    batch.add(m);
+                    if (batch.size() == 100) {
+                        sentLine(out, q, batch);
+                    }
+                });
+                if (!batch.isEmpty()) {
+                    sentLine(out, q, batch);
+                }
+            });
+        }
+    }
+
+    private void sentLine(Consumer<ObjectNode> out, Queue q, List<Message> batch) {
+        ObjectNode e = line("send", q);
+        ArrayNode m = e.putArray("m");
+        batch.forEach(msg -> m.add(messageJson(msg)));
+        batch.clear();
+        out.accept(e);
+    }
+
+    @Override
+    public void close() {
+        log.close();
+    }
+}
