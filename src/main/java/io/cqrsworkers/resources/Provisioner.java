@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -192,18 +193,32 @@ public final class Provisioner {
     public String createQueue(ResourceDescription resources, ResourceDescription.Queue queue) {
         String dlqName = ResourceDescription.physical(prefix, queue.deadLetterName());
         String retention = String.valueOf(resources.queueDefaults().messageRetentionSeconds());
-        String dlqUrl = clients.sqs().createQueue(b -> b.queueName(dlqName)
-                .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, retention))).queueUrl();
+        String dlqUrl = ensureQueue(dlqName, Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, retention));
         String dlqArn = clients.sqs().getQueueAttributes(b -> b.queueUrl(dlqUrl)
                 .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
         String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
                 + resources.maxReceiveCount(queue) + "\"}";
         String name = ResourceDescription.physical(prefix, queue.name());
-        String url = clients.sqs().createQueue(b -> b.queueName(name).attributes(Map.of(
+        String url = ensureQueue(name, Map.of(
                 QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(resources.visibilityTimeout(queue)),
                 QueueAttributeName.MESSAGE_RETENTION_PERIOD, retention,
-                QueueAttributeName.REDRIVE_POLICY, redrive))).queueUrl();
+                QueueAttributeName.REDRIVE_POLICY, redrive));
         LOG.debug("Created queue {} with dead-letter queue {}", name, dlqName);
         return url;
+    }
+
+    /**
+     * CreateQueue, or, for a queue that exists with other attributes (the description changed since the last start:
+     * queues persist), its attributes set to the description's.
+     */
+    private String ensureQueue(String name, Map<QueueAttributeName, String> attributes) {
+        try {
+            return clients.sqs().createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+        } catch (QueueNameExistsException changed) {
+            String url = clients.sqs().getQueueUrl(b -> b.queueName(name)).queueUrl();
+            clients.sqs().setQueueAttributes(b -> b.queueUrl(url).attributes(attributes));
+            LOG.info("Queue {} existed with other attributes: set to {}", name, attributes);
+            return url;
+        }
     }
 }

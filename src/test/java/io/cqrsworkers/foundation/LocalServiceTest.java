@@ -74,6 +74,21 @@ class LocalServiceTest {
     }
 
     @Test
+    void aQueueWhoseDescriptionChangedGetsTheNewAttributesAtTheNextStart() throws Exception {
+        ResourceDescription resources = ResourceDescription.load();
+        Provisioner provisioner = new Provisioner(aws, prefix(), key -> null);
+        String url = provisioner.createQueue(resources, new ResourceDescription.Queue("changed-queue", 5, 2));
+        // queues persist in the embedded SQS too: the next start finds the queue with the old attributes
+        assertThat(provisioner.createQueue(resources, new ResourceDescription.Queue("changed-queue", 9, 4)))
+                .isEqualTo(url);
+        Map<QueueAttributeName, String> attributes = aws.sqs().getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.ALL)).attributes();
+        assertThat(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("9");
+        assertThat(JSON.readTree(attributes.get(QueueAttributeName.REDRIVE_POLICY)).path("maxReceiveCount").asInt())
+                .isEqualTo(4);
+    }
+
+    @Test
     void aYamlRouteConsumesAQueueAndAFailingMessageEndsInTheDeadLetterQueue() throws Exception {
         ResourceDescription resources = ResourceDescription.load();
         ResourceDescription.Queue queue = new ResourceDescription.Queue("foundation-test-queue", 1, 2);
