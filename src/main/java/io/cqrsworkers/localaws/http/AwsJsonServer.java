@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -160,7 +161,9 @@ public final class AwsJsonServer {
             byte[] out = mapper.writeValueAsBytes(response);
             var headers = ex.getResponseHeaders();
             headers.set("Content-Type", "application/x-amz-json-1.0");
-            headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
+            // request ids need no SecureRandom
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            headers.set("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
             if (settings.crc32()) {
                 CRC32 crc = new CRC32();
                 crc.update(out);

@@ -97,6 +97,9 @@ class BatchAndTransactionTest {
         // same token again: idempotent, not re-applied
         ddb.transactWriteItems(r -> r.transactItems(put, check).clientRequestToken("tok-1"));
         assertThat(ddb.getItem(r -> r.tableName("tbl_b").key(item("pk", s("t"), "sk", s("1")))).hasItem()).isFalse();
+        // the same token with another request
+        assertThatThrownBy(() -> ddb.transactWriteItems(r -> r.transactItems(put).clientRequestToken("tok-1")))
+                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException.class);
 
         var got = ddb.transactGetItems(r -> r.transactItems(
                 TransactGetItem.builder().get(g -> g.tableName("tbl_a").key(item("pk", s("acct1")))).build(),

@@ -13,14 +13,20 @@ import io.cqrsworkers.localaws.dynamodb.store.RowKey;
 import io.cqrsworkers.localaws.dynamodb.store.Table;
 import io.cqrsworkers.localaws.http.AwsJsonServer;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,9 +39,12 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
     private static final long TOKEN_TTL_MILLIS = Duration.ofMinutes(10).toMillis();
 
     private final Database db;
+    /** Tokens of the last 10 minutes with a digest of their request (the SDK sends a token with every call). */
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    /** The same tokens in the order they were used, so that expiring them does not scan the map. */
+    private final Queue<Map.Entry<String, Token>> issued = new ConcurrentLinkedQueue<>();
 
-    private record Token(JsonNode request, long atMillis) {
+    private record Token(String digest, long atMillis) {
     }
 
     /** One transaction item: check {@code condition}, then replace the item by {@code change} (null: check only). */
@@ -56,11 +65,12 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
         }
         String token = Requests.text(req, "ClientRequestToken");
         long now = db.clock().millis();
+        String digest = token == null ? null : digest(req);
         if (token != null) {
-            tokens.values().removeIf(t -> now - t.atMillis() > TOKEN_TTL_MILLIS);
+            expireTokens(now);
             Token previous = tokens.get(token);
             if (previous != null) {
-                if (!previous.request().equals(req)) {
+                if (!previous.digest().equals(digest)) {
                     throw new DynamoDbException("IdempotentParameterMismatchException", "Request has the same client "
                             + "token as a previous request but is not the same request");
                 }
@@ -125,9 +135,30 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
             tables.descendingMap().values().forEach(t -> t.lock().unlock());
         }
         if (token != null) {
-            tokens.put(token, new Token(req, now));
+            Token used = new Token(digest, now);
+            tokens.put(token, used);
+            issued.add(Map.entry(token, used));
         }
         return Requests.object();
+    }
+
+    private void expireTokens(long now) {
+        for (Map.Entry<String, Token> oldest = issued.peek();
+             oldest != null && now - oldest.getValue().atMillis() > TOKEN_TTL_MILLIS; oldest = issued.peek()) {
+            if (issued.remove(oldest)) {
+                tokens.remove(oldest.getKey(), oldest.getValue());
+            }
+        }
+    }
+
+    /** A request's SHA-256: keeping the request itself held every transaction's items for 10 minutes. */
+    private static String digest(JsonNode request) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(request.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Op prepare(JsonNode entry) {

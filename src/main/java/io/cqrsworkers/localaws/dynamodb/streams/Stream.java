@@ -158,7 +158,13 @@ public final class Stream {
     /** 32 hex digits like AWS's event ids; ThreadLocalRandom because UUID.randomUUID contends on SecureRandom. */
     private static String eventId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+        return hex16(r.nextLong()) + hex16(r.nextLong());
+    }
+
+    /** 16 hex digits (String.format showed in profiles: a record is written for every change). */
+    private static String hex16(long value) {
+        String hex = Long.toHexString(value);
+        return "0".repeat(16 - hex.length()) + hex;
     }
 
     public boolean includesOld() {
