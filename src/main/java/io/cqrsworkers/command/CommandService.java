@@ -48,9 +48,12 @@ public final class CommandService {
         String skBase = input.get("sk").asText();
         long inputVersion = input.path("version").asLong();
 
+        // the read model: where the latest version is looked for, and what a synchronous publish replaces
+        Optional<ObjectNode> data = inputVersion == CommandKeys.VERSION_LATEST || options.sync()
+                ? store.getData(module, pk, skBase, true) : Optional.empty();
         Optional<ObjectNode> previous;
         if (inputVersion == CommandKeys.VERSION_LATEST) {
-            previous = latest(module, pk, skBase);
+            previous = latest(module, pk, skBase, data);
         } else if (inputVersion == CommandKeys.VERSION_FIRST) {
             previous = Optional.empty();
         } else {
@@ -68,7 +71,6 @@ public final class CommandService {
         ObjectNode command = next.get();
         boolean written;
         if (options.sync()) {
-            Optional<ObjectNode> data = store.getData(module, pk, skBase, true);
             Long historyTtl = data.map(d -> ttl.calculate(module, CommandTables.HISTORY,
                     d.path("tenantCode").asText(null))).orElse(null);
             DataSync.SyncWrites writes = dataSync.syncWrites(module, command, data, historyTtl);
@@ -181,7 +183,11 @@ public final class CommandService {
 
     /** The command with the highest version, found from the read model's version upward with consistent reads. */
     public Optional<ObjectNode> latest(String module, String pk, String skBase) {
-        long version = store.getData(module, pk, skBase, true).map(d -> d.path("version").asLong()).orElse(0L);
+        return latest(module, pk, skBase, store.getData(module, pk, skBase, true));
+    }
+
+    private Optional<ObjectNode> latest(String module, String pk, String skBase, Optional<ObjectNode> data) {
+        long version = data.map(d -> d.path("version").asLong()).orElse(0L);
         Optional<ObjectNode> found = version > 0
                 ? store.getCommand(module, pk, CommandKeys.addVersion(skBase, version), true) : Optional.empty();
         while (true) {

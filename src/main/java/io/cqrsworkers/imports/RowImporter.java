@@ -71,7 +71,7 @@ public final class RowImporter {
         for (int i = 0; i < rows.size(); i++) {
             try {
                 mapped[i] = strategies.map(target, rows.get(i), Comparison.NOT_EXIST);
-                if (mapped[i].path("pk").isTextual() && mapped[i].path("sk").isTextual()) {
+                if (keyed(mapped[i])) {
                     keys.add(key(mapped[i]));
                 }
             } catch (RuntimeException e) {
@@ -85,9 +85,10 @@ public final class RowImporter {
                 continue;
             }
             try {
-                boolean keyed = mapped[i].path("pk").isTextual() && mapped[i].path("sk").isTextual();
-                Comparison comparison = keyed ? ImportStrategies.compare(batch.data(key(mapped[i]).pk(),
-                        key(mapped[i]).sk()), mapped[i]) : Comparison.NOT_EXIST;
+                // an unkeyed command goes on to be refused by the publish's validation, with its reasons
+                CommandStore.ItemKey key = keyed(mapped[i]) ? key(mapped[i]) : null;
+                Comparison comparison = key != null
+                        ? ImportStrategies.compare(batch.data(key.pk(), key.sk()), mapped[i]) : Comparison.NOT_EXIST;
                 if (comparison == Comparison.EQUAL) {
                     continue;
                 }
@@ -106,6 +107,10 @@ public final class RowImporter {
             }
         }
         return Arrays.asList(errors);
+    }
+
+    private static boolean keyed(ObjectNode command) {
+        return command.path("pk").isTextual() && command.path("sk").isTextual();
     }
 
     private static CommandStore.ItemKey key(ObjectNode command) {
