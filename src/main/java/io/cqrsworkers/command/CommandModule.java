@@ -14,7 +14,9 @@ import io.cqrsworkers.resources.ResourceDescription;
 import org.apache.camel.CamelContext;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -38,7 +40,8 @@ public final class CommandModule {
         ResourceDescription resources = ResourceDescription.load();
         tables = new CommandTables(prefix, resources.modules());
         store = new CommandStore(aws.dynamoDb(), tables);
-        TtlService ttl = new TtlService(store, Clock.systemUTC());
+        TtlService ttl = new TtlService(store, Clock.systemUTC(), Duration.ofSeconds(Long.parseLong(
+                Optional.ofNullable(config.apply("app.command.ttl-settings-cache-seconds")).orElse("10"))));
         attributes = new LargeAttributes(aws.s3(), ResourceDescription.physical(prefix, resources.bucket()),
                 Integer.parseInt(config.apply("app.command.attribute-limit-bytes") == null ? "102400"
                         : config.apply("app.command.attribute-limit-bytes")));

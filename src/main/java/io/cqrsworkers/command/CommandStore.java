@@ -183,13 +183,18 @@ public final class CommandStore {
                 Map.of(":token", AttributeValue.fromS(token)));
     }
 
-    /** Sets or (null) removes the ttl of a command row. */
-    public void setCommandTtl(String module, String pk, String sk, Long ttl) {
-        if (ttl == null) {
-            update(module, pk, sk, "REMOVE #ttl", Map.of("#ttl", "ttl"), Map.of());
-        } else {
-            update(module, pk, sk, "SET #ttl = :ttl", Map.of("#ttl", "ttl"),
-                    Map.of(":ttl", AttributeValue.fromN(ttl.toString())));
+    /** Sets or (null) removes the ttl of a command row; false when there is no such row (it expired). */
+    public boolean setCommandTtl(String module, String pk, String sk, Long ttl) {
+        try {
+            if (ttl == null) {
+                update(module, pk, sk, "REMOVE #ttl", Map.of("#ttl", "ttl"), Map.of());
+            } else {
+                update(module, pk, sk, "SET #ttl = :ttl", Map.of("#ttl", "ttl"),
+                        Map.of(":ttl", AttributeValue.fromN(ttl.toString())));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException absent) {
+            return false;
         }
     }
 

@@ -31,13 +31,19 @@ import java.util.concurrent.locks.LockSupport;
  * java -cp "target/test-classes:target/classes:$(cat cp.txt)" io.cqrsworkers.bench.CommandPipelineBenchmark \
  *   [commands=10000] [rate=50]
  * </pre>
- * After a warm-up (the service is long-lived, so it is measured warm):
+ * After a warm-up at the paced rate ({@code -Dbench.warmup-seconds}, default 300: the service is long-lived, so it
+ * is measured once the JIT compiler has settled):
  * <ol>
  * <li>1 entity, closed loop: each version is published when the previous one finished (the pipeline's latency);</li>
  * <li>100 entities at a steady rate (default 50 commands/s, open loop): latency under a sustained load;</li>
  * <li>100 entities, everything published at once: the most commands per second the machine sustains.</li>
  * </ol>
  * The heap after a full GC is printed after each phase, so growth with the number of commands shows.
+ * <p>
+ * With {@code -Dbench.separate-aws=<heap, e.g. 4g>} the embedded AWS runs in a child JVM, so that the heap and CPU
+ * figures are the service's own, as in AWS (the tables, queues and executions are then not on this heap). With
+ * {@code -Dbench.count-calls=true} each phase also prints the SDK calls per command, by operation
+ * ({@link SdkCallCounter}).
  */
 public final class CommandPipelineBenchmark {
 
@@ -51,17 +57,20 @@ public final class CommandPipelineBenchmark {
     public static void main(String[] args) throws Exception {
         int commands = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 50;
-        Main main = BenchService.start();
+        if (Boolean.getBoolean("bench.count-calls")) {
+            SdkCallCounter.enable();
+        }
+        String separateAws = System.getProperty("bench.separate-aws");
+        Main main = separateAws == null ? BenchService.start() : BenchService.startWithSeparateAws(separateAws);
         port = Integer.parseInt(System.getProperty("camel.server.port"));
         subscribe();
         awaitReady();
         try {
-            int paced = (int) Math.min(commands / 3, rate * 60);
-            int warmUp = Math.min(500, commands / 10);
-            closedLoop("warm-up (not measured)", warmUp / 10, 10, false);
+            int paced = (int) Math.min(commands / 2, rate * 120);
+            warmUp(rate, Long.getLong("bench.warmup-seconds", 300));
             closedLoop("1 entity, each version after the previous finished", 1, 50, true);
             heap();
-            paced("100 entities at " + rate + " commands/s", 100, paced, rate);
+            paced("100 entities at " + rate + " commands/s", 100, paced, rate, true);
             heap();
             burst("100 entities, all published at once", 100, Math.max(100, commands - TOTAL.get()));
             heap();
@@ -73,8 +82,26 @@ public final class CommandPipelineBenchmark {
         System.exit(0);
     }
 
+    /**
+     * The service is long-lived, so it is measured warm. On two cores the JIT compiler keeps compiling (and
+     * recompiling after deoptimisations) for about five minutes of load after the start; a phase run meanwhile
+     * measures the compiler as much as the pipeline. So the warm-up is the paced load itself, in 30 s rounds, for
+     * {@code seconds}; each round's CPU per command is printed, so the curve shows.
+     */
+    private static void warmUp(double rate, long seconds) throws Exception {
+        long start = System.nanoTime();
+        int before = TOTAL.get();
+        for (int round = 1; System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds); round++) {
+            double perCommand = paced("warm-up", 100, (int) (rate * 30), rate, false);
+            System.out.printf("warm-up round %d: CPU %.1f ms per command%n", round, perCommand);
+        }
+        System.out.printf("warm-up (not measured): %d commands in %.0f s%n", TOTAL.get() - before,
+                (System.nanoTime() - start) / 1e9);
+    }
+
     /** {@code entities} clients, each publishing its next version when the previous one finished. */
     private static void closedLoop(String title, int entities, int versions, boolean print) throws Exception {
+        startPhase();
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
         long start = System.nanoTime();
@@ -97,7 +124,8 @@ public final class CommandPipelineBenchmark {
     }
 
     /** Open loop: commands at a fixed rate, round robin over the entities, whatever the pipeline does. */
-    private static void paced(String title, int entities, int commands, double rate) throws Exception {
+    private static double paced(String title, int entities, int commands, double rate, boolean print) throws Exception {
+        startPhase();
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
         long start = System.nanoTime();
@@ -113,11 +141,12 @@ public final class CommandPipelineBenchmark {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         awaitFinished(published);
-        report(title, published, System.nanoTime() - start, cpuNanos() - cpu, true);
+        return report(title, published, System.nanoTime() - start, cpuNanos() - cpu, print);
     }
 
     /** Everything published at once (the versions of one entity in order): throughput with a backlog. */
     private static void burst(String title, int entities, int commands) throws Exception {
+        startPhase();
         String run = Long.toString(System.nanoTime(), 36);
         Map<String, Long> published = new ConcurrentHashMap<>();
         long start = System.nanoTime();
@@ -162,29 +191,53 @@ public final class CommandPipelineBenchmark {
         }
     }
 
+    private static long phaseCompileMs;
+    private static long phaseGcMs;
+
+    private static void startPhase() {
+        SdkCallCounter.drain();
+        phaseCompileMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        phaseGcMs = gcMillis();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
+    }
+
     /** CPU time of this process (the service and its embedded AWS services, and the benchmark's client). */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    private static void report(String title, Map<String, Long> published, long elapsed, long cpu, boolean print) {
+    /** Prints the phase's figures (when {@code print}); returns its CPU time per finished command in ms. */
+    private static double report(String title, Map<String, Long> published, long elapsed, long cpu, boolean print) {
         List<Long> latencies = new ArrayList<>();
-        long last = 0;
         for (Map.Entry<String, Long> p : published.entrySet()) {
             Long end = FINISHED.get(p.getKey());
             if (end != null) {
                 latencies.add(end - p.getValue());
-                last = Math.max(last, end);
             }
         }
+        double cpuPerCommand = cpu / 1e6 / Math.max(1, latencies.size());
         Collections.sort(latencies);
         if (print) {
             System.out.printf("%s: %d commands, %d finished, %.1f commands/s, latency p50 %.0f ms, p99 %.0f ms, "
                             + "CPU %.1f ms per command%n",
                     title, published.size(), latencies.size(), latencies.size() / (elapsed / 1e9),
-                    percentile(latencies, 50), percentile(latencies, 99), cpu / 1e6 / Math.max(1, latencies.size()));
+                    percentile(latencies, 50), percentile(latencies, 99), cpuPerCommand);
+            System.out.printf("  JIT compiling %.1f s, GC %.1f s during the phase%n",
+                    (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - phaseCompileMs) / 1e3,
+                    (gcMillis() - phaseGcMs) / 1e3);
+            Map<String, Long> calls = SdkCallCounter.drain();
+            if (!calls.isEmpty()) {
+                StringBuilder line = new StringBuilder("  SDK calls per command:");
+                calls.forEach((operation, n) -> line.append(String.format(" %s %.2f", operation,
+                        n / (double) Math.max(1, latencies.size()))));
+                System.out.println(line);
+            }
         }
+        return cpuPerCommand;
     }
 
     private static void heap() throws InterruptedException {

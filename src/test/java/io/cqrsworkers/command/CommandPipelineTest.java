@@ -45,6 +45,8 @@ class CommandPipelineTest extends CommandTestSupport {
 
     static {
         System.setProperty("app.command.wait-timeout-seconds", "86400");
+        // the TTL test writes its settings after other tests of tenant t1 read none (the cache: TtlServiceTest)
+        System.setProperty("app.command.ttl-settings-cache-seconds", "0");
     }
 
     @Test

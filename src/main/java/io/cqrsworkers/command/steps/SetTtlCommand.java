@@ -30,11 +30,9 @@ public final class SetTtlCommand implements CommandStep {
     @Override
     public JsonNode run(CommandStepContext c) {
         if (c.version() > 1) {
-            String previous = CommandKeys.addVersion(c.skBase(), c.version() - 1);
-            if (store.getCommand(c.module(), c.pk(), previous, true).isPresent()) {
-                Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, c.command().path("tenantCode").asText(null));
-                store.setCommandTtl(c.module(), c.pk(), previous, expiry);
-            }
+            // one conditional write: a previous version already gone (expired by its own TTL) is left alone
+            Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, c.command().path("tenantCode").asText(null));
+            store.setCommandTtl(c.module(), c.pk(), CommandKeys.addVersion(c.skBase(), c.version() - 1), expiry);
         }
         return JSON.createObjectNode().put("result", "ok");
     }

@@ -71,10 +71,20 @@ public final class DynamoDbEmulator implements EmbeddedService {
         if (dataDir != null) {
             journal = Journal.open(dataDir, db);
         }
-        server = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
+        AwsJsonServer starting = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
                 new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
                         true, "dynamodb-http"));
-        address = server.start(host, port, threads);
+        try {
+            address = starting.start(host, port, threads);
+        } catch (Exception e) {
+            // e.g. the port is taken: nothing is left running, and close() has nothing to stop
+            if (journal != null) {
+                journal.close();
+                journal = null;
+            }
+            throw e;
+        }
+        server = starting;
         background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dynamodb-background");
             t.setDaemon(true);

@@ -82,10 +82,21 @@ public final class SqsEmulator implements EmbeddedService {
             journal = SqsJournal.open(dataDir, queues);
             timers.scheduleWithFixedDelay(this::compactIfLarge, 30, 30, TimeUnit.SECONDS);
         }
-        server = new AwsJsonServer(Operations.all(queues, clock),
+        AwsJsonServer starting = new AwsJsonServer(Operations.all(queues, clock),
                 new AwsJsonServer.Settings("sqs." + region + ".amazonaws.com", "com.amazonaws.sqs#", false,
                         "sqs-http"));
-        address = server.start(host, port, THREADS);
+        try {
+            address = starting.start(host, port, THREADS);
+        } catch (Exception e) {
+            // e.g. the port is taken: nothing is left running, and close() has nothing to stop
+            timers.shutdownNow();
+            if (journal != null) {
+                journal.close();
+                journal = null;
+            }
+            throw e;
+        }
+        server = starting;
         LOG.info("SQS emulator listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
     }
 

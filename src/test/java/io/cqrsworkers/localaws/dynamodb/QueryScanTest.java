@@ -108,6 +108,21 @@ class QueryScanTest {
     }
 
     @Test
+    void stringSortKeysAreInUtf8ByteOrder() {
+        ddb.createTable(TestSupport.table("utf8", ScalarAttributeType.S).build());
+        // UTF-16 order would put the emoji (a surrogate pair, U+1F600) before U+E000 and U+FFFF
+        List<String> keys = List.of("b", "a", "\uFFFF", "\uD83D\uDE00", "\uE000", "ab", "\u00E9", "\uD83D\uDE01");
+        for (String k : keys) {
+            ddb.putItem(r -> r.tableName("utf8").item(item("pk", s("p"), "sk", s(k))));
+        }
+        assertThat(ddb.query(r -> r.tableName("utf8").keyConditionExpression("pk = :p")
+                .expressionAttributeValues(Map.of(":p", s("p")))).items().stream().map(i -> i.get("sk").s()).toList())
+                .containsExactly("a", "ab", "b", "\u00E9", "\uE000", "\uFFFF", "\uD83D\uDE00", "\uD83D\uDE01");
+        assertThat(ddb.query(r -> r.tableName("utf8").keyConditionExpression("pk = :p AND sk > :k")
+                .expressionAttributeValues(Map.of(":p", s("p"), ":k", s("\uFFFF")))).count()).isEqualTo(2);
+    }
+
+    @Test
     void legacyParametersStillWork() {
         QueryResponse legacy = ddb.query(r -> r.tableName("qtab").keyConditions(Map.of(
                 "pk", Condition.builder().comparisonOperator(ComparisonOperator.EQ).attributeValueList(s("p1")).build(),

@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb;
 
+import io.cqrsworkers.support.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -116,20 +116,24 @@ public final class Av implements Comparable<Av> {
         };
     }
 
-    /** Compares strings by their UTF-8 encoding without encoding them (code point order equals UTF-8 byte order). */
+    /**
+     * Compares strings by their UTF-8 encoding without encoding them. UTF-8 byte order is code point order, which
+     * is UTF-16 order except where a surrogate (a code point above U+FFFF) meets a char from U+E000 up.
+     */
     static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                boolean sx = Character.isSurrogate(x);
+                if (sx != Character.isSurrogate(y)) {
+                    return sx ? 1 : -1;
+                }
+                return Character.compare(x, y);
             }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
         }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return Integer.compare(a.length(), b.length());
     }
 
     /** Value equality as DynamoDB compares values: sets regardless of order. */
