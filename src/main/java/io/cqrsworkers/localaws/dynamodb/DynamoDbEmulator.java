@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class DynamoDbEmulator implements EmbeddedService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEmulator.class);
-    private static final long COMPACT_AFTER_BYTES = 64L << 20;
 
     private final String host;
     private final int port;
@@ -124,7 +123,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
 
     private void compactIfLarge() {
         try {
-            if (journal.bytesSinceCompaction() > COMPACT_AFTER_BYTES) {
+            if (journal.worthCompacting()) {
                 journal.compact();
             }
         } catch (Exception e) {
@@ -132,7 +131,10 @@ public final class DynamoDbEmulator implements EmbeddedService {
         }
     }
 
-    /** Writes a snapshot and starts a fresh journal now (normally done when the journal grows past 64 MB). */
+    /**
+     * Writes a snapshot and starts a fresh journal now (normally done once the journal outgrows 64 MB and the last
+     * snapshot).
+     */
     public void compact() throws IOException {
         if (journal != null) {
             journal.compact();

@@ -35,19 +35,30 @@ public final class JsonLinesLog implements AutoCloseable {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Path dir;
+    private final long minJournalBytes;
     private int generation;
     private OutputStream out;
+    /** See {@link #worthCompacting}. */
+    public static final long MIN_JOURNAL_BYTES = 64L << 20;
+
     private long bytesSinceCompaction;
+    private long snapshotBytes;
     private int linesReplayed;
 
-    private JsonLinesLog(Path dir) {
+    private JsonLinesLog(Path dir, long minJournalBytes) {
         this.dir = dir;
+        this.minJournalBytes = minJournalBytes;
     }
 
     /** Replays the newest snapshot and the journals after it into {@code replay}, then opens a fresh journal. */
     public static JsonLinesLog open(Path dir, Consumer<JsonNode> replay) throws IOException {
+        return open(dir, replay, MIN_JOURNAL_BYTES);
+    }
+
+    /** As {@link #open(Path, Consumer)}, with the journal size below which no snapshot is due. */
+    public static JsonLinesLog open(Path dir, Consumer<JsonNode> replay, long minJournalBytes) throws IOException {
         Files.createDirectories(dir);
-        JsonLinesLog log = new JsonLinesLog(dir);
+        JsonLinesLog log = new JsonLinesLog(dir, minJournalBytes);
         log.recover(replay);
         log.out = new FileOutputStream(log.journalFile(log.generation).toFile(), true);
         return log;
@@ -82,6 +93,7 @@ public final class JsonLinesLog implements AutoCloseable {
         List<Integer> journals = files.stream().map(p -> generationOf(p, "journal-")).filter(g -> g >= 0)
                 .filter(g -> g >= snapshot).sorted().toList();
         if (snapshot >= 0) {
+            snapshotBytes = Files.size(snapshotFile(snapshot));
             replay(snapshotFile(snapshot), replay);
         }
         for (int g : journals) {
@@ -130,9 +142,12 @@ public final class JsonLinesLog implements AutoCloseable {
         }
     }
 
-    /** Bytes journaled since the last snapshot. */
-    public synchronized long bytesSinceCompaction() {
-        return bytesSinceCompaction;
+    /**
+     * Whether a snapshot is due: the journal has grown past the minimum (64 MB) and past the last snapshot. Snapshot
+     * writing then stays proportional to the changes, instead of the state's size times the number of compactions.
+     */
+    public synchronized boolean worthCompacting() {
+        return bytesSinceCompaction > Math.max(minJournalBytes, snapshotBytes);
     }
 
     /**
@@ -165,6 +180,10 @@ public final class JsonLinesLog implements AutoCloseable {
             fos.getFD().sync();
         }
         Files.move(tmp, snapshotFile(next), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        long written = Files.size(snapshotFile(next));
+        synchronized (this) {
+            snapshotBytes = written;
+        }
         try (var list = Files.list(dir)) {
             for (Path p : list.toList()) {
                 int g = Math.max(generationOf(p, "journal-"), generationOf(p, "snapshot-"));

@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class SqsEmulator implements EmbeddedService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsEmulator.class);
-    private static final long COMPACT_AFTER_BYTES = 64L << 20;
     /** Long polls park their exchange instead of a thread, so a small pool serves many waiting consumers. */
     private static final int THREADS = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
 
@@ -124,7 +123,10 @@ public final class SqsEmulator implements EmbeddedService {
         }
     }
 
-    /** Writes a snapshot and starts a fresh journal now (normally done when the journal grows past 64 MB). */
+    /**
+     * Writes a snapshot and starts a fresh journal now (normally done once the journal outgrows 64 MB and the last
+     * snapshot).
+     */
     public void compact() throws IOException {
         SqsJournal j = journal;
         if (j != null) {
@@ -135,7 +137,7 @@ public final class SqsEmulator implements EmbeddedService {
     private void compactIfLarge() {
         SqsJournal j = journal;
         try {
-            if (j != null && j.bytesSinceCompaction() > COMPACT_AFTER_BYTES) {
+            if (j != null && j.worthCompacting()) {
                 j.compact();
             }
         } catch (Exception e) {

@@ -221,9 +221,9 @@ public final class Journal implements ChangeLog, AutoCloseable {
         write(shardEntry(stream, shard));
     }
 
-    /** Bytes journaled since the last snapshot. */
-    public long bytesSinceCompaction() {
-        return log.bytesSinceCompaction();
+    /** Whether a snapshot is due (see {@link JsonLinesLog#worthCompacting}). */
+    public boolean worthCompacting() {
+        return log.worthCompacting();
     }
 
     /** Starts a new journal generation, snapshots the state and deletes the files the snapshot replaces. */

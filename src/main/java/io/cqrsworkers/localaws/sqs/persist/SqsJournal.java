@@ -221,9 +221,9 @@ public final class SqsJournal implements Changes, AutoCloseable {
         log.append(e);
     }
 
-    /** Bytes journaled since the last snapshot. */
-    public long bytesSinceCompaction() {
-        return log.bytesSinceCompaction();
+    /** Whether a snapshot is due (see {@link JsonLinesLog#worthCompacting}). */
+    public boolean worthCompacting() {
+        return log.worthCompacting();
     }
 
     /** Snapshots every queue with its messages and starts a fresh journal. */
