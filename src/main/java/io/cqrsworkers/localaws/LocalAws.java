@@ -73,6 +73,7 @@ public final class LocalAws implements EmbeddedAws {
                 .sqsEndpoint(services.get(AwsClients.SQS).endpoint())
                 .s3Endpoint(services.get(AwsClients.S3).endpoint())
                 .dynamoDbEndpoint(services.get(AwsClients.DYNAMODB).endpoint())
+                .executionRetention(Duration.parse(setting(config, "app.local.stepfunctions.execution-retention", "P1D")))
                 .build();
         services.put(AwsClients.STEP_FUNCTIONS, stepFunctions);
         startAll(local, List.of(stepFunctions));

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The embedded AWS Step Functions: an Amazon States Language engine behind the AWSStepFunctions JSON API.
@@ -62,6 +63,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         if (store instanceof FileStore fs) {
             fs.recover(engine);
         }
+        engine.retainClosedExecutions(config.executionRetention);
         server = new SfnHttpServer(engine, config.host, config.port, config.httpThreads);
         server.start();
         running = true;
@@ -107,6 +109,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         private Clock clock = Clock.systemUTC();
         private int workerThreads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         private int httpThreads = 16;
+        private Duration executionRetention = Duration.ofDays(90);
 
         public Builder host(String host) {
             this.host = host;
@@ -162,6 +165,12 @@ public final class StepFunctionsEmulator implements EmbeddedService {
 
         public Builder httpThreads(int n) {
             this.httpThreads = n;
+            return this;
+        }
+
+        /** How long a closed execution is kept (listed, described, its history) after it stopped; AWS: 90 days. */
+        public Builder executionRetention(Duration retention) {
+            this.executionRetention = retention;
             return this;
         }
 

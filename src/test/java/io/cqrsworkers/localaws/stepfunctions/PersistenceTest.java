@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
@@ -22,6 +24,7 @@ import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.awaitEnd;
 import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.createMachine;
 import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.history;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Machines, executions and histories survive a restart; parked executions resume where they were. */
@@ -43,9 +46,63 @@ class PersistenceTest {
     }
 
     private StepFunctionsEmulator emulator(ManualClock clock) throws Exception {
-        StepFunctionsEmulator e = StepFunctionsEmulator.builder().dataDir(dataDir).clock(clock).sqsEndpoint(sqs.endpoint).build();
+        return emulator(clock, Duration.ofDays(90));
+    }
+
+    private StepFunctionsEmulator emulator(ManualClock clock, Duration retention) throws Exception {
+        StepFunctionsEmulator e = StepFunctionsEmulator.builder().dataDir(dataDir).clock(clock).sqsEndpoint(sqs.endpoint)
+                .executionRetention(retention).build();
         e.start();
         return e;
+    }
+
+    @Test
+    void closedExecutionsAreForgottenOnceTheirRetentionEnds() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+        StepFunctionsEmulator first = emulator(clock, Duration.ofHours(1));
+        String old;
+        String recent;
+        String running;
+        try (SfnClient sfn = SfnTestSupport.client(first)) {
+            String pass = createMachine(sfn, "pass", "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}");
+            String waiting = createMachine(sfn, "long-wait", "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\","
+                    + "\"Seconds\":10800,\"End\":true}}}");
+            old = sfn.startExecution(b -> b.stateMachineArn(pass).name("old")).executionArn();
+            running = sfn.startExecution(b -> b.stateMachineArn(waiting).name("running")).executionArn();
+            awaitEnd(sfn, old);
+            clock.advance(Duration.ofMinutes(30));
+            recent = sfn.startExecution(b -> b.stateMachineArn(pass).name("recent")).executionArn();
+            awaitEnd(sfn, recent);
+            long stored = countExecutionDirs();
+
+            clock.advance(Duration.ofMinutes(45));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
+                    () -> sfn.describeExecution(b -> b.executionArn(old))).isInstanceOf(ExecutionDoesNotExistException.class));
+            assertThat(countExecutionDirs()).as("its files are gone").isEqualTo(stored - 1);
+            assertThat(sfn.listExecutions(b -> b.stateMachineArn(pass)).executions())
+                    .extracting(ExecutionListItem::name).containsExactly("recent");
+            assertThat(sfn.describeExecution(b -> b.executionArn(running)).status())
+                    .as("a running execution is never forgotten").isEqualTo(ExecutionStatus.RUNNING);
+        } finally {
+            first.close();
+        }
+
+        clock.advance(Duration.ofMinutes(30));
+        StepFunctionsEmulator second = emulator(clock, Duration.ofHours(1));
+        try (SfnClient sfn = SfnTestSupport.client(second)) {
+            assertThatThrownBy(() -> sfn.describeExecution(b -> b.executionArn(recent)))
+                    .as("expired while the engine was down: forgotten at the start")
+                    .isInstanceOf(ExecutionDoesNotExistException.class);
+            assertThat(sfn.describeExecution(b -> b.executionArn(running)).status()).isEqualTo(ExecutionStatus.RUNNING);
+        } finally {
+            second.close();
+        }
+    }
+
+    private long countExecutionDirs() throws java.io.IOException {
+        try (var dirs = java.nio.file.Files.list(dataDir.resolve("executions"))) {
+            return dirs.count();
+        }
     }
 
     @Test

@@ -11,12 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +50,7 @@ public final class Engine implements AutoCloseable {
     /** Standard executions per machine, newest first (the order ListExecutions returns). */
     private final Map<String, Queue<Execution>> byMachine = new ConcurrentHashMap<>();
     private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
+    private volatile Duration retention;
 
     public Engine(String region, String account, Clock clock, Integrations integrations, Store store, int workerThreads) {
         this.region = region;
@@ -336,6 +341,48 @@ public final class Engine implements AutoCloseable {
             executions.remove(e.arn);
         }
         LOG.debug("execution {} ended {}", e.arn, e.status());
+    }
+
+    // ---- retention
+
+    /**
+     * Forgets closed executions {@code retention} after they stopped: the execution, its map runs and its stored
+     * files. AWS lists a closed execution for 90 days; an embedded engine that kept everything would fill its disk
+     * (a command pipeline execution keeps about 55 KB of history). Checked now (after a recovery), then every minute.
+     */
+    public void retainClosedExecutions(Duration retention) {
+        this.retention = retention;
+        forgetExpired();
+    }
+
+    private void forgetExpired() {
+        try {
+            long cutoff = clock.millis() - retention.toMillis();
+            Set<String> forgotten = new HashSet<>();
+            for (Queue<Execution> q : byMachine.values()) {
+                // newest first: walk from the oldest, up to the first one started after the cutoff
+                Iterator<Execution> it = ((ConcurrentLinkedDeque<Execution>) q).descendingIterator();
+                while (it.hasNext()) {
+                    Execution e = it.next();
+                    if (e.startMillis >= cutoff) {
+                        break;
+                    }
+                    if (!e.isRunning() && e.stopMillis() < cutoff) {
+                        it.remove();
+                        executions.remove(e.arn);
+                        store.forgetExecution(e.arn);
+                        forgotten.add(e.arn);
+                    }
+                }
+            }
+            if (!forgotten.isEmpty()) {
+                mapRuns.values().removeIf(r -> forgotten.contains(r.executionArn));
+                LOG.debug("forgot {} executions closed before {}", forgotten.size(), Instant.ofEpochMilli(cutoff));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Forgetting expired executions failed; retrying in a minute", e);
+        }
+        timers.after(Math.min(60_000, Math.max(1_000, retention.toMillis() / 4)), this::forgetExpired);
     }
 
     // ---- map runs

@@ -111,6 +111,24 @@ public final class FileStore implements Store {
         append(executionArn, "tokens.jsonl", Json.object().put("state", stateName).put("token", token));
     }
 
+    @Override
+    public void forgetExecution(String executionArn) {
+        closeLog(executionArn + "/events.jsonl");
+        closeLog(executionArn + "/tokens.jsonl");
+        Path dir = executions.resolve(key(executionArn));
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.warn("could not remove the files of {}: {}", executionArn, e.toString());
+        }
+    }
+
     private void append(String arn, String file, JsonNode line) {
         BufferedWriter w = logs.computeIfAbsent(arn + "/" + file, k -> {
             try {

@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
     /** A task of the execution waits for {@code token}; kept so the wait survives a restart. */
     void parkedTask(String executionArn, String stateName, String token);
 
+    /** Removes everything kept about a closed execution (its retention ended). */
+    void forgetExecution(String executionArn);
+
     @Override
     void close();
 
@@ -50,6 +53,10 @@ public interface Store extends AutoCloseable {
 
         @Override
         public void parkedTask(String executionArn, String stateName, String token) {
+        }
+
+        @Override
+        public void forgetExecution(String executionArn) {
         }
 
         @Override
