@@ -32,15 +32,14 @@ import java.util.function.Consumer;
 public final class JsonLinesLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesLog.class);
+    /** See {@link #worthCompacting}. */
+    public static final long MIN_JOURNAL_BYTES = 64L << 20;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Path dir;
     private final long minJournalBytes;
     private int generation;
     private OutputStream out;
-    /** See {@link #worthCompacting}. */
-    public static final long MIN_JOURNAL_BYTES = 64L << 20;
-
     private long bytesSinceCompaction;
     private long snapshotBytes;
     private int linesReplayed;

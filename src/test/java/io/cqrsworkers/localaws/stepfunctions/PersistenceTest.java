@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.nio.file.Path;
@@ -96,6 +97,40 @@ class PersistenceTest {
             assertThat(sfn.describeExecution(b -> b.executionArn(running)).status()).isEqualTo(ExecutionStatus.RUNNING);
         } finally {
             second.close();
+        }
+    }
+
+    @Test
+    void aDistributedMapsChildrenStayWhileTheExecutionThatRanTheMapRuns() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+        StepFunctionsEmulator engine = emulator(clock, Duration.ofHours(1));
+        try (SfnClient sfn = SfnTestSupport.client(engine)) {
+            String machine = createMachine(sfn, "map-then-wait", """
+                    {"StartAt":"M","States":{
+                      "M":{"Type":"Map","ItemsPath":"$.items","ResultPath":"$.run","Next":"W",
+                        "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+                          "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}},
+                      "W":{"Type":"Wait","Seconds":10800,"End":true}}}""");
+            String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"items\":[1,2,3]}")).executionArn();
+            await().atMost(Duration.ofSeconds(5)).until(() -> history(sfn, exec).stream()
+                    .anyMatch(e -> e.type() == HistoryEventType.WAIT_STATE_ENTERED));
+            String mapRun = sfn.listMapRuns(b -> b.executionArn(exec)).mapRuns().get(0).mapRunArn();
+            assertThat(sfn.listExecutions(b -> b.mapRunArn(mapRun)).executions()).isNotEmpty();
+
+            clock.advance(Duration.ofMinutes(90));
+            Thread.sleep(300);
+            assertThat(sfn.listExecutions(b -> b.mapRunArn(mapRun)).executions())
+                    .as("closed 90 min ago, but the map's execution still runs").isNotEmpty();
+
+            clock.advance(Duration.ofMinutes(90));
+            awaitEnd(sfn, exec);
+            clock.advance(Duration.ofMinutes(61));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
+                    () -> sfn.describeExecution(b -> b.executionArn(exec))).isInstanceOf(ExecutionDoesNotExistException.class));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
+                    () -> sfn.listExecutions(b -> b.mapRunArn(mapRun))).isInstanceOf(SfnException.class));
+        } finally {
+            engine.close();
         }
     }
 

@@ -50,7 +50,6 @@ public final class Engine implements AutoCloseable {
     /** Standard executions per machine, newest first (the order ListExecutions returns). */
     private final Map<String, Queue<Execution>> byMachine = new ConcurrentHashMap<>();
     private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
-    private volatile Duration retention;
 
     public Engine(String region, String account, Clock clock, Integrations integrations, Store store, int workerThreads) {
         this.region = region;
@@ -351,11 +350,10 @@ public final class Engine implements AutoCloseable {
      * (a command pipeline execution keeps about 55 KB of history). Checked now (after a recovery), then every minute.
      */
     public void retainClosedExecutions(Duration retention) {
-        this.retention = retention;
-        forgetExpired();
+        forgetExpired(retention);
     }
 
-    private void forgetExpired() {
+    private void forgetExpired(Duration retention) {
         try {
             long cutoff = clock.millis() - retention.toMillis();
             Set<String> forgotten = new HashSet<>();
@@ -367,7 +365,7 @@ public final class Engine implements AutoCloseable {
                     if (e.startMillis >= cutoff) {
                         break;
                     }
-                    if (!e.isRunning() && e.stopMillis() < cutoff) {
+                    if (!e.isRunning() && e.stopMillis() < cutoff && !inRunningMapRun(e)) {
                         it.remove();
                         executions.remove(e.arn);
                         store.forgetExecution(e.arn);
@@ -382,7 +380,17 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Forgetting expired executions failed; retrying in a minute", e);
         }
-        timers.after(Math.min(60_000, Math.max(1_000, retention.toMillis() / 4)), this::forgetExpired);
+        timers.after(Math.min(60_000, Math.max(1_000, retention.toMillis() / 4)), () -> forgetExpired(retention));
+    }
+
+    /** A distributed map's child stays as long as the execution that runs the map is running. */
+    private boolean inRunningMapRun(Execution child) {
+        if (child.mapRunArn == null) {
+            return false;
+        }
+        MapRun run = mapRuns.get(child.mapRunArn);
+        Execution parent = run == null ? null : executions.get(run.executionArn);
+        return parent != null && parent.isRunning();
     }
 
     // ---- map runs
