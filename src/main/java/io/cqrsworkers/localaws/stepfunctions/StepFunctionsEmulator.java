@@ -7,8 +7,7 @@ import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.StatesIntegration;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
-import io.cqrsworkers.localaws.stepfunctions.store.FileStore;
-import io.cqrsworkers.localaws.stepfunctions.store.Store;
+import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +57,11 @@ public final class StepFunctionsEmulator implements EmbeddedService {
             integrations.add(new S3Integration(config.s3Endpoint, config.region));
         }
         integrations.add("states", StatesIntegration::new);
-        Store store = config.dataDir == null ? Store.NONE : new FileStore(config.dataDir);
-        engine = new Engine(config.region, config.account, config.clock, integrations, store, config.workerThreads);
-        if (store instanceof FileStore fs) {
-            fs.recover(engine);
-        }
+        EngineJournal journal = config.dataDir == null ? null : EngineJournal.open(config.dataDir);
+        engine = new Engine(config.region, config.account, config.clock, integrations, journal, config.workerThreads);
+        LOG.info("Step Functions {}", engine.recover());
         engine.retainClosedExecutions(config.executionRetention);
+        engine.compactEvery(Duration.ofSeconds(30));
         server = new SfnHttpServer(engine, config.host, config.port, config.httpThreads);
         server.start();
         running = true;

@@ -74,12 +74,12 @@ class PersistenceTest {
             clock.advance(Duration.ofMinutes(30));
             recent = sfn.startExecution(b -> b.stateMachineArn(pass).name("recent")).executionArn();
             awaitEnd(sfn, recent);
-            long stored = countExecutionDirs();
+            long stored = countHistoryFiles();
 
             clock.advance(Duration.ofMinutes(45));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
                     () -> sfn.describeExecution(b -> b.executionArn(old))).isInstanceOf(ExecutionDoesNotExistException.class));
-            assertThat(countExecutionDirs()).as("its files are gone").isEqualTo(stored - 1);
+            assertThat(countHistoryFiles()).as("its history is gone").isEqualTo(stored - 1);
             assertThat(sfn.listExecutions(b -> b.stateMachineArn(pass)).executions())
                     .extracting(ExecutionListItem::name).containsExactly("recent");
             assertThat(sfn.describeExecution(b -> b.executionArn(running)).status())
@@ -134,8 +134,8 @@ class PersistenceTest {
         }
     }
 
-    private long countExecutionDirs() throws java.io.IOException {
-        try (var dirs = java.nio.file.Files.list(dataDir.resolve("executions"))) {
+    private long countHistoryFiles() throws java.io.IOException {
+        try (var dirs = java.nio.file.Files.list(dataDir.resolve("histories"))) {
             return dirs.count();
         }
     }

@@ -33,6 +33,10 @@ final class SfnTestSupport {
                 .build();
     }
 
+    static String machineArn(String name) {
+        return "arn:aws:states:us-east-1:000000000000:stateMachine:" + name;
+    }
+
     static String createMachine(SfnClient sfn, String name, String definition) {
         return sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(ROLE)).stateMachineArn();
     }

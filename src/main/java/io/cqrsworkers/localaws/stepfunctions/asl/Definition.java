@@ -10,15 +10,26 @@ import java.util.Set;
 public final class Definition {
     public final StateGraph graph;
     public final Integer timeoutSeconds;
+    /** For the machine of a distributed Map's children (an ItemProcessor): the language it was parsed in; else null. */
+    public final QueryLanguage processorLanguage;
 
-    private Definition(StateGraph graph, Integer timeoutSeconds) {
+    private Definition(StateGraph graph, Integer timeoutSeconds, QueryLanguage processorLanguage) {
         this.graph = graph;
         this.timeoutSeconds = timeoutSeconds;
+        this.processorLanguage = processorLanguage;
     }
 
     /** A machine whose body is {@code graph}: the children of a distributed Map run its ItemProcessor. */
     public static Definition of(StateGraph graph) {
-        return new Definition(graph, null);
+        return new Definition(graph, null, graph.language);
+    }
+
+    /** An ItemProcessor read back from its text (after a restart), in the language it was first parsed in. */
+    public static Definition parseProcessor(String text, QueryLanguage language) {
+        Problems problems = new Problems();
+        StateGraph graph = new StateGraph(new Fields(Json.parseUnchecked(text), "", problems), language, Set.of("ProcessorConfig"));
+        problems.throwIfAny();
+        return new Definition(graph, null, language);
     }
 
     /** Parses and validates; throws InvalidDefinition listing every problem. */
@@ -44,6 +55,6 @@ public final class Definition {
         }
         Fields f = new Fields(node, "", problems);
         StateGraph graph = new StateGraph(f, QueryLanguage.JSONPATH, Set.of("TimeoutSeconds", "Version"));
-        return new Definition(graph, f.positiveInt("TimeoutSeconds", 1));
+        return new Definition(graph, f.positiveInt("TimeoutSeconds", 1), null);
     }
 }

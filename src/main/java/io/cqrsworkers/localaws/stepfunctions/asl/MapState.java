@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws.stepfunctions.asl;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.runtime.DistributedMapRun;
 import io.cqrsworkers.localaws.stepfunctions.runtime.InlineMapRun;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Resumption;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.Set;
@@ -84,6 +85,15 @@ public final class MapState extends State {
             new DistributedMapRun(this, run).start();
         } else {
             new InlineMapRun(this, run).start();
+        }
+    }
+
+    @Override
+    public void resume(StateRun run, Resumption resumption) {
+        if (distributed) {
+            new DistributedMapRun(this, run).resume(resumption);
+        } else {
+            new InlineMapRun(this, run).resume(resumption);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.runtime.ParallelRun;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Resumption;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.ArrayList;
@@ -33,5 +34,10 @@ public final class ParallelState extends State {
     @Override
     public void execute(StateRun run) {
         new ParallelRun(this, run).start();
+    }
+
+    @Override
+    public void resume(StateRun run, Resumption resumption) {
+        new ParallelRun(this, run).resume(resumption);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.data.JsonPaths;
 import io.cqrsworkers.localaws.stepfunctions.data.Jsonata;
 import io.cqrsworkers.localaws.stepfunctions.data.PayloadTemplates;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Resumption;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.HashSet;
@@ -112,4 +113,12 @@ public abstract class State {
 
     /** Runs the state for {@code run}; must end in exactly one of run.succeed / run.transition / run.fail. */
     public abstract void execute(StateRun run);
+
+    /**
+     * Goes on with an attempt the engine had under way when it stopped ({@code resumption} holds what the attempt
+     * had logged). Most states just run again from their input; Map and Parallel keep their finished children.
+     */
+    public void resume(StateRun run, Resumption resumption) {
+        resumption.restart();
+    }
 }

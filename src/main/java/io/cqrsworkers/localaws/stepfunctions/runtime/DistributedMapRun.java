@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,16 +73,81 @@ public final class DistributedMapRun {
         maxConcurrency = MapItems.maxConcurrency(state, run);
         configureTolerance();
         configureBatching();
-        String childMachineArn = engine.arns().stateMachine(parent.machine.name() + "/" + label);
-        childMachine = new StateMachine(childMachineArn, parent.machine.name() + "/" + label,
-                state.expressChildren ? "EXPRESS" : "STANDARD", Json.write(state.processorDefinition), Definition.of(state.processor),
-                parent.machine.roleArn(), engine.clock().millis(), engine.clock().millis(), runId);
+        childMachine = childMachine(label);
+        engine.putChildMachine(childMachine);
         openItems();
-        mapRun = new MapRun(engine.arns().mapRun(parent.machine.name(), label, runId), parent.arn, childMachineArn,
+        mapRun = new MapRun(engine.arns().mapRun(parent.machine.name(), label, runId), parent.arn, childMachine.arn(),
                 engine.clock().millis(), maxConcurrency, toleratedPercentage, toleratedCount);
         engine.putMapRun(mapRun);
         run.event("MapRunStarted", "mapRunStartedEventDetails", Json.object().put("mapRunArn", mapRun.arn));
         parent.whenEnded(e -> abortChildren());
+        fill();
+    }
+
+    private StateMachine childMachine(String label) {
+        Execution parent = run.execution();
+        String childMachineArn = engine.arns().stateMachine(parent.machine.name() + "/" + label);
+        return new StateMachine(childMachineArn, parent.machine.name() + "/" + label,
+                state.expressChildren ? "EXPRESS" : "STANDARD", Json.write(state.processorDefinition), Definition.of(state.processor),
+                parent.machine.roleArn(), engine.clock().millis(), engine.clock().millis(), runId);
+    }
+
+    /**
+     * After a restart: the map run goes on with the children it had. The items are read again in the same order,
+     * so child N gets the same batch; children that ended count as they did, running ones are waited for, and the
+     * items no child had yet are started as slots free up.
+     */
+    public void resume(Resumption r) {
+        History.Entry started = r.startedWith("MapRunStarted");
+        MapRun restored = started == null ? null
+                : engine.findMapRun(started.event().path("mapRunStartedEventDetails").path("mapRunArn").asText());
+        if (restored == null) {
+            r.restart();
+            return;
+        }
+        mapRun = restored;
+        mapInput = run.effectiveInput();
+        String arn = mapRun.arn;
+        runId = arn.substring(arn.lastIndexOf(':') + 1);
+        String label = arn.substring(arn.lastIndexOf('/') + 1, arn.lastIndexOf(':'));
+        maxConcurrency = MapItems.maxConcurrency(state, run);
+        configureTolerance();
+        configureBatching();
+        childMachine = childMachine(label);
+        Map<Long, Execution> byIndex = new HashMap<>();
+        long lastKnown = -1;
+        for (Execution child : mapRun.executions()) {
+            byIndex.put(child.childIndex, child);
+            lastKnown = Math.max(lastKnown, child.childIndex);
+        }
+        List<Runnable> later = new ArrayList<>();
+        synchronized (this) {
+            try {
+                openItems();
+                for (long k = 0; k <= lastKnown; k++) {
+                    JsonNode input = nextChildInput();
+                    if (input == null) {
+                        break;
+                    }
+                    long index = k;
+                    int items = batching ? input.path("Items").size() : 1;
+                    Execution child = byIndex.get(k);
+                    running++;
+                    if (child == null) {
+                        // its start was under way when the engine stopped
+                        later.add(() -> engine.submit(() -> startChild(index, input)));
+                    } else {
+                        later.add(() -> adopt(index, child, items));
+                    }
+                }
+                childIndex = lastKnown + 1;
+            } catch (StatesError e) {
+                fail(e.error(), e.cause());
+                return;
+            }
+        }
+        run.execution().whenEnded(e -> abortChildren());
+        later.forEach(Runnable::run);
         fill();
     }
 
@@ -224,9 +290,13 @@ public final class DistributedMapRun {
         String arn = childMachine.express()
                 ? engine.arns().expressExecution(childMachine.name(), name, UUID.randomUUID().toString())
                 : engine.arns().execution(childMachine.name(), name);
-        Execution child = engine.start(childMachine, arn, name, Json.write(input), mapRun.arn);
+        Execution child = engine.startChild(childMachine, arn, name, Json.write(input), mapRun.arn, index);
         mapRun.addChild(child);
-        int items = batching ? input.path("Items").size() : 1;
+        adopt(index, child, batching ? input.path("Items").size() : 1);
+    }
+
+    /** Counts {@code child} as running and waits for its end. */
+    private void adopt(long index, Execution child, int items) {
         mapRun.executionsRunning.incrementAndGet();
         mapRun.itemsRunning.addAndGet(items);
         synchronized (this) {
@@ -324,8 +394,9 @@ public final class DistributedMapRun {
             finishFailed(e.error(), e.cause());
             return;
         }
-        mapRun.end("SUCCEEDED", engine.clock().millis());
-        run.event("MapRunSucceeded", null, null);
+        engine.endMapRun(mapRun, "SUCCEEDED");
+        // the ResultWriter's output is not in the event: a restart after it goes on from here
+        run.event("MapRunSucceeded", null, null, Json.object().set("output", output));
         run.guarded(() -> run.succeed(output));
     }
 
@@ -342,7 +413,7 @@ public final class DistributedMapRun {
     }
 
     private void finishFailed(String error, String cause) {
-        mapRun.end("FAILED", engine.clock().millis());
+        engine.endMapRun(mapRun, "FAILED");
         ObjectNode d = Json.object();
         Engine.putErrorCause(d, error, cause);
         run.event("MapRunFailed", "mapRunFailedEventDetails", d);

@@ -6,7 +6,9 @@ import io.cqrsworkers.localaws.stepfunctions.Arns;
 import io.cqrsworkers.localaws.stepfunctions.Json;
 import io.cqrsworkers.localaws.stepfunctions.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
-import io.cqrsworkers.localaws.stepfunctions.store.Store;
+import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
+import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
+import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -44,14 +49,15 @@ public final class Engine implements AutoCloseable {
     private final Tasks tasks;
     private final Activities activities;
     private final Integrations integrations;
-    private final Store store;
+    /** Where the engine's state outlives the process; null: in the heap only. */
+    private final EngineJournal journal;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     /** Standard executions per machine, newest first (the order ListExecutions returns). */
     private final Map<String, Queue<Execution>> byMachine = new ConcurrentHashMap<>();
     private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
 
-    public Engine(String region, String account, Clock clock, Integrations integrations, Store store, int workerThreads) {
+    public Engine(String region, String account, Clock clock, Integrations integrations, EngineJournal journal, int workerThreads) {
         this.region = region;
         this.arns = new Arns(region, account);
         this.clock = clock;
@@ -65,7 +71,7 @@ public final class Engine implements AutoCloseable {
         this.tasks = new Tasks(this);
         this.activities = new Activities(this);
         this.integrations = integrations;
-        this.store = store;
+        this.journal = journal;
         integrations.bind(this);
     }
 
@@ -101,8 +107,15 @@ public final class Engine implements AutoCloseable {
         return integrations;
     }
 
+    /** Runs {@code r} on the worker pool; whatever it throws is logged, and the worker lives on. */
     void submit(Runnable r) {
-        workers.execute(r);
+        workers.execute(() -> {
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("A step of the Step Functions engine failed", e);
+            }
+        });
     }
 
     /** A worker thread, counting how deep it runs states inline. */
@@ -133,7 +146,16 @@ public final class Engine implements AutoCloseable {
 
     public void putMachine(StateMachine m) {
         machines.put(m.arn(), m);
-        store.saveMachine(m);
+        if (journal != null) {
+            journal.machine(machineJson(m, false));
+        }
+    }
+
+    /** The machine of a distributed map's children: not listed, but kept so its executions resume after a restart. */
+    void putChildMachine(StateMachine m) {
+        if (journal != null) {
+            journal.machine(machineJson(m, true));
+        }
     }
 
     public StateMachine machine(String arn) {
@@ -155,7 +177,9 @@ public final class Engine implements AutoCloseable {
 
     public void deleteMachine(StateMachine m) {
         machines.remove(m.arn());
-        store.deleteMachine(m);
+        if (journal != null) {
+            journal.machineDeleted(m.arn());
+        }
     }
 
     // ---- executions
@@ -183,6 +207,15 @@ public final class Engine implements AutoCloseable {
      * same (idempotent start) and ExecutionAlreadyExists otherwise.
      */
     public Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn) {
+        return start(m, arn, name, inputText, mapRunArn, -1);
+    }
+
+    /** Starts child {@code index} of a distributed map's run. */
+    Execution startChild(StateMachine m, String arn, String name, String inputText, String mapRunArn, long index) {
+        return start(m, arn, name, inputText, mapRunArn, index);
+    }
+
+    private Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn, long childIndex) {
         JsonNode input;
         try {
             input = Json.parse(inputText);
@@ -201,16 +234,18 @@ public final class Engine implements AutoCloseable {
                 }
                 throw new SfnException("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
             }
-            boolean persistent = !m.express() && mapRunArn == null && store != Store.NONE;
-            e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, persistent ? ev -> store.appendEvent(arn, ev) : null);
+            boolean persistent = journal != null && (!m.express() || mapRunArn != null);
+            e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, persistent ? this::journalEntry : null);
+            e.childIndex = childIndex;
+            if (persistent) {
+                // durable before it is acknowledged: a start that cannot be written is refused, not lost
+                journal.started(startLine(e));
+            }
             executions.put(arn, e);
         }
         if (!m.express()) {
             byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
             ((ConcurrentLinkedDeque<Execution>) byMachine.get(m.arn())).addFirst(e);
-            if (mapRunArn == null) {
-                store.saveExecution(e);
-            }
         }
         ObjectNode d = Json.object();
         d.put("input", inputText);
@@ -222,8 +257,75 @@ public final class Engine implements AutoCloseable {
         return e;
     }
 
+    /** Standard executions and the children of map runs outlive a restart; AWS keeps no express execution. */
+    private boolean persistent(Execution e) {
+        return journal != null && (!e.machine.express() || e.mapRunArn != null);
+    }
+
+    private void journalEntry(Execution e, History.Entry entry) {
+        journal.entry(entryLine(e, entry));
+    }
+
+    private static ObjectNode entryLine(Execution e, History.Entry entry) {
+        ObjectNode line = EngineJournal.entryLine(e.arn, entry.seq());
+        if (!entry.flow().isEmpty()) {
+            line.put("f", entry.flow());
+        }
+        if (entry.isEvent()) {
+            line.set("e", entry.event());
+        } else {
+            line.put("k", entry.marker());
+        }
+        if (entry.data() != null) {
+            line.set("r", entry.data());
+        }
+        return line;
+    }
+
+    private static History.Entry entryOf(ObjectNode line) {
+        return new History.Entry(line.path("q").asLong(), line.path("f").asText(""), (ObjectNode) line.get("e"),
+                line.has("k") ? line.get("k").asText() : null, (ObjectNode) line.get("r"));
+    }
+
+    private static ObjectNode startLine(Execution e) {
+        ObjectNode l = EngineJournal.startLine(e.arn);
+        l.put("name", e.name).put("machine", e.machine.arn()).put("revision", e.machine.revisionId())
+                .put("input", e.inputText).put("start", e.startMillis);
+        if (e.mapRunArn != null) {
+            l.put("mapRun", e.mapRunArn).put("index", e.childIndex);
+        }
+        return l;
+    }
+
+    private static ObjectNode endLine(Execution e) {
+        return EngineJournal.endLine(e.arn).put("status", e.status().name()).put("output", e.outputText())
+                .put("error", e.error()).put("cause", e.cause()).put("stop", e.stopMillis());
+    }
+
+    private static ObjectNode machineJson(StateMachine m, boolean retired) {
+        ObjectNode j = Json.object().put("arn", m.arn()).put("name", m.name()).put("type", m.type())
+                .put("definition", m.definitionText()).put("roleArn", m.roleArn())
+                .put("creationMillis", m.creationMillis()).put("updateMillis", m.updateMillis()).put("revisionId", m.revisionId());
+        if (retired) {
+            // an older revision or a map run's machine: it resolves executions, it is not listed
+            j.put("retired", true);
+        }
+        if (m.definition().processorLanguage != null) {
+            j.put("processorLanguage", m.definition().processorLanguage.name());
+        }
+        return j;
+    }
+
+    private static StateMachine machineOf(JsonNode j) {
+        String definition = j.path("definition").asText();
+        return new StateMachine(j.path("arn").asText(), j.path("name").asText(), j.path("type").asText(), definition,
+                j.has("processorLanguage") ? Definition.parseProcessor(definition, QueryLanguage.valueOf(j.path("processorLanguage").asText()))
+                        : Definition.parse(definition), j.path("roleArn").asText(null), j.path("creationMillis").asLong(),
+                j.path("updateMillis").asLong(), j.path("revisionId").asText());
+    }
+
     Flow rootFlow(Execution e, Map<String, JsonNode> variables, long lastEventId) {
-        return new Flow(this, e, e.machine.definition().graph, null, null, variables, lastEventId, o -> finish(e, o));
+        return new Flow(this, e, "", e.machine.definition().graph, null, null, variables, lastEventId, o -> finish(e, o));
     }
 
     private void armMachineTimeout(Execution e) {
@@ -233,42 +335,90 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    // ---- recovery from the store
-
-    public void restoreMachine(StateMachine m) {
-        machines.put(m.arn(), m);
-    }
+    // ---- recovery from the journal
 
     /**
-     * Puts back an execution read from the store; {@code end} holds the final status fields of an execution that
-     * had ended (its history is read from the store when asked for), and is null for one that was running, which
-     * is then resumed from {@code events}.
+     * Rebuilds machines, executions and map runs from the journal, then resumes every running execution where it
+     * was (on the worker pool, so the API is up while they go on). Returns what was found, for the start-up log.
      */
-    public void restoreExecution(StateMachine m, String arn, String name, String inputText, long startMillis,
-                                 List<ObjectNode> events, JsonNode end, Map<String, String> parkedTokens) {
-        JsonNode input;
-        try {
-            input = Json.parse(inputText);
-        } catch (Exception ex) {
-            throw new IllegalStateException("corrupt stored input of " + arn, ex);
+    public String recover() {
+        if (journal == null) {
+            return "in memory: nothing to recover";
         }
-        Execution e = new Execution(arn, name, m, inputText, input, startMillis, null, store == Store.NONE ? null : ev -> store.appendEvent(arn, ev));
-        events.forEach(e.history::restore);
-        executions.put(arn, e);
-        byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
-        ((ConcurrentLinkedDeque<Execution>) byMachine.get(m.arn())).addFirst(e);
-        if (end != null) {
-            e.end(Execution.Status.valueOf(end.path("status").asText()), end.path("output").asText(null),
-                    end.path("error").asText(null), end.path("cause").asText(null), end.path("stopMillis").asLong());
-            e.history.release(() -> store.events(arn));
-            return;
+        long t0 = System.nanoTime();
+        EngineJournal.Recovered r = journal.takeRecovered();
+        Map<String, StateMachine> revisions = new HashMap<>();
+        r.revisions.forEach((key, json) -> revisions.put(key, machineOf(json)));
+        r.machines.values().forEach(key -> {
+            StateMachine m = revisions.get(key);
+            machines.put(m.arn(), m);
+        });
+        r.mapRuns.values().forEach(j -> {
+            MapRun run = new MapRun(j.path("arn").asText(), j.path("execution").asText(), j.path("machine").asText(),
+                    j.path("start").asLong(), j.path("max").asInt(), j.path("toleratedPercentage").asDouble(),
+                    j.path("toleratedCount").asLong());
+            if (j.has("status")) {
+                run.end(j.path("status").asText(), j.path("stop").asLong());
+            }
+            mapRuns.put(run.arn, run);
+        });
+        List<EngineJournal.ExecutionLines> lines = new ArrayList<>(r.executions.values());
+        lines.sort(Comparator.comparingLong(x -> x.start.path("start").asLong()));
+        List<Execution> running = new ArrayList<>();
+        for (EngineJournal.ExecutionLines x : lines) {
+            ObjectNode s = x.start;
+            StateMachine m = revisions.get(EngineJournal.machineKey(s.path("machine").asText(), s.path("revision").asText()));
+            if (m == null) {
+                LOG.warn("Dropping execution {}: its state machine is not in the journal", s.path("x").asText());
+                continue;
+            }
+            String inputText = s.path("input").asText();
+            Execution e = new Execution(s.path("x").asText(), s.path("name").asText(), m, inputText,
+                    x.end == null ? Json.parseUnchecked(inputText) : null, s.path("start").asLong(),
+                    s.path("mapRun").asText(null), this::journalEntry);
+            e.childIndex = s.path("index").asLong(-1);
+            executions.put(e.arn, e);
+            if (!m.express()) {
+                byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
+                ((ConcurrentLinkedDeque<Execution>) byMachine.get(m.arn())).addFirst(e);
+            }
+            MapRun run = e.mapRunArn == null ? null : mapRuns.get(e.mapRunArn);
+            if (run != null) {
+                run.addChild(e);
+            }
+            if (x.end != null) {
+                ObjectNode end = x.end;
+                e.end(Execution.Status.valueOf(end.path("status").asText()), end.path("output").asText(null),
+                        end.path("error").asText(null), end.path("cause").asText(null), end.path("stop").asLong());
+                e.history.release(() -> journal.history(e.arn));
+                e.releaseParsedInput();
+            } else {
+                x.entries.forEach(line -> e.history.restore(entryOf(line)));
+                running.add(e);
+            }
         }
-        armMachineTimeout(e);
-        Recovery.resume(this, e, events, parkedTokens);
+        for (Execution e : running) {
+            armMachineTimeout(e);
+            submit(() -> Recovery.resume(this, e));
+        }
+        return String.format("recovered %d executions (%d running, resuming), %d state machines and %d map runs from %d journal lines in %d ms",
+                executions.size(), running.size(), machines.size(), mapRuns.size(), r.lines, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    Store store() {
-        return store;
+    /** An execution whose end event was logged but not its end line: it ends as the event says. */
+    void endFromEvent(Execution e, ObjectNode event) {
+        String type = event.path("type").asText();
+        Execution.Status status = switch (type) {
+            case "ExecutionSucceeded" -> Execution.Status.SUCCEEDED;
+            case "ExecutionTimedOut" -> Execution.Status.TIMED_OUT;
+            case "ExecutionAborted" -> Execution.Status.ABORTED;
+            default -> Execution.Status.FAILED;
+        };
+        JsonNode d = event.path(Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails");
+        if (e.end(status, d.path("output").asText(null), d.path("error").asText(null), d.path("cause").asText(null),
+                (long) (event.path("timestamp").asDouble() * 1000))) {
+            ended(e);
+        }
     }
 
     private void finish(Execution e, Outcome o) {
@@ -329,9 +479,8 @@ public final class Engine implements AutoCloseable {
         for (TaskAttempt t : e.openTasks) {
             t.abandon();
         }
-        if (!e.machine.express() && e.mapRunArn == null) {
-            store.saveExecution(e);
-            e.history.release(() -> store.events(e.arn));
+        if (persistent(e) && journal.ended(endLine(e), e.history.snapshot())) {
+            e.history.release(() -> journal.history(e.arn));
         }
         e.fireEnded();
         e.releaseParsedInput();
@@ -368,13 +517,21 @@ public final class Engine implements AutoCloseable {
                     if (!e.isRunning() && e.stopMillis() < cutoff && !inRunningMapRun(e)) {
                         it.remove();
                         executions.remove(e.arn);
-                        store.forgetExecution(e.arn);
+                        if (persistent(e)) {
+                            journal.forget(e.arn);
+                        }
                         forgotten.add(e.arn);
                     }
                 }
             }
             if (!forgotten.isEmpty()) {
-                mapRuns.values().removeIf(r -> forgotten.contains(r.executionArn));
+                mapRuns.values().removeIf(r -> {
+                    boolean gone = forgotten.contains(r.executionArn);
+                    if (gone && journal != null) {
+                        journal.mapRunForgotten(r.arn);
+                    }
+                    return gone;
+                });
                 LOG.debug("forgot {} executions closed before {}", forgotten.size(), Instant.ofEpochMilli(cutoff));
             }
         } catch (RuntimeException e) {
@@ -397,7 +554,79 @@ public final class Engine implements AutoCloseable {
 
     void putMapRun(MapRun r) {
         mapRuns.put(r.arn, r);
+        if (journal != null) {
+            journal.mapRun(mapRunLine(r));
+        }
     }
+
+    void endMapRun(MapRun r, String status) {
+        r.end(status, clock.millis());
+        if (journal != null) {
+            journal.mapRunEnded(r.arn, status, r.stopMillis());
+        }
+    }
+
+    MapRun findMapRun(String arn) {
+        return mapRuns.get(arn);
+    }
+
+    private static ObjectNode mapRunLine(MapRun r) {
+        ObjectNode l = EngineJournal.mapRunLine(r.arn).put("execution", r.executionArn).put("machine", r.stateMachineArn)
+                .put("start", r.startMillis).put("max", r.maxConcurrency).put("toleratedPercentage", r.toleratedFailurePercentage)
+                .put("toleratedCount", r.toleratedFailureCount);
+        if (!"RUNNING".equals(r.status())) {
+            l.put("status", r.status()).put("stop", r.stopMillis());
+        }
+        return l;
+    }
+
+    // ---- snapshots
+
+    /** Checks every {@code period} whether the journal is worth a snapshot, and writes one then. */
+    public void compactEvery(Duration period) {
+        if (journal == null) {
+            return;
+        }
+        timers.after(period.toMillis(), () -> {
+            if (journal.worthCompacting()) {
+                try {
+                    long t0 = System.nanoTime();
+                    journal.compact(this::writeState);
+                    LOG.info("Step Functions journal snapshot written in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                } catch (Exception e) {
+                    LOG.warn("Step Functions journal snapshot failed; the journal goes on growing", e);
+                }
+            }
+            compactEvery(period);
+        });
+    }
+
+    /** Every line needed to rebuild the engine as it is now. */
+    private void writeState(Consumer<ObjectNode> out) {
+        Set<String> written = new HashSet<>();
+        for (StateMachine m : machines.values()) {
+            out.accept(EngineJournal.machineLine(machineJson(m, false)));
+            written.add(EngineJournal.machineKey(m.arn(), m.revisionId()));
+        }
+        for (Execution e : executions.values()) {
+            if (persistent(e) && written.add(EngineJournal.machineKey(e.machine.arn(), e.machine.revisionId()))) {
+                out.accept(EngineJournal.machineLine(machineJson(e.machine, true)));
+            }
+        }
+        mapRuns.values().forEach(r -> out.accept(mapRunLine(r)));
+        for (Execution e : executions.values()) {
+            if (!persistent(e)) {
+                continue;
+            }
+            out.accept(startLine(e));
+            if (e.isRunning()) {
+                e.history.entries().forEach(entry -> out.accept(entryLine(e, entry)));
+            } else {
+                out.accept(endLine(e));
+            }
+        }
+    }
+
 
     public MapRun mapRun(String arn) {
         arns.require(arn, "mapRun");
@@ -423,6 +652,8 @@ public final class Engine implements AutoCloseable {
         }
         activities.close();
         integrations.close();
-        store.close();
+        if (journal != null) {
+            journal.close();
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** One execution: identity, status, result, history, and what must be cleaned up when it ends. */
@@ -34,9 +35,11 @@ public final class Execution {
     /** Open task attempts, settled with the execution when it stops or times out. */
     final Set<TaskAttempt> openTasks = ConcurrentHashMap.newKeySet();
     Timers.Timer machineTimeout;
+    /** The position of a distributed map's child among the children of its map run; -1 for other executions. */
+    long childIndex = -1;
 
     Execution(String arn, String name, StateMachine machine, String inputText, JsonNode input, long startMillis,
-              String mapRunArn, Consumer<ObjectNode> historySink) {
+              String mapRunArn, BiConsumer<Execution, History.Entry> journal) {
         this.arn = arn;
         this.name = name;
         this.machine = machine;
@@ -44,7 +47,7 @@ public final class Execution {
         this.input = input;
         this.startMillis = startMillis;
         this.mapRunArn = mapRunArn;
-        this.history = new History(historySink);
+        this.history = new History(journal == null ? null : entry -> journal.accept(this, entry));
         this.contextExecution = context(input);
     }
 

@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.StateGraph;
 
 import java.util.Map;
@@ -15,6 +16,11 @@ import java.util.function.Consumer;
 public final class Flow {
     final Engine engine;
     final Execution execution;
+    /**
+     * Names this flow in the execution's log: "" for the machine, {@code <parent>/<fan-out event id>.<index>} for
+     * a branch or iteration. Stable across a restart, so each flow finds its own entries again.
+     */
+    final String id;
     final StateGraph graph;
     final Flow parent;
     /** Set when a sibling failed: the enclosing Parallel/Map stops this flow. */
@@ -26,10 +32,11 @@ public final class Flow {
     private volatile long lastEventId;
     private final Consumer<Outcome> onDone;
 
-    Flow(Engine engine, Execution execution, StateGraph graph, Flow parent, ObjectNode mapItem,
+    Flow(Engine engine, Execution execution, String id, StateGraph graph, Flow parent, ObjectNode mapItem,
          Map<String, JsonNode> variables, long lastEventId, Consumer<Outcome> onDone) {
         this.engine = engine;
         this.execution = execution;
+        this.id = id;
         this.graph = graph;
         this.parent = parent;
         this.mapItem = mapItem;
@@ -38,9 +45,16 @@ public final class Flow {
         this.onDone = onDone;
     }
 
-    /** A child flow (branch or iteration) that sees this flow's variables. */
-    Flow child(StateGraph body, ObjectNode item, long previousEventId, Consumer<Outcome> done) {
-        return new Flow(engine, execution, body, this, item, variables, previousEventId, done);
+    /**
+     * Child {@code index} (branch or iteration) of the fan-out whose start event is {@code fanOutEventId}; it sees
+     * this flow's variables.
+     */
+    Flow child(long fanOutEventId, int index, StateGraph body, ObjectNode item, long previousEventId, Consumer<Outcome> done) {
+        return new Flow(engine, execution, childId(fanOutEventId, index), body, this, item, variables, previousEventId, done);
+    }
+
+    String childId(long fanOutEventId, int index) {
+        return id + "/" + fanOutEventId + "." + index;
     }
 
     public void start(JsonNode input) {
@@ -78,18 +92,43 @@ public final class Flow {
     }
 
     long event(String type, String detailsKey, ObjectNode details) {
+        return event(type, detailsKey, details, null);
+    }
+
+    /** Appends an event; {@code resume} is kept in the log beside it for a restart, never shown by the API. */
+    long event(String type, String detailsKey, ObjectNode details, ObjectNode resume) {
         synchronized (this) {
-            long id = execution.history.add(engine.clock().millis(), type, lastEventId, detailsKey, details);
-            lastEventId = id;
-            return id;
+            long eventId = execution.history.add(engine.clock().millis(), type, lastEventId, detailsKey, details, id, resume);
+            lastEventId = eventId;
+            return eventId;
         }
+    }
+
+    /** Appends a marker of the engine's own (see {@link Recovery}). */
+    void mark(String marker, ObjectNode data) {
+        execution.history.mark(id, marker, data.put("at", engine.clock().millis()));
     }
 
     long lastEventId() {
         return lastEventId;
     }
 
+    void restoreLastEventId(long id) {
+        lastEventId = id;
+    }
+
     void done(Outcome outcome) {
+        if (!cancelled()) {
+            if (outcome.failed() && parent != null) {
+                // a branch's failure shows in no event of its own: the marker tells a restart how it ended
+                mark(Recovery.FAILED, Json.object().put("error", outcome.error()).put("cause", outcome.cause()));
+            }
+            onDone.accept(outcome);
+        }
+    }
+
+    /** Reports an outcome already in the log (after a restart) to whoever waits for this flow. */
+    void report(Outcome outcome) {
         if (!cancelled()) {
             onDone.accept(outcome);
         }

@@ -9,72 +9,114 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The event history of one execution, with AWS's event ids and previousEventId links. Events are kept compact
- * and only rendered as the API's JSON objects when the history is read or persisted. Once the execution has ended
- * and its history is in the persistent log, the heap copy is released and reads go to the log, so finished
- * executions do not pile up in memory.
+ * The log of one execution: the events of its API history, with AWS's ids and previousEventId links, and between
+ * them markers of the engine's own (a retry scheduled, a branch failed, a heartbeat) that the API never shows. Each
+ * entry names the flow (branch, iteration) it belongs to. While the execution runs this log is what a restart
+ * resumes it from; once it has ended and its history is on disk, the heap copy is released and reads go to disk.
  */
 public final class History {
-    private record Event(long millis, String type, long id, long previousEventId, String detailsKey, ObjectNode details) {
-        ObjectNode render() {
-            ObjectNode e = Json.object();
-            e.put("timestamp", Json.epochSeconds(millis));
-            e.put("type", type);
-            e.put("id", id);
-            e.put("previousEventId", previousEventId);
-            if (detailsKey != null) {
-                e.set(detailsKey, details);
-            }
-            return e;
+    /**
+     * One entry: an API event ({@code event} set, {@code marker} null) or a marker. {@code data} is what a resume
+     * needs beyond the event (the next state of an exit, a task token), or the marker's content.
+     */
+    public record Entry(long seq, String flow, ObjectNode event, String marker, ObjectNode data) {
+        public boolean isEvent() {
+            return marker == null;
+        }
+
+        public String type() {
+            return marker != null ? marker : event.path("type").asText();
+        }
+
+        public long eventId() {
+            return event == null ? 0 : event.path("id").asLong();
+        }
+
+        public long millis() {
+            return event != null ? (long) (event.path("timestamp").asDouble() * 1000) : data.path("at").asLong();
         }
     }
 
-    /** Event records, or ObjectNodes restored from the persistent log. */
-    private List<Object> events = new ArrayList<>();
-    private final Consumer<ObjectNode> sink;
-    /** Reads the persisted events once the heap copy is released; null until then. */
-    private Supplier<List<ObjectNode>> persisted;
+    private List<Entry> entries = new ArrayList<>();
+    /** Gets every entry as it is appended (the journal); null for an execution kept in the heap only. */
+    private final Consumer<Entry> sink;
+    /** Reads the events back from disk once the heap copy is released; null until then. */
+    private Supplier<List<ObjectNode>> released;
+    private long seq;
     private int size;
 
-    /** @param sink gets every event as it is appended (the persistent log), may be null */
-    History(Consumer<ObjectNode> sink) {
+    History(Consumer<Entry> sink) {
         this.sink = sink;
     }
 
     /** Appends an event and returns its id. */
-    public synchronized long add(long millis, String type, long previousEventId, String detailsKey, ObjectNode details) {
+    public long add(long millis, String type, long previousEventId, String detailsKey, ObjectNode details) {
+        return add(millis, type, previousEventId, detailsKey, details, "", null);
+    }
+
+    synchronized long add(long millis, String type, long previousEventId, String detailsKey, ObjectNode details,
+                          String flow, ObjectNode data) {
         long id = ++size;
-        Event e = new Event(millis, type, id, previousEventId, detailsKey, details);
-        if (persisted == null) {
-            events.add(e);
+        ObjectNode e = Json.object();
+        e.put("timestamp", Json.epochSeconds(millis));
+        e.put("type", type);
+        e.put("id", id);
+        e.put("previousEventId", previousEventId);
+        if (detailsKey != null) {
+            e.set(detailsKey, details);
         }
-        if (sink != null) {
-            sink.accept(e.render());
-        }
+        append(new Entry(++seq, flow, e, null, data));
         return id;
     }
 
-    /** Drops the heap copy of a persisted history; {@code reader} reads it back from the log. */
-    synchronized void release(Supplier<List<ObjectNode>> reader) {
+    /** Appends a marker of the engine's own. */
+    synchronized void mark(String flow, String marker, ObjectNode data) {
+        append(new Entry(++seq, flow, null, marker, data));
+    }
+
+    private void append(Entry entry) {
+        if (released == null) {
+            entries.add(entry);
+        }
         if (sink != null) {
-            persisted = reader;
-            events = List.of();
+            sink.accept(entry);
         }
     }
 
-    /** Puts back an event read from the persistent log. */
-    synchronized void restore(ObjectNode event) {
-        events.add(event);
-        size++;
+    /** Puts back an entry read from the journal. */
+    synchronized void restore(Entry entry) {
+        entries.add(entry);
+        seq = entry.seq();
+        if (entry.isEvent()) {
+            size = (int) entry.eventId();
+        }
     }
 
+    /** Drops the heap copy once the history is on disk; {@code reader} reads it back. */
+    synchronized void release(Supplier<List<ObjectNode>> reader) {
+        released = reader;
+        entries = List.of();
+    }
+
+    boolean isReleased() {
+        return released != null;
+    }
+
+    /** The entries in the heap (events and markers), in order. */
+    synchronized List<Entry> entries() {
+        return new ArrayList<>(entries);
+    }
+
+    /** The API's history: events only. */
     public synchronized List<ObjectNode> snapshot() {
-        if (persisted != null) {
-            return persisted.get();
+        if (released != null) {
+            return released.get();
         }
-        List<ObjectNode> out = new ArrayList<>(events.size());
-        for (Object e : events) {
-            out.add(e instanceof Event ev ? ev.render() : (ObjectNode) e);
+        List<ObjectNode> out = new ArrayList<>(size);
+        for (Entry e : entries) {
+            if (e.isEvent()) {
+                out.add(e.event());
+            }
         }
         return out;
     }

@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.cqrsworkers.localaws.stepfunctions.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.ParallelState;
 import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
 
@@ -24,9 +25,33 @@ public final class ParallelRun extends FanOut {
         launch(state.branches.size(), 0);
     }
 
+    /** After a restart: branches that ended keep their results, the others resume. */
+    public void resume(Resumption r) {
+        History.Entry started = r.startedWith("ParallelStateStarted");
+        if (started == null) {
+            r.restart();
+            return;
+        }
+        startedId = started.eventId();
+        JsonNode in = run.effectiveInput();
+        JsonNode template = state.language == QueryLanguage.JSONATA ? state.arguments : state.parameters;
+        branchInput = template == null ? in : run.payload(template, in);
+        Child[] children = new Child[state.branches.size()];
+        for (int i = 0; i < children.length; i++) {
+            Flow f = branchFlow(i);
+            // a branch has no events of its own around it: an ended one has nothing left to log but a failure
+            children[i] = new Child(f, branchInput, r.recovery.outcome(f.id), true);
+        }
+        resume(children, 0, r.has("ParallelStateSucceeded"), r.recovery);
+    }
+
+    private Flow branchFlow(int index) {
+        return run.flow.child(startedId, index, state.branches.get(index), null, startedId, o -> childDone(index, o));
+    }
+
     @Override
     Flow startChild(int index) {
-        Flow f = run.flow.child(state.branches.get(index), null, startedId, o -> childDone(index, o));
+        Flow f = branchFlow(index);
         f.start(branchInput);
         return f;
     }
@@ -39,7 +64,7 @@ public final class ParallelRun extends FanOut {
 
     @Override
     void failed(int index, Outcome o) {
-        run.event("ParallelStateFailed", null, null);
+        run.event("ParallelStateFailed", null, null, Json.object().put("error", o.error()).put("cause", o.cause()));
         run.fail(o.error(), o.cause());
     }
 }

@@ -39,6 +39,8 @@ public final class StateRun {
     private int retryCount;
     private JsonNode effectiveInput;
     private String taskToken;
+    /** The token of the attempt that was under way when the engine stopped; the attempt made again reuses it. */
+    private String resumedToken;
 
     StateRun(Flow flow, State state, JsonNode input) {
         this(flow, state, input, flow.engine.clock().millis());
@@ -65,7 +67,10 @@ public final class StateRun {
     /** Runs (or, after a restart, re-runs) the state's behaviour. */
     void attempt() {
         effectiveInput = null;
-        taskToken = null; // every attempt gets its own token, so a late callback cannot settle a retry
+        // every attempt gets its own token, so a late callback cannot settle a retry; an attempt made again after
+        // a restart keeps its token, so the callback of the message it may already have sent still counts
+        taskToken = resumedToken;
+        resumedToken = null;
         try {
             state.execute(this);
         } catch (StatesError e) {
@@ -119,6 +124,28 @@ public final class StateRun {
     /** Reuses the token of a task that was parked when the engine stopped. */
     void restoreTaskToken(String token) {
         this.taskToken = token;
+    }
+
+    /** The next attempt (made again after a restart) reuses {@code token}. */
+    void reuseToken(String token) {
+        this.resumedToken = token;
+    }
+
+    /** After a restart: retrier {@code index} had been used once more before the engine stopped. */
+    void retried(int index) {
+        if (index >= 0 && index < retriesUsed.length) {
+            retriesUsed[index]++;
+        }
+        retryCount++;
+    }
+
+    /** After a restart: the retry scheduled for {@code dueMillis} runs then (at once if that has passed). */
+    void retryAt(long dueMillis) {
+        flow.engine.timers().at(Instant.ofEpochMilli(dueMillis), () -> {
+            if (!flow.cancelled()) {
+                attempt();
+            }
+        });
     }
 
     /** The input after InputPath (JSONPath); the raw input in JSONata. */
@@ -227,6 +254,10 @@ public final class StateRun {
         return flow.event(type, detailsKey, details);
     }
 
+    long event(String type, String detailsKey, ObjectNode details, ObjectNode resume) {
+        return flow.event(type, detailsKey, details, resume);
+    }
+
     /** The state produced {@code result}: process it into the output and move on. */
     public void succeed(JsonNode result) {
         finish(result, state.next, state.assign, state.output);
@@ -298,8 +329,10 @@ public final class StateRun {
         }
         d.set("output", Json.lazyText(out));
         d.set("outputDetails", Json.NOT_TRUNCATED);
-        flow.event(state.type + "StateExited", "stateExitedEventDetails", d);
-        if (next != null && !(state instanceof SucceedState)) {
+        boolean goesOn = next != null && !(state instanceof SucceedState);
+        // the transition taken (a Choice's pick, a Catch's Next) is not in the event: a restart reads it from here
+        flow.event(state.type + "StateExited", "stateExitedEventDetails", d, goesOn ? Json.object().put(Recovery.NEXT, next) : null);
+        if (goesOn) {
             flow.enter(next, out);
         } else {
             flow.done(Outcome.success(out));
@@ -323,11 +356,9 @@ public final class StateRun {
                         }
                         retriesUsed[i]++;
                         retryCount++;
-                        flow.engine.timers().after((long) (delay * 1000), () -> {
-                            if (!flow.cancelled()) {
-                                attempt();
-                            }
-                        });
+                        long due = flow.engine.clock().millis() + (long) (delay * 1000);
+                        flow.mark(Recovery.RETRY, Json.object().put("retrier", i).put("due", due));
+                        retryAt(due);
                         return;
                     }
                     break;

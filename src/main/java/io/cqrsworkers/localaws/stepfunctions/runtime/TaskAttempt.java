@@ -21,8 +21,12 @@ public final class TaskAttempt {
     private volatile Timers.Timer timeout;
     private volatile Timers.Timer heartbeat;
 
-    /** @param timeoutMillis time left until States.Timeout, 0 for none; heartbeatMillis likewise */
-    TaskAttempt(StateRun run, String resourceType, String resource, boolean activity, long timeoutMillis, long heartbeatMillis) {
+    /**
+     * @param timeoutMillis time left until States.Timeout, 0 for none
+     * @param heartbeatMillis HeartbeatSeconds in millis, 0 for none; {@code firstBeatMillis} the time left for the first
+     */
+    TaskAttempt(StateRun run, String resourceType, String resource, boolean activity, long timeoutMillis,
+                long heartbeatMillis, long firstBeatMillis) {
         this.run = run;
         this.resourceType = resourceType;
         this.resource = resource;
@@ -33,7 +37,7 @@ public final class TaskAttempt {
             timeout = timers.after(timeoutMillis, () -> timedOut("States.Timeout"));
         }
         if (heartbeatMillis > 0) {
-            heartbeat = timers.after(heartbeatMillis, () -> timedOut("States.HeartbeatTimeout"));
+            heartbeat = timers.after(firstBeatMillis, () -> timedOut("States.HeartbeatTimeout"));
         }
         run.execution().openTasks.add(this);
     }
@@ -46,7 +50,6 @@ public final class TaskAttempt {
     public void parkOn(String token) {
         this.token = token;
         run.flow.engine.tokens().register(token, this);
-        run.flow.engine.store().parkedTask(run.execution().arn, run.state.name, token);
     }
 
     public boolean isSettled() {
@@ -86,6 +89,7 @@ public final class TaskAttempt {
     public void heartbeat() {
         Timers.Timer h = heartbeat;
         if (h != null && !settled.get()) {
+            run.flow.mark(Recovery.HEARTBEAT, Json.object());
             h.cancel();
             heartbeat = run.flow.engine.timers().after(heartbeatMillis, () -> timedOut("States.HeartbeatTimeout"));
         }

@@ -68,9 +68,9 @@ public final class Tasks {
         if (heartbeat != null) {
             d.put("heartbeatInSeconds", heartbeat);
         }
-        run.event("TaskScheduled", "taskScheduledEventDetails", d);
+        run.event("TaskScheduled", "taskScheduledEventDetails", d, waitForToken ? Json.object().put(Recovery.TOKEN, run.taskToken()) : null);
         run.event("TaskStarted", "taskStartedEventDetails", Json.object().put("resourceType", service).put("resource", resource));
-        TaskAttempt attempt = new TaskAttempt(run, service, resource, false, millis(timeout), millis(heartbeat));
+        TaskAttempt attempt = new TaskAttempt(run, service, resource, false, millis(timeout), millis(heartbeat), millis(heartbeat));
         if (waitForToken) {
             attempt.parkOn(run.taskToken());
         }
@@ -92,18 +92,41 @@ public final class Tasks {
     }
 
     /**
-     * After a restart: the task had been submitted and was waiting for {@code token}. It waits again, for what
-     * is left of its TimeoutSeconds and a fresh HeartbeatSeconds.
+     * After a restart: the task had been submitted and waited for its task token or its child execution. It waits
+     * again, for what was left of its TimeoutSeconds and HeartbeatSeconds when the engine stopped.
      */
-    void resumeParked(StateRun run, String token, JsonNode scheduled, long scheduledMillis) {
-        run.restoreTaskToken(token);
+    void resumeSubmitted(StateRun run, History.Entry scheduled, java.util.List<History.Entry> attemptEntries, long lastHeartbeat) {
+        JsonNode details = scheduled.event().path("taskScheduledEventDetails");
+        long now = engine.clock().millis();
+        long scheduledMillis = scheduled.millis();
         long timeout = 0;
-        if (scheduled.has("timeoutInSeconds")) {
-            timeout = Math.max(1, scheduledMillis + scheduled.get("timeoutInSeconds").asLong() * 1000 - engine.clock().millis());
+        if (details.has("timeoutInSeconds")) {
+            timeout = Math.max(1, scheduledMillis + details.get("timeoutInSeconds").asLong() * 1000 - now);
         }
-        long heartbeat = scheduled.path("heartbeatInSeconds").asLong(0) * 1000;
-        TaskAttempt attempt = new TaskAttempt(run, scheduled.path("resourceType").asText(), scheduled.path("resource").asText(), false, timeout, heartbeat);
-        attempt.parkOn(token);
+        long heartbeat = details.path("heartbeatInSeconds").asLong(0) * 1000;
+        long firstBeat = heartbeat == 0 ? 0 : Math.max(1, Math.max(scheduledMillis, lastHeartbeat) + heartbeat - now);
+        String service = details.path("resourceType").asText();
+        String resource = details.path("resource").asText();
+        TaskAttempt attempt = new TaskAttempt(run, service, resource, false, timeout, heartbeat, firstBeat);
+        String token = scheduled.data() == null ? null : scheduled.data().path(Recovery.TOKEN).asText(null);
+        if (token != null) {
+            run.restoreTaskToken(token);
+            attempt.parkOn(token);
+            return;
+        }
+        JsonNode response = Json.object();
+        for (History.Entry e : attemptEntries) {
+            if (e.type().equals("TaskSubmitted")) {
+                response = Recovery.parse(e.event().path("taskSubmittedEventDetails").path("output").asText());
+            }
+        }
+        int dot = resource.indexOf('.');
+        Integration integration = engine.integrations().get(service);
+        if (integration == null || dot < 0) {
+            attempt.fail("States.Runtime", "The task '" + resource + "' cannot be resumed after a restart");
+            return;
+        }
+        integration.awaitCompletion(resource.substring(0, dot), response, resource.endsWith(".sync:2"), attempt);
     }
 
     static long millis(Long seconds) {
