@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.cqrsworkers.localaws.stepfunctions.Arns;
 import io.cqrsworkers.localaws.stepfunctions.Json;
 import io.cqrsworkers.localaws.stepfunctions.SfnException;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -271,7 +273,9 @@ public final class Engine implements AutoCloseable {
         if (!entry.flow().isEmpty()) {
             line.put("f", entry.flow());
         }
-        if (entry.isEvent()) {
+        if (entry.eventText() != null) {
+            line.putRawValue("e", new RawValue(entry.eventText()));
+        } else if (entry.isEvent()) {
             line.set("e", entry.event());
         } else {
             line.put("k", entry.marker());
@@ -283,7 +287,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private static History.Entry entryOf(ObjectNode line) {
-        return new History.Entry(line.path("q").asLong(), line.path("f").asText(""), (ObjectNode) line.get("e"),
+        return new History.Entry(line.path("q").asLong(), line.path("f").asText(""), line.has("e") ? Json.write(line.get("e")) : null,
                 line.has("k") ? line.get("k").asText() : null, (ObjectNode) line.get("r"));
     }
 
@@ -397,11 +401,24 @@ public final class Engine implements AutoCloseable {
                 running.add(e);
             }
         }
+        // resumed before the API answers: a callback for a parked task must find its token registered
+        CountDownLatch resumed = new CountDownLatch(running.size());
         for (Execution e : running) {
             armMachineTimeout(e);
-            submit(() -> Recovery.resume(this, e));
+            submit(() -> {
+                try {
+                    Recovery.resume(this, e);
+                } finally {
+                    resumed.countDown();
+                }
+            });
         }
-        return String.format("recovered %d executions (%d running, resuming), %d state machines and %d map runs from %d journal lines in %d ms",
+        try {
+            resumed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return String.format("recovered %d executions (%d running, resumed), %d state machines and %d map runs from %d journal lines in %d ms",
                 executions.size(), running.size(), machines.size(), mapRuns.size(), r.lines, (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -479,7 +496,7 @@ public final class Engine implements AutoCloseable {
         for (TaskAttempt t : e.openTasks) {
             t.abandon();
         }
-        if (persistent(e) && journal.ended(endLine(e), e.history.snapshot())) {
+        if (persistent(e) && journal.ended(endLine(e), e.history.eventTexts())) {
             e.history.release(() -> journal.history(e.arn));
         }
         e.fireEnded();
@@ -526,11 +543,19 @@ public final class Engine implements AutoCloseable {
             }
             if (!forgotten.isEmpty()) {
                 mapRuns.values().removeIf(r -> {
-                    boolean gone = forgotten.contains(r.executionArn);
-                    if (gone && journal != null) {
+                    if (!forgotten.contains(r.executionArn)) {
+                        return false;
+                    }
+                    for (Execution child : r.executions()) {
+                        // express children are listed nowhere else: they go with their run
+                        if (child.machine.express() && executions.remove(child.arn) != null && persistent(child)) {
+                            journal.forget(child.arn);
+                        }
+                    }
+                    if (journal != null) {
                         journal.mapRunForgotten(r.arn);
                     }
-                    return gone;
+                    return true;
                 });
                 LOG.debug("forgot {} executions closed before {}", forgotten.size(), Instant.ofEpochMilli(cutoff));
             }

@@ -17,23 +17,40 @@ import java.util.function.Supplier;
 public final class History {
     /**
      * One entry: an API event ({@code event} set, {@code marker} null) or a marker. {@code data} is what a resume
-     * needs beyond the event (the next state of an exit, a task token), or the marker's content.
+     * needs beyond the event (the next state of an exit, a task token), or the marker's content. The event is its
+     * JSON text in a journaled execution (a tenth of the heap of the tree: a million parked executions fit), else
+     * the tree.
      */
-    public record Entry(long seq, String flow, ObjectNode event, String marker, ObjectNode data) {
+    public record Entry(long seq, String flow, Object eventForm, String marker, ObjectNode data) {
         public boolean isEvent() {
             return marker == null;
         }
 
+        /** The event as a tree (parsed from its text when kept as text). */
+        public ObjectNode event() {
+            return eventForm instanceof String text ? (ObjectNode) Json.parseUnchecked(text) : (ObjectNode) eventForm;
+        }
+
+        /** The event's JSON text, or null when it is kept as a tree. */
+        public String eventText() {
+            return eventForm instanceof String text ? text : null;
+        }
+
+        /** The same entry with its event as a tree, for code that reads it several times. */
+        Entry parsed() {
+            return eventForm instanceof String ? new Entry(seq, flow, event(), marker, data) : this;
+        }
+
         public String type() {
-            return marker != null ? marker : event.path("type").asText();
+            return marker != null ? marker : event().path("type").asText();
         }
 
         public long eventId() {
-            return event == null ? 0 : event.path("id").asLong();
+            return eventForm == null ? 0 : event().path("id").asLong();
         }
 
         public long millis() {
-            return event != null ? (long) (event.path("timestamp").asDouble() * 1000) : data.path("at").asLong();
+            return eventForm != null ? (long) (event().path("timestamp").asDouble() * 1000) : data.path("at").asLong();
         }
     }
 
@@ -65,7 +82,7 @@ public final class History {
         if (detailsKey != null) {
             e.set(detailsKey, details);
         }
-        append(new Entry(++seq, flow, e, null, data));
+        append(new Entry(++seq, flow, sink == null ? e : Json.write(e), null, data));
         return id;
     }
 
@@ -116,6 +133,17 @@ public final class History {
         for (Entry e : entries) {
             if (e.isEvent()) {
                 out.add(e.event());
+            }
+        }
+        return out;
+    }
+
+    /** The API's history as JSON lines, as written to disk when the execution ends. */
+    synchronized List<String> eventTexts() {
+        List<String> out = new ArrayList<>(size);
+        for (Entry e : entries) {
+            if (e.isEvent()) {
+                out.add(e.eventText() != null ? e.eventText() : Json.write(e.event()));
             }
         }
         return out;

@@ -53,7 +53,7 @@ final class Recovery {
         this.engine = engine;
         this.execution = execution;
         for (History.Entry e : execution.history.entries()) {
-            byFlow.computeIfAbsent(e.flow(), k -> new ArrayList<>()).add(e);
+            byFlow.computeIfAbsent(e.flow(), k -> new ArrayList<>()).add(e.parsed());
         }
     }
 

@@ -181,7 +181,7 @@ public final class EngineJournal implements AutoCloseable {
      * An execution closed: its history goes to a file of its own (written whole, then renamed into place), then the
      * end line makes the close durable. Returns false if the history could not be written (it then stays in the heap).
      */
-    public boolean ended(ObjectNode endLine, List<ObjectNode> history) {
+    public boolean ended(ObjectNode endLine, List<String> history) {
         boolean written = writeHistory(endLine.path("x").asText(), history);
         append(endLine);
         return written;
@@ -234,12 +234,12 @@ public final class EngineJournal implements AutoCloseable {
         return historyDir.resolve(URLEncoder.encode(arn, StandardCharsets.UTF_8) + ".jsonl");
     }
 
-    private boolean writeHistory(String arn, List<ObjectNode> events) {
+    private boolean writeHistory(String arn, List<String> events) {
         Path file = historyFile(arn);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            for (ObjectNode e : events) {
-                w.write(MAPPER.writeValueAsString(e));
+            for (String e : events) {
+                w.write(e);
                 w.write('\n');
             }
         } catch (IOException e) {
