@@ -7,6 +7,7 @@ import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.StatesIntegration;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
+import io.cqrsworkers.localaws.persist.JsonLinesLog;
 import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
             integrations.add(new S3Integration(config.s3Endpoint, config.region));
         }
         integrations.add("states", StatesIntegration::new);
-        EngineJournal journal = config.dataDir == null ? null : EngineJournal.open(config.dataDir);
+        EngineJournal journal = config.dataDir == null ? null : EngineJournal.open(config.dataDir, config.snapshotAfterBytes);
         engine = new Engine(config.region, config.account, config.clock, integrations, journal, config.workerThreads);
         LOG.info("Step Functions {}", engine.recover());
         engine.retainClosedExecutions(config.executionRetention);
@@ -108,6 +109,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         private int workerThreads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         private int httpThreads = 16;
         private Duration executionRetention = Duration.ofDays(90);
+        private long snapshotAfterBytes = JsonLinesLog.MIN_JOURNAL_BYTES;
 
         public Builder host(String host) {
             this.host = host;
@@ -169,6 +171,15 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         /** How long a closed execution is kept (listed, described, its history) after it stopped; AWS: 90 days. */
         public Builder executionRetention(Duration retention) {
             this.executionRetention = retention;
+            return this;
+        }
+
+        /**
+         * How much journal is written before a snapshot is due (checked every 30 s of the engine's clock; also only
+         * once the journal outgrew the last snapshot); default 64 MB.
+         */
+        public Builder snapshotAfterBytes(long bytes) {
+            this.snapshotAfterBytes = bytes;
             return this;
         }
 

@@ -145,6 +145,49 @@ class ResumeTest {
     }
 
     @Test
+    void aSnapshotWrittenWhileExecutionsRunKeepsThemWhole() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+        String queue = sqs.client.createQueue(b -> b.queueName("resume-snapshot")).queueUrl();
+        String definition = """
+                {"StartAt":"Fan","States":{
+                  "Fan":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"id.$":"$$.Map.Item.Value"},"Next":"Done",
+                    "ItemProcessor":{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                      "Parameters":{"QueueUrl":"%s","MessageBody":{"token.$":"$$.Task.Token","id.$":"$.id"}},"End":true}}}},
+                  "Done":{"Type":"Pass","End":true}}}""".formatted(queue);
+        Map<String, String> tokens;
+        StepFunctionsEmulator first = StepFunctionsEmulator.builder().dataDir(dataDir).clock(clock).sqsEndpoint(sqs.endpoint)
+                .snapshotAfterBytes(1).build();
+        first.start();
+        try (SfnClient sfn = SfnTestSupport.client(first)) {
+            String machine = createMachine(sfn, "snapshot", definition);
+            sfn.startExecution(b -> b.stateMachineArn(machine).name("s1").input("{\"items\":[\"a1\",\"a2\"]}"));
+            sfn.startExecution(b -> b.stateMachineArn(machine).name("s2").input("{\"items\":[\"b1\"]}"));
+            tokens = receiveTokens(queue, 3);
+            answer(sfn, tokens.get("a1"), "\"A1\"");
+            clock.advance(Duration.ofSeconds(31));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.list(dataDir.resolve("journal"))
+                    .anyMatch(p -> p.getFileName().toString().startsWith("snapshot-")));
+            answer(sfn, tokens.get("b1"), "\"B1\"");
+            awaitEnd(sfn, SfnTestSupport.machineArn("snapshot").replace("stateMachine", "execution") + ":s2");
+        } finally {
+            first.close();
+        }
+        StepFunctionsEmulator second = engine(clock, dataDir);
+        try (SfnClient sfn = SfnTestSupport.client(second)) {
+            String s1 = SfnTestSupport.machineArn("snapshot").replace("stateMachine", "execution") + ":s1";
+            String s2 = SfnTestSupport.machineArn("snapshot").replace("stateMachine", "execution") + ":s2";
+            assertThat(MAPPER.readTree(sfn.describeExecution(b -> b.executionArn(s2)).output())).isEqualTo(MAPPER.readTree("[\"B1\"]"));
+            answer(sfn, tokens.get("a2"), "\"A2\"");
+            DescribeExecutionResponse done = awaitEnd(sfn, s1);
+            assertThat(MAPPER.readTree(done.output())).isEqualTo(MAPPER.readTree("[\"A1\",\"A2\"]"));
+            assertContiguousIds(history(sfn, s1));
+            assertContiguousIds(history(sfn, s2));
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void aPendingRetryRunsAtItsTimeWithItsCountersAfterARestart() throws Exception {
         ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
         String missing = sqs.endpoint + "/000000000000/no-such-queue";

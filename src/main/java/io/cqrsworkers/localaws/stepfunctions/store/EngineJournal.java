@@ -74,15 +74,15 @@ public final class EngineJournal implements AutoCloseable {
         this.recovered = recovered;
     }
 
-    /** Opens the journal in {@code dir} and replays it. */
-    public static EngineJournal open(Path dir) throws IOException {
+    /** Opens the journal in {@code dir} and replays it; a snapshot is due after {@code snapshotAfterBytes} of journal. */
+    public static EngineJournal open(Path dir, long snapshotAfterBytes) throws IOException {
         if (Files.isDirectory(dir.resolve("executions"))) {
             LOG.warn("{} holds executions in the layout of an older version, which is not read; delete the directory for a clean start", dir);
         }
         Path histories = dir.resolve("histories");
         Files.createDirectories(histories);
         Recovered r = new Recovered();
-        JsonLinesLog log = JsonLinesLog.open(dir.resolve("journal"), line -> replay(r, line));
+        JsonLinesLog log = JsonLinesLog.open(dir.resolve("journal"), line -> replay(r, line), snapshotAfterBytes);
         r.lines = log.linesReplayed();
         return new EngineJournal(histories, log, r);
     }
