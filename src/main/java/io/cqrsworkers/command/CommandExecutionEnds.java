@@ -57,14 +57,14 @@ public final class CommandExecutionEnds implements ExecutionWatch.Owner {
 
     /** What the command's watch row holds. */
     public static Map<String, String> subject(String module, String pk, String sk) {
-        return Map.of("module", module, "pk", pk, "sk", sk);
+        return Map.of("module", module, "commandPk", pk, "commandSk", sk);
     }
 
     @Override
     public void ended(ObjectNode row, ExecutionWatch.Ending ending) {
         String module = row.path("module").asText();
-        String pk = row.path("pk").asText();
-        String sk = row.path("sk").asText();
+        String pk = row.path("commandPk").asText();
+        String sk = row.path("commandSk").asText();
         ObjectNode command = store.getCommand(module, pk, sk, true).orElse(null);
         if (command == null) {
             LOG.warn("Command {} {} of execution {} no longer exists", pk, sk, ending.executionArn());

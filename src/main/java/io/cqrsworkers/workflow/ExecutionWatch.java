@@ -97,6 +97,9 @@ public final class ExecutionWatch {
      * crash in between must lead to the start being repeated, which then watches.
      */
     public void watch(String executionArn, Map<String, String> subject) {
+        if (subject.containsKey("pk") || subject.containsKey("sk") || subject.containsKey("executionArn")) {
+            throw new IllegalArgumentException("pk, sk and executionArn are the watch row's own: " + subject.keySet());
+        }
         Map<String, AttributeValue> item = new HashMap<>();
         subject.forEach((k, v) -> item.put(k, AttributeValue.fromS(v)));
         item.put("pk", AttributeValue.fromS(PK));
