@@ -23,11 +23,19 @@ public final class TaskCallbacks {
 
     /** @param outputJson the task's output, a JSON text */
     public boolean success(String token, String outputJson) {
+        return trySuccess(token, outputJson) == null;
+    }
+
+    /**
+     * As {@link #success}, for a caller to whom the reason matters: null when delivered, else the exception that
+     * says the token is closed (TaskTimedOut: it timed out or was answered; TaskDoesNotExist: never known).
+     */
+    public RuntimeException trySuccess(String token, String outputJson) {
         try {
             sfn.sendTaskSuccess(b -> b.taskToken(token).output(outputJson));
-            return true;
+            return null;
         } catch (TaskTimedOutException | TaskDoesNotExistException closed) {
-            return false;
+            return closed;
         }
     }
 

@@ -11,6 +11,8 @@ import io.cqrsworkers.command.steps.TransformData;
 import io.cqrsworkers.command.steps.WaitPrevCommand;
 import io.cqrsworkers.command.steps.WaitPrevCommandFailed;
 import io.cqrsworkers.resources.ResourceDescription;
+import io.cqrsworkers.workflow.ExecutionWatch;
+import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.CamelContext;
 
 import java.time.Clock;
@@ -32,6 +34,9 @@ public final class CommandModule {
     private final CommandStore store;
     private final LargeAttributes attributes;
     private final Notifier notifier;
+    private final StateMachines machines;
+    private final ExecutionWatch watch;
+    private final CommandExecutionEnds ends;
 
     private CommandModule(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
@@ -51,15 +56,19 @@ public final class CommandModule {
         service = new CommandService(store, ttl, attributes, dataSync);
         SyncHandlers handlers = new SyncHandlers(config);
         TaskCallbacks callbacks = new TaskCallbacks(aws.sfn());
+        machines = new StateMachines(aws.sfn(), prefix);
+        watch = ExecutionWatch.of(context);
+        ends = new CommandExecutionEnds(store, notifier, callbacks, aws.sfn(), machines);
+        watch.owner(CommandWorkerRoutes.MACHINE, ends);
         worker = new CommandWorker(List.of(
                 new CheckVersion(store, notifier),
-                new WaitPrevCommand(store, callbacks, notifier),
+                new WaitPrevCommand(store, callbacks, notifier, ends),
                 new WaitPrevCommandFailed(store, notifier),
                 new SetTtlCommand(store, ttl),
                 new HistoryCopy(dataSync),
                 new TransformData(handlers),
                 new SyncData(handlers, attributes, context.createProducerTemplate()),
-                new Finish(store, callbacks, notifier)),
+                new Finish(store, callbacks, notifier, watch)),
                 tables, new CommandStatus(store, notifier), notifier);
     }
 
@@ -111,6 +120,15 @@ public final class CommandModule {
     /** Status notifications and alarms, also used by the import module. */
     public Notifier notifier() {
         return notifier;
+    }
+
+    public StateMachines machines() {
+        return machines;
+    }
+
+    /** Starts watching a command's execution (see {@link CommandExecutionEnds}). */
+    public void watch(String executionArn, String module, String pk, String sk) {
+        watch.watch(executionArn, CommandExecutionEnds.subject(module, pk, sk));
     }
 
     public LargeAttributes attributes() {

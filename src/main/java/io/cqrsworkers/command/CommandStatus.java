@@ -16,9 +16,13 @@ public final class CommandStatus {
     }
 
     public void record(String module, String pk, String sk, String status, String source) {
-        if (!store.updateStatus(module, pk, sk, status)) {
-            return;
+        if (store.updateStatus(module, pk, sk, status)) {
+            announce(module, pk, sk, status, source);
         }
+    }
+
+    /** The {@code command-status} notification of a status already written. */
+    public void announce(String module, String pk, String sk, String status, String source) {
         notifier.notify("command-status", store.tables().table(module, CommandTables.COMMAND), pk, sk,
                 JSON.createObjectNode().put("status", status).put("source", source));
     }

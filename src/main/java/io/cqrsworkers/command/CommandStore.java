@@ -178,6 +178,39 @@ public final class CommandStore {
         }
     }
 
+    /**
+     * Records that the command's execution ended abnormally: status, error, cause and executionStatus, only if its
+     * status is still {@code seen} and no end was recorded yet, so replicas and repeated sweeps write it once and a
+     * step's own later write is not hidden.
+     *
+     * @return false when the status had moved on, or an end was recorded before
+     */
+    public boolean recordExecutionEnd(String module, String pk, String sk, String seen, String status, String error,
+                                      String cause, String executionStatus) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":status", AttributeValue.fromS(status),
+                ":now", AttributeValue.fromS(now()), ":error", AttributeValue.fromS(error),
+                ":cause", AttributeValue.fromS(cause), ":end", AttributeValue.fromS(executionStatus)));
+        String condition = "attribute_exists(pk) AND attribute_not_exists(executionStatus) AND ";
+        if (seen == null) {
+            condition += "attribute_not_exists(#status)";
+        } else {
+            condition += "#status = :seen";
+            values.put(":seen", AttributeValue.fromS(seen));
+        }
+        String check = condition;
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.table(module, CommandTables.COMMAND)).key(key(pk, sk))
+                    .updateExpression("SET #status = :status, updatedAt = :now, #error = :error, #cause = :cause, "
+                            + "executionStatus = :end")
+                    .conditionExpression(check)
+                    .expressionAttributeNames(Map.of("#status", "status", "#error", "error", "#cause", "cause"))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     public void setTaskToken(String module, String pk, String sk, String token) {
         update(module, pk, sk, "SET taskToken = :token", Map.of(),
                 Map.of(":token", AttributeValue.fromS(token)));

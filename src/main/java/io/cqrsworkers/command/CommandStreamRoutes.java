@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every INSERT on a module's command table (except synchronous publishes) starts the command state machine with
- * the stream record, in the shape Lambda receives it, under a name derived from pk, sk and version.
+ * the stream record, in the shape Lambda receives it, under a name derived from pk, sk and version, and watches
+ * the execution (see {@link CommandExecutionEnds}).
  */
 public class CommandStreamRoutes extends RouteBuilder {
 
@@ -30,8 +31,7 @@ public class CommandStreamRoutes extends RouteBuilder {
     public void configure() {
         CommandModule module = CommandModule.of(getContext());
         AwsClients aws = getContext().getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
-        String prefix = getContext().resolvePropertyPlaceholders("{{app.prefix}}");
-        StateMachines machines = new StateMachines(aws.sfn(), prefix);
+        StateMachines machines = module.machines();
         Map<String, String> streamArns = new ConcurrentHashMap<>();
 
         for (String name : module.tables().modules()) {
@@ -58,8 +58,14 @@ public class CommandStreamRoutes extends RouteBuilder {
                             .describeTable(b -> b.tableName(t)).table().latestStreamArn());
                     Map<String, AttributeValue> keys = record.dynamodb().keys();
                     String executionName = ExecutionNames.of(name, keys.get("pk").s(), keys.get("sk").s());
-                    e.getMessage().setBody(machines.start(CommandWorkerRoutes.MACHINE, executionName,
-                            lambdaRecord(record, arn).toString()));
+                    String executionArn = machines.start(CommandWorkerRoutes.MACHINE, executionName,
+                            lambdaRecord(record, arn).toString());
+                    // after the start; a record delivered again (a crash in between) watches the same execution,
+                    // which may have ended meanwhile: the watch then acts on its end at once
+                    module.watch(executionArn != null ? executionArn
+                                    : machines.executionArn(CommandWorkerRoutes.MACHINE, executionName),
+                            name, keys.get("pk").s(), keys.get("sk").s());
+                    e.getMessage().setBody(executionArn);
                 });
     }
 

@@ -12,8 +12,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -69,16 +71,21 @@ public final class DirectImport {
     /**
      * @param resume the job was started before and stopped: batches it already read are skipped (the rest is read
      *               again; rows queued twice compare EQUAL when applied, and every batch is counted once)
-     * @throws IllegalStateException when interrupted (the service stops): the job stays PROCESSING, to be resumed
+     * @throws StoppedException when interrupted (the service stops): the job stays PROCESSING, to be resumed
+     * @throws RuntimeException a transient failure of a batch (AWS unavailable): the reader stops without
+     *               finishing the job, which resumes when the start message comes back
      */
     public ObjectNode run(ImportRequest request, boolean resume, Consumer<CsvBatch> onBatch) {
         String jobId = request.sourceId();
         String object = "s3://" + request.bucket() + "/" + request.key();
         Semaphore slots = new Semaphore(maxConcurrency);
         List<CompletableFuture<Void>> running = new ArrayList<>();
+        // a batch that failed was not counted as read (maybe after its rows were queued): the reader must not finish
+        // as if it had been, or the total misses its rows while they are applied and counted
+        AtomicReference<Throwable> batchFailure = new AtomicReference<>();
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(request.bucket()).key(request.key()));
              CsvBatchReader reader = new CsvBatchReader(in, batchSize, request.toJson())) {
-            for (long index = 0; reader.hasNext(); index++) {
+            for (long index = 0; reader.hasNext() && batchFailure.get() == null; index++) {
                 CsvBatch batch = reader.next();
                 onBatch.accept(batch);
                 String batchKey = "direct-" + index;
@@ -91,10 +98,19 @@ public final class DirectImport {
                 }
                 running.add(CompletableFuture.runAsync(() -> rows.handle(batchKey, batch.json(), batch.rejected()),
                                 workers)
-                        .whenComplete((ok, failure) -> slots.release()));
+                        .whenComplete((ok, failure) -> {
+                            if (failure != null) {
+                                batchFailure.compareAndSet(null, failure instanceof CompletionException
+                                        && failure.getCause() != null ? failure.getCause() : failure);
+                            }
+                            slots.release();
+                        }));
                 running.removeIf(CompletableFuture::isDone);
             }
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(x -> null).join();
+            if (batchFailure.get() != null) {
+                throw batchFailure.get() instanceof RuntimeException r ? r : new IllegalStateException(batchFailure.get());
+            }
         } catch (NoSuchKeyException e) {
             return finalizer.failed(jobId, "Import.ObjectNotFound", "The object " + object + " does not exist");
         } catch (CsvBatchReader.EmptyFileException e) {
@@ -103,21 +119,37 @@ public final class DirectImport {
             Thread.currentThread().interrupt();
             throw stopped(jobId, object, e);
         } catch (S3Exception e) {
+            if (RowFailures.isTransient(e)) {
+                throw e;
+            }
             return finalizer.failed(jobId, "Import.ObjectUnreadable", object + ": " + e.getMessage());
         } catch (Exception e) {
             if (interrupted(e)) {
                 throw stopped(jobId, object, e);
             }
-            LOG.warn("Import {} of {} failed", jobId, object, e);
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).exceptionally(x -> null).join();
+            if (RowFailures.isTransient(e)) {
+                // the job stays PROCESSING; the start message comes back and the run resumes at the batches not
+                // counted (until the message reaches the DLQ, which ends the job)
+                LOG.warn("Import {} of {} stopped by a transient failure; it resumes: {}", jobId, object, e.toString());
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+            LOG.warn("Import {} of {} failed", jobId, object, e);
             return finalizer.failed(jobId, "Import.Failed", String.valueOf(e.getMessage()));
         }
         return finalizer.completed(jobId);
     }
 
-    private static IllegalStateException stopped(String jobId, String object, Exception cause) {
-        return new IllegalStateException("Import " + jobId + " stopped while reading " + object
+    private static StoppedException stopped(String jobId, String object, Exception cause) {
+        return new StoppedException("Import " + jobId + " stopped while reading " + object
                 + "; it resumes when its start message is delivered again", cause);
+    }
+
+    /** The service stops while a job is read: the job stays PROCESSING and its start message comes back. */
+    public static final class StoppedException extends IllegalStateException {
+        StoppedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** An interrupt that surfaced as another exception, e.g. an S3 or DynamoDB call aborted by it. */

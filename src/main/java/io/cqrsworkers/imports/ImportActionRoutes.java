@@ -7,7 +7,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 /**
  * The import action queue: import rows to run (single-row imports, CSV jobs to start) and {@code csv-batch-process}
  * messages to apply. A failed message comes back after the queue's visibility timeout, and after maxReceiveCount
- * deliveries it is in {@code import-action-queue-dlq}. Also the built-in strategy parts as routes,
+ * deliveries it is in {@code import-action-queue-dlq}, whose route ends the message's job. Also the built-in strategy parts as routes,
  * {@code direct:import-default.<part>}.
  */
 public class ImportActionRoutes extends RouteBuilder {
@@ -24,6 +24,12 @@ public class ImportActionRoutes extends RouteBuilder {
                 + "&visibilityTimeout={{app.import.retry-delay-seconds:30}}&extendMessageVisibility=true")
                 .routeId("import-action")
                 .process(e -> module.handle(JSON.readTree(e.getMessage().getBody(String.class)),
+                        e.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class)));
+
+        // messages that failed every delivery: their jobs end (see ImportModule.deadLetter)
+        from("aws2-sqs:{{queue:" + ImportModule.ACTION_QUEUE + "-dlq}}?waitTimeSeconds=5")
+                .routeId("import-action-dlq")
+                .process(e -> module.deadLetter(e.getMessage().getBody(String.class),
                         e.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class)));
 
         for (String part : new String[] {"transform", "validate", "compare", "map"}) {

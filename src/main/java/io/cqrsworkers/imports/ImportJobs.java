@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Duration;
@@ -40,6 +41,8 @@ public final class ImportJobs {
     public static final String SINGLE_PREFIX = "IMPORT#";
     /** Markers of counted contributions; they expire after a while (ttl). */
     private static final String MARK_PREFIX = "COUNTED#";
+    /** Why a message's last delivery failed (see {@link #deliveryFailed}); expires like the markers. */
+    private static final String FAILURE_PREFIX = "DELIVERY_FAILED#";
     private static final Duration MARK_TTL = Duration.ofDays(14);
     static final int MAX_ROW_ERRORS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,12 +137,45 @@ public final class ImportJobs {
         } catch (ConditionalCheckFailedException elsewhere) {
             return false;
         }
-        ObjectNode job = get(id).orElseThrow();
+        announce(get(id).orElseThrow(), status, result);
+        return true;
+    }
+
+    /** The {@code import-status} notification of a status written. */
+    private void announce(JsonNode job, ImportStatus status, JsonNode result) {
         ObjectNode content = JSON.createObjectNode().put("status", status.name());
         content.set("attributes", job.get("attributes"));
         content.set("result", result);
         notifier.notify("import-status", table, job.get("pk").asText(), job.get("sk").asText(), content);
-        return true;
+    }
+
+    /**
+     * Claims an import row for the start message {@code messageId}: PROCESSING, and the message's id kept, if it is
+     * QUEUED, or PROCESSING under the same message (SQS delivers a message again with its id: the service stopped
+     * while running it). Another message for the same row (the stream queued it twice) gets nothing, so a row runs
+     * once even when its message was sent twice.
+     *
+     * @return the row as it was before (its status tells a first run from a resumed one); empty when not claimed
+     */
+    public Optional<ObjectNode> claim(String id, String messageId) {
+        Map<String, AttributeValue> old;
+        try {
+            old = dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
+                    .updateExpression("SET #s = :p, startMessageId = :m, updatedAt = :now")
+                    .conditionExpression("#s = :q OR (#s = :p AND (startMessageId = :m "
+                            + "OR attribute_not_exists(startMessageId)))")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":p", s(ImportStatus.PROCESSING.name()),
+                            ":q", s(ImportStatus.QUEUED.name()), ":m", s(messageId), ":now", now()))
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+        } catch (ConditionalCheckFailedException taken) {
+            return Optional.empty();
+        }
+        ObjectNode before = DynamoJson.fromItem(old);
+        if (ImportStatus.QUEUED.name().equals(before.path("status").asText())) {
+            announce(before, ImportStatus.PROCESSING, null);
+        }
+        return Optional.of(before);
     }
 
     /**
@@ -222,6 +258,47 @@ public final class ImportJobs {
         completeIfDone(id);
     }
 
+    /**
+     * The reader gave up for good (the job's start message reached the DLQ): the rows read so far are the total,
+     * and the job ends FAILED with {@code reason} once they are applied (at once if they are). A job still QUEUED
+     * (never started) ends FAILED with 0 rows.
+     */
+    public void readerFailed(String id, String reason) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
+                    .updateExpression("SET #s = :p, totalRows = readRows, readerDone = :t, readerError = :e, "
+                            + "updatedAt = :now")
+                    .conditionExpression("#s IN (:p, :q)")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":now", now(),
+                            ":e", s(reason), ":p", s(ImportStatus.PROCESSING.name()),
+                            ":q", s(ImportStatus.QUEUED.name()))));
+        } catch (ConditionalCheckFailedException ended) {
+            return;
+        }
+        completeIfDone(id);
+    }
+
+    /**
+     * Keeps why a delivery of a message failed (the message's {@code mark}), for when the message reaches the DLQ.
+     * Best effort: the message is retried either way.
+     */
+    public void deliveryFailed(String id, String mark, String error) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(Map.of("pk", s(FAILURE_PREFIX + id), "sk", s(mark),
+                    "error", s(error), "at", now(), "ttl", n(Instant.now().plus(MARK_TTL).getEpochSecond()))));
+        } catch (RuntimeException e) {
+            LOG.warn("Failure of {} / {} not kept: {}", id, mark, e.toString());
+        }
+    }
+
+    /** The last failure kept by {@link #deliveryFailed}, if any. */
+    public Optional<String> lastFailure(String id, String mark) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(FAILURE_PREFIX + id), "sk", s(mark)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("error").s());
+    }
+
     /** COMPLETED, or FAILED when a row failed, once the reader is done and every row is processed. */
     private void completeIfDone(String id) {
         ObjectNode job = get(id).orElseThrow();
@@ -232,10 +309,14 @@ public final class ImportJobs {
             return;
         }
         long failed = job.path("failedRows").asLong();
+        String readerError = job.path("readerError").asText(null);
         ObjectNode result = JSON.createObjectNode();
-        result.put("message", failed > 0 ? failed + " of " + total + " rows failed" : "Imported " + total + " rows")
+        result.put("message", (readerError != null ? "The file was not read to its end (" + readerError + "); "
+                        + "of the " + total + " rows read " : "") + (failed > 0 ? failed + " of " + total + " rows failed"
+                        : readerError != null ? "none failed" : "Imported " + total + " rows"))
                 .put("total", total).put("succeeded", job.path("succeededRows").asLong()).put("failed", failed);
-        status(id, failed > 0 ? ImportStatus.FAILED : ImportStatus.COMPLETED, result, ImportStatus.PROCESSING);
+        status(id, failed > 0 || readerError != null ? ImportStatus.FAILED : ImportStatus.COMPLETED, result,
+                ImportStatus.PROCESSING);
     }
 
     /** {@code <PREFIX>#<tenant>#<table>#<unique>} -> pk (first two parts), sk (the rest). */

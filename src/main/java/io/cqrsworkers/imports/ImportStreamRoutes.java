@@ -6,8 +6,9 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
  * An import row's stream INSERT queues it (the original's ImportEventHandler): status QUEUED and a
- * {@code single-import-process} message to the import action queue, for single-row imports and CSV jobs alike. Only
- * CREATED rows are queued: a repeated record, or a job its creator runs itself (written PROCESSING), is ignored.
+ * {@code single-import-process} message to the import action queue, for single-row imports and CSV jobs alike
+ * ({@link ImportModule#queue}). A record delivered again (the service stopped between the status and the message)
+ * queues a QUEUED row again; the action queue's consumer runs each row once (see {@link ImportJobs#claim}).
  */
 public class ImportStreamRoutes extends RouteBuilder {
 
@@ -16,19 +17,8 @@ public class ImportStreamRoutes extends RouteBuilder {
         ImportModule module = ImportModule.of(getContext());
         from(StreamUris.of(getContext(), "{{table:" + ImportModule.TABLE + "}}", "workers-imports"))
                 .routeId("import-stream")
-                .filter(e -> {
-                    Record record = e.getMessage().getBody(Record.class);
-                    String pk = record.dynamodb().keys().get("pk").s();
-                    return "INSERT".equals(record.eventNameAsString())
-                            && (pk.startsWith(ImportJobs.CSV_PREFIX) || pk.startsWith(ImportJobs.SINGLE_PREFIX))
-                            && module.jobs().status(pk + "#" + record.dynamodb().keys().get("sk").s(),
-                                    ImportStatus.QUEUED, null, ImportStatus.CREATED);
-                })
-                .process(e -> {
-                    Record record = e.getMessage().getBody(Record.class);
-                    e.getMessage().setBody(ImportModule.queued(record.dynamodb().keys().get("pk").s(),
-                            record.dynamodb().keys().get("sk").s()).toString());
-                })
+                .process(e -> e.getMessage().setBody(module.queue(e.getMessage().getBody(Record.class))))
+                .filter(body().isNotNull())
                 .to("aws2-sqs:{{queue:" + ImportModule.ACTION_QUEUE + "}}");
     }
 }

@@ -24,11 +24,12 @@ public final class SingleImport {
         this.jobs = jobs;
     }
 
-    public void process(String id) {
-        if (!jobs.status(id, ImportStatus.PROCESSING, null, ImportStatus.QUEUED, ImportStatus.PROCESSING)) {
+    /** @param messageId its message: another message for the same import (queued twice) is ignored */
+    public void process(String id, String messageId) {
+        ObjectNode job = jobs.claim(id, messageId).orElse(null);
+        if (job == null) {
             return;
         }
-        ObjectNode job = jobs.get(id).orElseThrow();
         ImportTarget target = new ImportTarget(job.path("type").asText(), job.path("tenantCode").asText(), id);
         try {
             JsonNode row = strategies.transform(target, job.path("attributes"));

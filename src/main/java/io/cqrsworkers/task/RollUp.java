@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rolls sub-task statuses up into the parent: counts of succeeded, failed and running from a consistent query,
  * written only if no other roll-up was written since the parent was read (else read again). The parent is
  * COMPLETED when every sub-task succeeded and FAILED when all finished and any failed (the original says COMPLETED
- * in both cases). A task that {@link ExecutionWatch} failed stays FAILED.
+ * in both cases). A task that {@link TaskExecutionEnds} failed stays FAILED.
  *
  * <p>Requests for the same parent that arrive while a roll-up of it runs in this process share the next one: a
  * caller returns once a roll-up that started after its request has been written, so no status change is missed,

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The task state machine's iterator step: runs one sub-task's handler. PROCESSING, then COMPLETED with the result;
  * a failure is recorded (FAILED with the error, an alarm) and not passed on, so the Map goes on with the others.
- * A sub-task that has already finished (a redelivered step) is not run again.
+ * A sub-task that has already finished (a redelivered step) is not run again; an outcome that arrives after the
+ * sub-task was failed because its execution ended (see {@link TaskExecutionEnds}) does not change it.
  */
 public final class SubTaskRunner {
 
@@ -34,9 +35,7 @@ public final class SubTaskRunner {
         TaskStatus status = service.updateSubTaskStatus(key, TaskStatus.PROCESSING, JSON.createObjectNode(),
                         TaskStatus.CREATED, TaskStatus.QUEUED, TaskStatus.PROCESSING)
                 .map(processing -> execute(key, processing, event.executionArn()))
-                .orElseGet(() -> TaskStatus.valueOf(service.store().get(key)
-                        .orElseThrow(() -> new IllegalStateException("No sub-task " + key.id()))
-                        .path("status").asText()));
+                .orElseGet(() -> current(key));
         return JSON.createObjectNode().put("pk", key.pk()).put("sk", key.sk()).put("status", status.name());
     }
 
@@ -51,13 +50,25 @@ public final class SubTaskRunner {
         processing.awaitAnnounced();
         if (failure != null) {
             LOG.warn("Sub-task {} failed: {}", key.id(), failure.toString());
-            service.updateSubTaskStatus(key, TaskStatus.FAILED, JSON.createObjectNode().put("error",
-                    failure.toString())).ifPresent(TaskService.SubTaskChange::awaitAnnounced);
-            service.notifier().alarm(service.store().table(), key.pk(), key.sk(), failure.toString(), executionArn);
-            return TaskStatus.FAILED;
+            if (service.updateSubTaskStatus(key, TaskStatus.FAILED, JSON.createObjectNode().put("error",
+                    failure.toString()), TaskStatus.PROCESSING).map(TaskService.SubTaskChange::awaitAnnounced)
+                    .isPresent()) {
+                service.notifier().alarm(service.store().table(), key.pk(), key.sk(), failure.toString(),
+                        executionArn);
+                return TaskStatus.FAILED;
+            }
+            return current(key);
         }
-        service.updateSubTaskStatus(key, TaskStatus.COMPLETED, attributes)
-                .ifPresent(TaskService.SubTaskChange::awaitAnnounced);
-        return TaskStatus.COMPLETED;
+        return service.updateSubTaskStatus(key, TaskStatus.COMPLETED, attributes, TaskStatus.PROCESSING)
+                .map(TaskService.SubTaskChange::awaitAnnounced).map(done -> TaskStatus.COMPLETED)
+                .orElseGet(() -> current(key));
+    }
+
+    /** The status of a sub-task that had finished already (a redelivered step, or failed because its execution ended). */
+    private TaskStatus current(TaskKeys key) {
+        TaskStatus status = TaskStatus.valueOf(service.store().get(key)
+                .orElseThrow(() -> new IllegalStateException("No sub-task " + key.id())).path("status").asText());
+        LOG.info("Sub-task {} is {} already; this outcome is not recorded", key.id(), status);
+        return status;
     }
 }

@@ -3,6 +3,7 @@ package io.cqrsworkers.task;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.command.Notifier;
 import io.cqrsworkers.resources.ResourceDescription;
+import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.CamelContext;
 
@@ -22,7 +23,8 @@ public final class TaskModule {
     private final SubTaskRunner subTasks;
     private final RollUp rollUp;
     private final StateMachines machines;
-    private final ExecutionWatch executions;
+    private final ExecutionWatch watch;
+    private final TaskExecutionEnds executions;
 
     private TaskModule(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
@@ -38,10 +40,12 @@ public final class TaskModule {
         service = new TaskService(store, notifier, aws.sqs(), queueUrl.apply("sub-task-status-queue"));
         TaskHandlers handlers = new TaskHandlers(context, config);
         machines = new StateMachines(aws.sfn(), prefix);
-        runner = new TaskRunner(service, handlers, machines);
         subTasks = new SubTaskRunner(service, handlers);
         rollUp = new RollUp(service);
-        executions = new ExecutionWatch(service, aws.sfn());
+        executions = new TaskExecutionEnds(service);
+        watch = ExecutionWatch.of(context);
+        watch.owner(TaskRunner.MACHINE, executions);
+        runner = new TaskRunner(service, handlers, machines, watch);
     }
 
     /** The module of this context, built on first use. */
@@ -74,7 +78,12 @@ public final class TaskModule {
         return machines;
     }
 
-    public ExecutionWatch executions() {
+    public TaskExecutionEnds executions() {
         return executions;
+    }
+
+    /** The watch of every machine's executions (shared with the other pipelines). */
+    public ExecutionWatch watch() {
+        return watch;
     }
 }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a task from the task action queue. A plain task: PROCESSING, its handler, COMPLETED with the result; on
@@ -27,11 +29,13 @@ public final class TaskRunner {
     private final TaskService service;
     private final TaskHandlers handlers;
     private final StateMachines machines;
+    private final ExecutionWatch watch;
 
-    public TaskRunner(TaskService service, TaskHandlers handlers, StateMachines machines) {
+    public TaskRunner(TaskService service, TaskHandlers handlers, StateMachines machines, ExecutionWatch watch) {
         this.service = service;
         this.handlers = handlers;
         this.machines = machines;
+        this.watch = watch;
     }
 
     /** @param message the task action message: the task row */
@@ -90,6 +94,6 @@ public final class TaskRunner {
         machines.start(MACHINE, name, input.toString());
         // after the start, so the watch never sees an execution that does not exist yet; a crash in between
         // redelivers the action, which finds the execution and writes this
-        service.store().watch(key, executionArn);
+        watch.watch(executionArn, Map.of("parentPk", key.pk(), "parentSk", key.sk()));
     }
 }

@@ -21,9 +21,6 @@ import java.util.Optional;
 /** Reads and writes of the tasks table, items as plain JSON objects. */
 public final class TaskStore {
 
-    /** The partition of the executions being watched, one row per running step-function task. */
-    static final String WATCH_PK = "EXECUTION_WATCH";
-
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -155,28 +152,6 @@ public final class TaskStore {
         update.values.put(":one", AttributeValue.fromN("1"));
         update.values.put(":processing", AttributeValue.fromS(TaskStatus.PROCESSING.name()));
         return update.run(parent, "#status = :processing").isPresent();
-    }
-
-    /** Remembers a started execution of a task until the {@link ExecutionWatch} has seen it end. */
-    public void watch(TaskKeys parent, String executionArn) {
-        dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                "pk", AttributeValue.fromS(WATCH_PK), "sk", AttributeValue.fromS(parent.id()),
-                "parentPk", AttributeValue.fromS(parent.pk()), "parentSk", AttributeValue.fromS(parent.sk()),
-                "executionArn", AttributeValue.fromS(executionArn), "createdAt", AttributeValue.fromS(now()))));
-    }
-
-    /** The watched executions: one partition, as many rows as step-function tasks running (consistent reads). */
-    public List<ObjectNode> watched() {
-        List<ObjectNode> rows = new ArrayList<>();
-        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(WATCH_PK))))
-                .items().forEach(item -> rows.add(DynamoJson.fromItem(item)));
-        return rows;
-    }
-
-    public void unwatch(TaskKeys parent) {
-        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(WATCH_PK),
-                "sk", AttributeValue.fromS(parent.id()))));
     }
 
     private static Map<String, AttributeValue> key(TaskKeys key) {

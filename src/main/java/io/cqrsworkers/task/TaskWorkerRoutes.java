@@ -9,8 +9,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The task queues and the task state machine's worker steps: the task action queue runs tasks, the iterator step
  * runs sub-tasks, and the sub-task status queue rolls their changes up into the parent. Executions that end
- * without finishing their task are reported by the report_failure step and swept by a timer
- * ({@code app.task.watch-interval-seconds}), see {@link ExecutionWatch}. A task's message stays
+ * without finishing their task are reported by the report_failure step or by the execution watch, see
+ * {@link TaskExecutionEnds}. A task's message stays
  * invisible while it runs (extended as needed) and comes back {@code app.task.retry-delay-seconds} after a failure.
  */
 public class TaskWorkerRoutes extends RouteBuilder {
@@ -32,18 +32,11 @@ public class TaskWorkerRoutes extends RouteBuilder {
                 .process(e -> e.getMessage().setBody(module.subTasks()
                         .run(e.getMessage().getHeader(StepHeaders.EVENT, StepEvent.class)).toString()));
 
-        from("direct:" + TaskRunner.MACHINE + "." + ExecutionWatch.STATE)
-                .routeId(TaskRunner.MACHINE + "." + ExecutionWatch.STATE)
+        from("direct:" + TaskRunner.MACHINE + "." + TaskExecutionEnds.STATE)
+                .routeId(TaskRunner.MACHINE + "." + TaskExecutionEnds.STATE)
                 .process(e -> module.executions().reportCaught(
                         e.getMessage().getHeader(StepHeaders.EVENT, StepEvent.class)))
                 .setBody(constant("{}"));
-
-        // every replica sweeps; the conditional write fails a task (and raises its alarm) once
-        long watchMillis = 1000L * Long.parseLong(
-                getContext().resolvePropertyPlaceholders("{{app.task.watch-interval-seconds:30}}").trim());
-        from("timer:task-execution-watch?delay=" + watchMillis + "&period=" + watchMillis)
-                .routeId("task-execution-watch")
-                .process(e -> module.executions().sweep());
 
         from("aws2-sqs:{{queue:sub-task-status-queue}}" + consumer + "&maxMessagesPerPoll=10")
                 .routeId("sub-task-status")

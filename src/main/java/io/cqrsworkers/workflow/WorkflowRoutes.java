@@ -15,7 +15,7 @@ import java.util.Set;
  * state machine, dispatched by machine and state name to the route {@code direct:<machine>.<state>}, whose result
  * answers the task token (SendTaskSuccess) or whose exception fails it (SendTaskFailure, error and cause).
  * A message that is not a step event, or whose answer cannot be delivered, is not acknowledged: SQS retries it and
- * then moves it to the queue's DLQ.
+ * then moves it to the queue's DLQ. A timer sweeps the watched executions ({@link ExecutionWatch}).
  */
 public class WorkflowRoutes extends RouteBuilder {
 
@@ -36,6 +36,14 @@ public class WorkflowRoutes extends RouteBuilder {
                     .threadName("worker-" + queue)
                     .to("direct:step");
         }
+
+        // every replica sweeps; owners write conditionally, so an end is acted on once
+        long watchMillis = 1000L * Long.parseLong(
+                getContext().resolvePropertyPlaceholders("{{app.workflow.watch-interval-seconds:30}}").trim());
+        ExecutionWatch watch = ExecutionWatch.of(getContext());
+        from("timer:execution-watch?delay=" + watchMillis + "&period=" + watchMillis)
+                .routeId("execution-watch")
+                .process(e -> watch.sweep());
 
         from("direct:step").routeId("step-dispatch")
                 .process(e -> {

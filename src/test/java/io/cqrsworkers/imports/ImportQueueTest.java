@@ -10,6 +10,7 @@ import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.support.PluginHelper;
@@ -44,8 +45,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The import action queue: rows applied from csv-batch-process messages (counted once, even when delivered again),
- * the job completing only after its last row is applied, single-row imports through the API and the stream, and
- * strategy routes replacing the built-in parts.
+ * the job completing only after its last row is applied, messages that reach the DLQ ending their job, single-row
+ * imports through the API and the stream (also when the stream record comes twice), and strategy routes replacing
+ * the built-in parts.
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -90,7 +92,17 @@ class ImportQueueTest {
         }));
         AdviceWith.adviceWith(context, "notifications", a -> a.weaveAddFirst()
                 .process(e -> notifications.add(e.getMessage().getBody(String.class))));
+        // the import stream fails once between writing QUEUED and sending the message of tenant "restream"
+        AdviceWith.adviceWith(context, "import-stream", a -> a.weaveByToUri("aws2-sqs:*").before().process(e -> {
+            if (e.getMessage().getBody(String.class).contains("IMPORT#restream")
+                    && !streamSendFailed) {
+                streamSendFailed = true;
+                throw new IllegalStateException("crash before the message was sent (test)");
+            }
+        }));
     }
+
+    private volatile boolean streamSendFailed;
 
     private ImportModule module() {
         return ImportModule.of(context);
@@ -353,7 +365,7 @@ class ImportQueueTest {
         }
     }
     @Test
-    void aMessageThatKeepsFailingEndsInTheDeadLetterQueueAndTheJobStaysOpen() throws Exception {
+    void aBatchMessageThatKeepsFailingEndsInTheDeadLetterQueueAndItsRowsAreCountedFailed() throws Exception {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -365,24 +377,104 @@ class ImportQueueTest {
             }
         });
         try {
+            NotifyBuilder deadLetter = new NotifyBuilder(context).fromRoute("import-action-dlq")
+                    .filter(e -> e.getMessage().getBody(String.class).contains("\"tenantCode\":\"doomed\""))
+                    .whenDone(1).create();
             String id = readDirect("doomed", "code,name\nd1,One\ndoomed,Two\n");
-            String dlq = aws.sqs().getQueueUrl(b -> b.queueName(
-                    context.resolvePropertyPlaceholders("{{queue:import-action-queue}}") + "-dlq")).queueUrl();
-            List<String> dead = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                aws.sqs().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1).maxNumberOfMessages(10)).messages()
-                        .forEach(m -> dead.add(m.body()));
-                return dead.stream().anyMatch(body -> body.contains(id));
-            });
-            ObjectNode job = module().jobs().get(id).orElseThrow();
-            assertThat(job.get("status").asText()).isEqualTo("PROCESSING");
-            assertThat(job.get("totalRows").asLong()).isEqualTo(2);
-            assertThat(job.get("processedRows").asLong()).isZero();
+            ObjectNode job = finished(id);
+            assertThat(deadLetter.matches(10, TimeUnit.SECONDS)).as("ended by the DLQ's route").isTrue();
             // maxReceiveCount (3) deliveries, then the queue moved it
             assertThat(deliveries.stream().filter(d -> d.contains(id)).count()).isEqualTo(3);
+            assertThat(job.get("status").asText()).isEqualTo("FAILED");
+            assertThat(job.get("totalRows").asLong()).isEqualTo(2);
+            assertThat(job.get("succeededRows").asLong() + job.get("failedRows").asLong()).isEqualTo(2);
+            assertThat(job.get("failedRows").asLong()).isEqualTo(2);
+            assertThat(job.get("processedRows").asLong()).isEqualTo(2);
+            assertThat(job.at("/result/message").asText()).isEqualTo("2 of 2 rows failed");
+            assertThat(job.get("rowErrors").toString())
+                    .contains("item 1 of its batch (doomed) of message direct-0/0: not applied: the message reached "
+                            + "import-action-queue-dlq after failing every delivery; last error: "
+                            + "software.amazon.awssdk.core.exception.SdkClientException: DynamoDB unreachable (test)");
         } finally {
             context.getRouteController().stopRoute("test-down-compare");
             context.removeRoute("test-down-compare");
         }
+    }
+
+    @Test
+    void aDirectJobWhoseStartMessageKeepsFailingEndsFailedWithTheRowsItReadCounted() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:import-sample.transform").routeId("test-poison-transform").process(e -> {
+                    if (e.getMessage().getBody(String.class).contains("poison")) {
+                        throw SdkClientException.create("S3 unreachable (test)");
+                    }
+                }).to("direct:import-default.transform");
+            }
+        });
+        try {
+            // 300 rows: the second batch (rows 100-199) cannot be read, every time the job's message comes
+            StringBuilder csv = new StringBuilder("code,name\n");
+            for (int i = 0; i < 300; i++) {
+                csv.append(i == 150 ? "poison" : "k" + i).append(",Name ").append(i).append('\n');
+            }
+            String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+            String key = "queue-test/" + UUID.randomUUID() + ".csv";
+            aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(csv.toString()));
+            String id = module().start(new ImportRequest("DIRECT", bucket, key, "sample", "deadstart", null))
+                    .get("id").asText();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> List.of("COMPLETED", "FAILED")
+                    .contains(module().jobs().get(id).orElseThrow().get("status").asText()));
+            ObjectNode job = module().jobs().get(id).orElseThrow();
+            String start = "\"sk\":\"" + job.get("sk").asText() + "\"";
+            assertThat(deliveries.stream().filter(d -> d.contains(start)).count()).isEqualTo(3);
+            assertThat(job.get("status").asText()).isEqualTo("FAILED");
+            long total = job.get("totalRows").asLong();
+            assertThat(total).isEqualTo(job.get("readRows").asLong()).isBetween(100L, 200L);
+            assertThat(job.get("succeededRows").asLong() + job.get("failedRows").asLong()).isEqualTo(total);
+            assertThat(job.get("processedRows").asLong()).isEqualTo(total);
+            assertThat(job.at("/result/message").asText())
+                    .startsWith("The file was not read to its end (the message reached import-action-queue-dlq "
+                            + "after failing every delivery; last error: ")
+                    .contains("S3 unreachable (test)").endsWith("of the " + total + " rows read none failed");
+            assertThat(data("deadstart", "k0")).isNotNull();
+            assertThat(data("deadstart", "k150")).isNull();
+        } finally {
+            context.getRouteController().stopRoute("test-poison-transform");
+            context.removeRoute("test-poison-transform");
+        }
+    }
+
+    /**
+     * The stream route wrote QUEUED and then failed before its message was sent (as a crash would): the record,
+     * delivered again, still sends it, and the import runs once.
+     */
+    @Test
+    void aStreamRecordDeliveredAgainAfterQueuedWasWrittenStillQueuesTheImportOnce() throws Exception {
+        JsonNode created = post("sample", "restream", "{\"code\":\"re1\",\"name\":\"Again\"}");
+        JsonNode done = ended(created);
+        assertThat(streamSendFailed).as("the first attempt wrote QUEUED and failed").isTrue();
+        assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
+        String sk = created.get("sk").asText();
+        assertThat(deliveries.stream().filter(d -> d.contains(sk))).hasSize(1);
+        assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#restream", "re1").orElseThrow()
+                .get("version").asLong()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(sk).contains("COMPLETED"));
+        assertThat(statuses(sk)).containsExactly("QUEUED", "PROCESSING", "COMPLETED");
+    }
+
+    /** The import-status notifications of an import, in order. */
+    private List<String> statuses(String sk) throws Exception {
+        List<String> statuses = new ArrayList<>();
+        for (String n : List.copyOf(notifications)) {
+            JsonNode notification = JSON.readTree(n);
+            if ("import-status".equals(notification.path("action").asText())
+                    && sk.equals(notification.path("sk").asText())) {
+                statuses.add(notification.at("/content/status").asText());
+            }
+        }
+        return statuses;
     }
 }

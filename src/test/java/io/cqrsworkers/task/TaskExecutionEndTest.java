@@ -11,6 +11,7 @@ import io.cqrsworkers.support.Http;
 import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,11 +30,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Every way a step-function task's execution can end leaves the task finished: the machine's timeout and a
  * StopExecution (seen by the watcher) and an error of the Map (caught by the machine) end it FAILED with the
- * execution's status, error and cause, and an alarm. The machine times out after 4 s here; the watcher runs every
+ * execution's status, error and cause, and an alarm; its unfinished sub-tasks end FAILED with the reason. The machine times out after 4 s here; the watcher runs every
  * second.
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class,
-        properties = {"app.task.timeout-seconds=4", "app.task.watch-interval-seconds=1"})
+        properties = {"app.task.timeout-seconds=4", "app.workflow.watch-interval-seconds=1"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskExecutionEndTest {
 
@@ -108,7 +110,9 @@ class TaskExecutionEndTest {
         assertThat(alarms(key)).singleElement().satisfies(a -> {
             assertThat(a.path("content").path("errorMessage").asText()).contains("TIMED_OUT", "States.Timeout");
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> module().service().store().watched().stream()
+        assertThat(awaitTask(key.subTask(0), "FAILED").at("/attributes/error").asText())
+                .startsWith("Execution TIMED_OUT: States.Timeout");
+        await().atMost(Duration.ofSeconds(5)).until(() -> io.cqrsworkers.workflow.ExecutionWatch.of(context).watched().stream()
                 .noneMatch(w -> w.path("parentSk").asText().equals(key.sk())));
     }
 
@@ -121,6 +125,11 @@ class TaskExecutionEndTest {
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
                 .until(() -> aws.sfn().describeExecution(b -> b.executionArn(executionArn)).statusAsString(),
                         "RUNNING"::equals);
+        TaskKeys subTask = key.subTask(0);
+        awaitTask(subTask, "PROCESSING");
+        // the sub-task's step (its handler hangs 10 s) ends after the stop
+        NotifyBuilder handlerReturned = new NotifyBuilder(context).fromRoute("worker-task-worker-queue")
+                .filter(e -> e.getMessage().getBody(String.class).contains(subTask.sk())).whenDone(1).create();
         aws.sfn().stopExecution(b -> b.executionArn(executionArn).error("Operator.Stop").cause("stopped by hand"));
 
         JsonNode attributes = awaitTask(key, "FAILED").path("attributes");
@@ -128,6 +137,19 @@ class TaskExecutionEndTest {
         assertThat(attributes.path("error").asText()).isEqualTo("Operator.Stop");
         assertThat(attributes.path("cause").asText()).isEqualTo("stopped by hand");
         assertThat(alarms(key)).hasSize(1);
+
+        // the running sub-task will not be answered any more: it is FAILED with the reason, and the roll-up counts it
+        JsonNode failedSubTask = awaitTask(subTask, "FAILED");
+        assertThat(failedSubTask.at("/attributes/error").asText())
+                .isEqualTo("Execution ABORTED: Operator.Stop: stopped by hand");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> module().service()
+                .store().get(key).orElseThrow().at("/attributes/subTaskFailedCount").asInt() == 1);
+        // its handler's late result does not turn it COMPLETED
+        assertThat(handlerReturned.matches(20, TimeUnit.SECONDS)).isTrue();
+        JsonNode after = module().service().store().get(subTask).orElseThrow();
+        assertThat(after.path("status").asText()).isEqualTo("FAILED");
+        assertThat(after.at("/attributes/result").isMissingNode()).isTrue();
+        assertThat(module().service().store().get(key).orElseThrow().path("status").asText()).isEqualTo("FAILED");
     }
 
     @Test

@@ -9,10 +9,18 @@ import io.cqrsworkers.command.CommandStepContext;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
 import io.cqrsworkers.command.Notifier;
+import io.cqrsworkers.workflow.ExecutionWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 
-/** Push-side resume: when the next version already waits (its token is stored), it may go on now. */
+/**
+ * Push-side resume: when the next version already waits (its token is stored), it may go on now. As in the
+ * original (v1.3.5), a token that does not exist is benign, and anything else, TaskTimedOut included (the next
+ * version's wait timed out, or its token was answered already), raises a {@code push_resume_failed} alarm. The
+ * execution has then done its work, so it is no longer watched.
+ */
 public final class Finish implements CommandStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(Finish.class);
@@ -21,11 +29,13 @@ public final class Finish implements CommandStep {
     private final CommandStore store;
     private final TaskCallbacks callbacks;
     private final Notifier notifier;
+    private final ExecutionWatch watch;
 
-    public Finish(CommandStore store, TaskCallbacks callbacks, Notifier notifier) {
+    public Finish(CommandStore store, TaskCallbacks callbacks, Notifier notifier, ExecutionWatch watch) {
         this.store = store;
         this.callbacks = callbacks;
         this.notifier = notifier;
+        this.watch = watch;
     }
 
     @Override
@@ -41,15 +51,23 @@ public final class Finish implements CommandStep {
         if (token != null) {
             String output = JSON.createObjectNode().put("result", "resumed_by_prev_version")
                     .put("prevVersion", c.version()).toString();
+            RuntimeException failure;
             try {
-                if (!callbacks.success(token, output)) {
-                    LOG.info("Version {} of {} {} had already been resumed", c.version() + 1, c.pk(), c.skBase());
-                }
+                failure = callbacks.trySuccess(token, output);
             } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (failure instanceof TaskDoesNotExistException) {
+                LOG.info("Version {} of {} {} has no open wait", c.version() + 1, c.pk(), c.skBase());
+            } else if (failure != null) {
+                String errorName = failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                        ? aws.awsErrorDetails().errorCode() : failure.getClass().getSimpleName();
                 notifier.alarm(store.tables().table(c.module(), CommandTables.COMMAND), c.pk(), nextSk,
-                        "push_resume_failed: " + e.getMessage(), c.event().executionArn());
+                        "push_resume_failed: nextVersion " + (c.version() + 1) + ", nextSk " + nextSk + ", "
+                                + errorName + ": " + failure.getMessage(), c.event().executionArn());
             }
         }
+        watch.unwatch(c.event().executionArn());
         return JSON.nullNode();
     }
 }

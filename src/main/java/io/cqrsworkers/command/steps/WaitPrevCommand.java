@@ -3,6 +3,8 @@ package io.cqrsworkers.command.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.callback.TaskCallbacks;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.command.CommandExecutionEnds;
 import io.cqrsworkers.command.CommandKeys;
 import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStepContext;
@@ -19,7 +21,9 @@ import java.util.Set;
  * Parks the execution until the previous version has finished. The token is stored on the command row first; then
  * the previous version's status is read (consistently): if it already reached finish, this step resumes itself.
  * Because finish records its status before it looks for the next token, and this step stores its token before it
- * looks at the previous status, one of the two always sees the other: no chain is left waiting.
+ * looks at the previous status, one of the two always sees the other: no chain is left waiting. Likewise for a
+ * predecessor whose execution ended without finishing: the execution watch fails the token it finds stored, and
+ * this step, having stored it, fails itself when that execution has ended (see {@link CommandExecutionEnds}).
  */
 public final class WaitPrevCommand implements CommandStep {
 
@@ -30,11 +34,13 @@ public final class WaitPrevCommand implements CommandStep {
     private final CommandStore store;
     private final TaskCallbacks callbacks;
     private final Notifier notifier;
+    private final CommandExecutionEnds ends;
 
-    public WaitPrevCommand(CommandStore store, TaskCallbacks callbacks, Notifier notifier) {
+    public WaitPrevCommand(CommandStore store, TaskCallbacks callbacks, Notifier notifier, CommandExecutionEnds ends) {
         this.store = store;
         this.callbacks = callbacks;
         this.notifier = notifier;
+        this.ends = ends;
     }
 
     @Override
@@ -54,13 +60,13 @@ public final class WaitPrevCommand implements CommandStep {
         if (c.version() <= 1) {
             return JSON.createObjectNode().set("result", JSON.createObjectNode().put("token", token));
         }
-        long previous = c.version() - 1;
-        Optional<String> status = Optional.empty();
+        long previousVersion = c.version() - 1;
+        String previousSk = CommandKeys.addVersion(c.skBase(), previousVersion);
+        Optional<ObjectNode> previous = Optional.empty();
         RuntimeException failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                status = store.getCommand(c.module(), c.pk(), CommandKeys.addVersion(c.skBase(), previous), true)
-                        .map(p -> p.path("status").asText(null));
+                previous = store.getCommand(c.module(), c.pk(), previousSk, true);
                 failure = null;
                 break;
             } catch (RuntimeException e) {
@@ -73,15 +79,24 @@ public final class WaitPrevCommand implements CommandStep {
             // the previous version's finish will still resume this one
             notifier.alarm(table, c.pk(), c.sk(), "self_resume_predecessor_read_failed: " + failure.getMessage(),
                     c.event().executionArn());
-        } else if (status.filter(FINISHING::contains).isPresent()) {
+        } else if (previous.filter(p -> FINISHING.contains(p.path("status").asText())).isPresent()) {
             String output = JSON.createObjectNode().put("result", "resumed_by_prev_version")
-                    .put("prevVersion", previous).toString();
+                    .put("prevVersion", previousVersion).toString();
             try {
                 if (!callbacks.success(token, output)) {
                     LOG.info("Self-resume of {} {}: the token was already answered", c.pk(), c.sk());
                 }
             } catch (RuntimeException e) {
                 notifier.alarm(table, c.pk(), c.sk(), "self_resume_failed: " + e.getMessage(), c.event().executionArn());
+            }
+        } else if (previous.isPresent()) {
+            // nothing resumes a version whose predecessor's execution has already ended without finishing
+            try {
+                ends.previousEnded(c.module(), c.pk(), previousSk, previous.get()).ifPresent(why ->
+                        callbacks.failure(token, CommandExecutionEnds.PREVIOUS_FAILED, why));
+            } catch (RuntimeException e) {
+                // the execution watch still fails this version once it sees the predecessor's end
+                LOG.warn("Could not look at the execution of {} {}: {}", c.pk(), previousSk, e.toString());
             }
         }
         return JSON.createObjectNode().set("result", JSON.createObjectNode().put("token", token));
