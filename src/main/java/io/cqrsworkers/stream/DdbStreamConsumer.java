@@ -43,6 +43,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
     private Thread schedulerThread;
     private StreamMetrics metrics;
     private StreamReadinessCheck readiness;
+    private volatile long startedNanos;
 
     public DdbStreamConsumer(DdbStreamEndpoint endpoint, Processor processor, DdbStreamConfiguration config) {
         super(endpoint, processor);
@@ -61,6 +62,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
         if (streamArn == null) {
             throw new IllegalStateException("Table " + table + " has no stream: enable a stream (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
+        startedNanos = System.nanoTime();
         String workerId = config.getWorkerId() != null ? config.getWorkerId()
                 : System.getenv().getOrDefault("HOSTNAME", "worker") + "-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -69,7 +71,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
                 : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
         RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
         Supplier<Scheduler> schedulers = () -> KclScheduler.create(config, clients, streamArn, workerId,
-                () -> new ShardProcessor(delivery, metrics, () -> !halted), s -> state = s);
+                () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged);
 
         readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
@@ -82,6 +84,14 @@ public class DdbStreamConsumer extends DefaultConsumer {
         LOG.info("Consuming stream {} as application {} worker {} (events {}, start {})", streamArn, application,
                 workerId, config.eventNameFilter().isEmpty() ? "all" : config.eventNameFilter(),
                 config.getStartingPosition());
+    }
+
+    private void stateChanged(WorkerState next) {
+        state = next;
+        if (next == WorkerState.STARTED) {
+            LOG.info("KCL worker for {} started {} ms after the consumer", config.getTableName(),
+                    (System.nanoTime() - startedNanos) / 1_000_000);
+        }
     }
 
     /** Runs schedulers one after the other until the consumer stops. */
