@@ -4,6 +4,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.EmbeddedAws;
 import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
+import io.cqrsworkers.health.StartupReadiness;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.resources.ResourceNames;
@@ -101,6 +102,7 @@ public class AppConfiguration implements CamelConfiguration {
             }
         }, true, true);
         context.addStartupListener(new Summary(config, clients, local));
+        StartupReadiness.install(context);
     }
 
     /** ddb-stream builds its own KCL clients: give it the same region, endpoints and (local) credentials. */

@@ -43,6 +43,9 @@ public class DdbStreamConsumer extends DefaultConsumer {
     private Thread schedulerThread;
     private StreamMetrics metrics;
     private StreamReadinessCheck readiness;
+    private volatile long startedNanos;
+    private volatile DeadLetterQueue deadLetters;
+    private volatile RecordDelivery delivery;
 
     public DdbStreamConsumer(DdbStreamEndpoint endpoint, Processor processor, DdbStreamConfiguration config) {
         super(endpoint, processor);
@@ -61,15 +64,17 @@ public class DdbStreamConsumer extends DefaultConsumer {
         if (streamArn == null) {
             throw new IllegalStateException("Table " + table + " has no stream: enable a stream (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
+        startedNanos = System.nanoTime();
         String workerId = config.getWorkerId() != null ? config.getWorkerId()
                 : System.getenv().getOrDefault("HOSTNAME", "worker") + "-" + UUID.randomUUID().toString().substring(0, 8);
 
         metrics = new StreamMetrics(meterRegistry(), table, application, this::leasesHeld);
-        DeadLetterQueue deadLetters = config.getDeadLetterQueue() == null ? null
+        deadLetters = config.getDeadLetterQueue() == null ? null
                 : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
         RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
+        this.delivery = delivery;
         Supplier<Scheduler> schedulers = () -> KclScheduler.create(config, clients, streamArn, workerId,
-                () -> new ShardProcessor(delivery, metrics, () -> !halted), s -> state = s);
+                () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged);
 
         readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
@@ -82,6 +87,14 @@ public class DdbStreamConsumer extends DefaultConsumer {
         LOG.info("Consuming stream {} as application {} worker {} (events {}, start {})", streamArn, application,
                 workerId, config.eventNameFilter().isEmpty() ? "all" : config.eventNameFilter(),
                 config.getStartingPosition());
+    }
+
+    private void stateChanged(WorkerState next) {
+        state = next;
+        if (next == WorkerState.STARTED) {
+            LOG.info("KCL worker for {} started {} ms after the consumer", config.getTableName(),
+                    (System.nanoTime() - startedNanos) / 1_000_000);
+        }
     }
 
     /** Runs schedulers one after the other until the consumer stops. */
@@ -194,6 +207,67 @@ public class DdbStreamConsumer extends DefaultConsumer {
             clients = null;
         }
         scheduler = null;
+    }
+
+    /** What a replay of the dead-letter queue did. */
+    public record Replay(String table, int replayed, int deadLetteredAgain, int leftForOtherTables) {
+    }
+
+    /**
+     * Delivers the records of this table that sit in the dead-letter queue into this route again, each exactly as
+     * its first delivery (same exchange, headers and retries). A record is deleted from the queue once processed; one
+     * that fails {@code maxAttempts} times again is dead-lettered anew (with the new error) and its old letter
+     * deleted. Letters of other tables sharing the queue are made visible again at once. Looks at no more letters
+     * than the queue held when the replay started (and at most {@code max}), so letters it dead-letters again are
+     * not replayed twice in one call. Runs on the caller's thread, next to the shards' own deliveries.
+     */
+    public Replay replayDeadLetters(int max) {
+        DeadLetterQueue queue = deadLetters;
+        RecordDelivery records = delivery;
+        if (queue == null || records == null) {
+            throw new IllegalStateException("ddb-stream:" + config.getTableName() + " has no deadLetterQueue"
+                    + (queue == null ? "" : " or is not started"));
+        }
+        // longer than one record's deliveries with their backoff, so no other replay takes the same letter meanwhile
+        int visibility = (int) Math.min(43_200, 60 + config.getMaxAttempts() * config.getMaxRetryDelayMs() / 1000);
+        int limit = Math.min(max, queue.approximateSize());
+        int looked = 0;
+        int replayed = 0;
+        int again = 0;
+        int others = 0;
+        while (looked < limit && !stopping) {
+            List<DeadLetterQueue.Letter> letters = queue.receive(limit - looked, visibility);
+            if (letters.isEmpty()) {
+                break;
+            }
+            for (DeadLetterQueue.Letter letter : letters) {
+                looked++;
+                if (!letter.table().equals(config.getTableName())) {
+                    queue.release(letter.receiptHandle());
+                    others++;
+                    continue;
+                }
+                RecordDelivery.Outcome outcome = records.redeliver(letter.shardId(), letter.record());
+                if (outcome == RecordDelivery.Outcome.STOPPED) {
+                    // left in the queue: it is visible again after the timeout
+                    return new Replay(config.getTableName(), replayed, again, others);
+                }
+                queue.delete(letter.receiptHandle());
+                if (outcome == RecordDelivery.Outcome.DELIVERED) {
+                    replayed++;
+                } else {
+                    again++;
+                }
+            }
+        }
+        LOG.info("Replayed dead letters of {}: {} delivered, {} dead-lettered again, {} of other tables left",
+                config.getTableName(), replayed, again, others);
+        return new Replay(config.getTableName(), replayed, again, others);
+    }
+
+    /** The table this consumer reads. */
+    public String tableName() {
+        return config.getTableName();
     }
 
     /** The readiness check of this consumer (also registered in Camel's health-check registry). */

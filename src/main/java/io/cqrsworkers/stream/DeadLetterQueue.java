@@ -40,6 +40,67 @@ final class DeadLetterQueue {
         return queueUrl;
     }
 
+    /** A dead-lettered record, read back for a replay. */
+    record Letter(String table, String shardId, Record record, String receiptHandle) {
+    }
+
+    /**
+     * Takes up to {@code max} (at most 10) letters out of sight for {@code visibilitySeconds}; a body that is not a
+     * letter of this endpoint's shape is left alone (it comes back after the visibility timeout).
+     */
+    java.util.List<Letter> receive(int max, int visibilitySeconds) {
+        java.util.List<Letter> out = new java.util.ArrayList<>();
+        for (software.amazon.awssdk.services.sqs.model.Message m : sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                .maxNumberOfMessages(Math.min(10, max)).visibilityTimeout(visibilitySeconds)).messages()) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode body = RECORD_JSON.readTree(m.body());
+                Record record = withoutInventedImages(RECORD_JSON.treeToValue(body.get("record"), Record.class),
+                        body.path("record").path("dynamodb"));
+                out.add(new Letter(body.path("table").asText(), body.path("shardId").asText(), record,
+                        m.receiptHandle()));
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(DeadLetterQueue.class)
+                        .warn("Message {} of {} is not a dead-lettered stream record; left there", m.messageId(),
+                                queueUrl, e);
+            }
+        }
+        return out;
+    }
+
+    /** Visible and in-flight letters now. */
+    int approximateSize() {
+        var a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributesAsStrings();
+        return Integer.parseInt(a.getOrDefault("ApproximateNumberOfMessages", "0"))
+                + Integer.parseInt(a.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
+    }
+
+    /**
+     * The adapter's mapper writes an absent image as {} and reads it back as an empty map, where the record delivered
+     * first had none (an image always holds the keys, so an empty one means absent).
+     */
+    private static Record withoutInventedImages(Record record, com.fasterxml.jackson.databind.JsonNode stored) {
+        var streamRecord = record.dynamodb().toBuilder();
+        if (stored.path(RecordObjectMapper.OLD_IMAGE).isEmpty()) {
+            streamRecord.oldImage(null);
+        }
+        if (stored.path(RecordObjectMapper.NEW_IMAGE).isEmpty()) {
+            streamRecord.newImage(null);
+        }
+        return record.toBuilder().dynamodb(streamRecord.build()).build();
+    }
+
+    void delete(String receiptHandle) {
+        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
+    }
+
+    /** Makes a letter visible again at once (another table's, left for its own consumer's replay). */
+    void release(String receiptHandle) {
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(0));
+    }
+
     void send(String table, String shardId, Record record, int attempts, Throwable error) {
         ObjectNode body = RECORD_JSON.createObjectNode();
         body.put("table", table);

@@ -10,6 +10,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.CoordinatorConfig;
+import software.amazon.kinesis.coordinator.PromptStartScheduler;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
@@ -78,7 +79,8 @@ final class KclScheduler {
                 .shardSyncIntervalMillis(0);
         leases.leaseManagementFactory(new StreamsLeaseManagementFactory(adapter, leases, retrieval));
 
-        return new Scheduler(configs.checkpointConfig(), coordinator, leases, configs.lifecycleConfig(), metrics,
+        // a new application syncs its shards at once instead of after KCL's random 1-30 s (see PromptStartScheduler)
+        return new PromptStartScheduler(configs.checkpointConfig(), coordinator, leases, configs.lifecycleConfig(), metrics,
                 configs.processorConfig(), retrieval);
     }
 }

@@ -43,31 +43,56 @@ final class RecordDelivery {
             metrics.filtered.increment();
             return true;
         }
+        Attempts result = attempt(shardId, record);
+        if (result.outcome() == Outcome.STOPPED
+                || result.outcome() == Outcome.FAILED && !giveUp(shardId, record, result.failure())) {
+            return false;
+        }
+        metrics.processed(streamRecord.approximateArrivalTimestamp());
+        return true;
+    }
+
+    enum Outcome { DELIVERED, FAILED, STOPPED }
+
+    /** How the deliveries of one record ended, with the last failure when FAILED. */
+    private record Attempts(Outcome outcome, Throwable failure) {
+    }
+
+    /**
+     * Delivers a record taken from the dead-letter queue again, exactly as its first delivery (same exchange, same
+     * retries); after {@code maxAttempts} failures it is dead-lettered again, with this attempt's error.
+     *
+     * @return DELIVERED, FAILED (back in the dead-letter queue) or STOPPED (the consumer stops; nothing sent)
+     */
+    Outcome redeliver(String shardId, Record record) {
+        Attempts result = attempt(shardId, record);
+        if (result.outcome() == Outcome.FAILED && !giveUp(shardId, record, result.failure())) {
+            return Outcome.STOPPED;
+        }
+        return result.outcome();
+    }
+
+    private Attempts attempt(String shardId, Record record) {
         Throwable failure = null;
         for (int attempt = 1; attempt <= config.getMaxAttempts(); attempt++) {
             if (attempt > 1) {
                 metrics.retries.increment();
                 if (!pause(backoff(attempt - 1))) {
-                    return false;
+                    return new Attempts(Outcome.STOPPED, failure);
                 }
             }
             if (stopping.getAsBoolean()) {
-                return false;
+                return new Attempts(Outcome.STOPPED, failure);
             }
             failure = process(shardId, record, attempt);
             if (failure == null) {
                 metrics.delivered.increment();
-                metrics.processed(streamRecord.approximateArrivalTimestamp());
-                return true;
+                return new Attempts(Outcome.DELIVERED, null);
             }
             LOG.warn("Delivery {} of {} failed for record {} (shard {}): {}", attempt, config.getMaxAttempts(),
                     record.dynamodb().sequenceNumber(), shardId, failure.toString());
         }
-        if (!giveUp(shardId, record, failure)) {
-            return false;
-        }
-        metrics.processed(streamRecord.approximateArrivalTimestamp());
-        return true;
+        return new Attempts(Outcome.FAILED, failure);
     }
 
     /** Runs one exchange through the route; returns its failure or null. */

@@ -40,6 +40,7 @@ public final class SqsEmulator implements EmbeddedService {
     private final String region;
     private final String accountId;
     private final Path dataDir;
+    private final Clock clock;
     private AwsJsonServer server;
     private ScheduledExecutorService timers;
     private volatile SqsJournal journal;
@@ -50,6 +51,15 @@ public final class SqsEmulator implements EmbeddedService {
      * @param dataDir where queues and messages survive restarts; null keeps them in memory
      */
     public SqsEmulator(String host, int port, String region, String accountId, Path dataDir) {
+        this(host, port, region, accountId, dataDir, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock what "now" is for delays, visibility timeouts, retention and timestamps: a test can move it on
+     *              instead of waiting (timers that wake long polls still run in real time)
+     */
+    public SqsEmulator(String host, int port, String region, String accountId, Path dataDir, Clock clock) {
+        this.clock = clock;
         this.host = host;
         this.port = port;
         this.region = region;
@@ -75,7 +85,6 @@ public final class SqsEmulator implements EmbeddedService {
         // most long polls are answered early: their cancelled timeouts should not pile up until due
         timerPool.setRemoveOnCancelPolicy(true);
         timers = timerPool;
-        Clock clock = Clock.systemUTC();
         Queues queues = new Queues(region, accountId, () -> endpoint().toString(), clock, timers);
         if (dataDir != null) {
             journal = SqsJournal.open(dataDir, queues);

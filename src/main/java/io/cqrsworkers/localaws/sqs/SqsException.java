@@ -65,6 +65,15 @@ public final class SqsException extends AwsJsonException {
                 "The message referred to isn't in flight.", 400);
     }
 
+    /** 404 ResourceNotFoundException, e.g. a move task's SourceArn or DestinationArn that names no queue. */
+    public static SqsException resourceNotFound(String message) {
+        return new SqsException("ResourceNotFoundException", "ResourceNotFoundException", message, 404);
+    }
+
+    public static SqsException unsupportedOperation(String message) {
+        return new SqsException("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", message, 400);
+    }
+
     public static SqsException invalidMessageContents(String message) {
         return new SqsException("InvalidMessageContents", "InvalidMessageContents", message, 400);
     }

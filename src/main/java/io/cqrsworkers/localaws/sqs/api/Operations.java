@@ -36,6 +36,9 @@ public final class Operations {
         ops.put(SQS + "TagQueue", new Tags(queues, Tags.Action.TAG));
         ops.put(SQS + "UntagQueue", new Tags(queues, Tags.Action.UNTAG));
         ops.put(SQS + "ListQueueTags", new Tags(queues, Tags.Action.LIST));
+        ops.put(SQS + "StartMessageMoveTask", new MessageMoveTasks(queues, MessageMoveTasks.Action.START));
+        ops.put(SQS + "ListMessageMoveTasks", new MessageMoveTasks(queues, MessageMoveTasks.Action.LIST));
+        ops.put(SQS + "CancelMessageMoveTask", new MessageMoveTasks(queues, MessageMoveTasks.Action.CANCEL));
         return ops;
     }
 }

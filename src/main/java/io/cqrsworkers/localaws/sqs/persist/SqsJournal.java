@@ -8,6 +8,7 @@ import io.cqrsworkers.localaws.persist.JsonLinesLog;
 import io.cqrsworkers.localaws.sqs.store.Changes;
 import io.cqrsworkers.localaws.sqs.store.Message;
 import io.cqrsworkers.localaws.sqs.store.MessageAttribute;
+import io.cqrsworkers.localaws.sqs.store.MoveTask;
 import io.cqrsworkers.localaws.sqs.store.Queue;
 import io.cqrsworkers.localaws.sqs.store.Queues;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class SqsJournal implements Changes, AutoCloseable {
             LOG.info("Restored {} queues from {} ({} log lines)", queues.all().size(), dir, j.log.linesReplayed());
         }
         queues.changes(j);
+        queues.moveTasks().resume();
         return j;
     }
 
@@ -60,6 +62,10 @@ public final class SqsJournal implements Changes, AutoCloseable {
         if (op.equals("queue")) {
             queues.restore(e.path("name").asText(), e.path("fifo").asBoolean(), e.path("created").asLong(),
                     e.path("modified").asLong(), strings(e.get("attrs")), strings(e.get("tags")));
+            return;
+        }
+        if (op.equals("task")) {
+            restoreTask(e);
             return;
         }
         Queue q = queues.findOrNull(e.path("q").asText());
@@ -81,8 +87,30 @@ public final class SqsJournal implements Changes, AutoCloseable {
                     to.restore(m);
                 }
             }
+            case "redrive" -> {
+                q.restoreDelete(e.path("id").asText());
+                Queue to = queues.findOrNull(e.path("to").asText());
+                if (to != null) {
+                    to.restore(message(e.get("m")));
+                }
+                queues.moveTasks().restoreMoved(e.path("task").asText(), e.path("id").asText());
+            }
             default -> LOG.warn("Unknown journal entry {}", op);
         }
+    }
+
+    private void restoreTask(JsonNode e) {
+        List<String> remaining = null;
+        if (e.has("remaining")) {
+            remaining = new ArrayList<>();
+            for (JsonNode id : e.get("remaining")) {
+                remaining.add(id.asText());
+            }
+        }
+        queues.moveTasks().restore(e.path("id").asText(), e.path("src").asText(), text(e, "dst"),
+                e.hasNonNull("rate") ? e.get("rate").asInt() : null, e.path("started").asLong(),
+                e.path("toMove").asLong(), MoveTask.Status.valueOf(e.path("status").asText()),
+                e.path("moved").asLong(), text(e, "failure"), remaining);
     }
 
     private static Map<String, String> strings(JsonNode map) {
@@ -221,6 +249,38 @@ public final class SqsJournal implements Changes, AutoCloseable {
         log.append(e);
     }
 
+    @Override
+    public void redriven(Queue from, String messageId, Queue to, Message moved, String taskId) {
+        ObjectNode e = line("redrive", from).put("id", messageId).put("to", to.name()).put("task", taskId);
+        e.set("m", messageJson(moved));
+        log.append(e);
+    }
+
+    @Override
+    public void moveTaskChanged(MoveTask task, boolean started) {
+        log.append(taskLine(task, started));
+    }
+
+    private ObjectNode taskLine(MoveTask task, boolean withRemaining) {
+        ObjectNode e = mapper.createObjectNode().put("op", "task").put("id", task.id()).put("src", task.sourceArn())
+                .put("started", task.startedMillis()).put("toMove", task.toMove())
+                .put("status", task.status().name()).put("moved", task.moved());
+        if (task.destinationArn() != null) {
+            e.put("dst", task.destinationArn());
+        }
+        if (task.maxPerSecond() != null) {
+            e.put("rate", task.maxPerSecond());
+        }
+        if (task.failureReason() != null) {
+            e.put("failure", task.failureReason());
+        }
+        if (withRemaining) {
+            ArrayNode ids = e.putArray("remaining");
+            task.remaining().forEach(ids::add);
+        }
+        return e;
+    }
+
     /** Whether a snapshot is due (see {@link JsonLinesLog#worthCompacting}). */
     public boolean worthCompacting() {
         return log.worthCompacting();
@@ -232,6 +292,15 @@ public final class SqsJournal implements Changes, AutoCloseable {
     }
 
     private void writeState(Consumer<ObjectNode> out) {
+        // with the move tasks held: no message is half-way between two queues (taken out of one, not yet journaled
+        // into the other) while the queues are written
+        queues.moveTasks().locked(() -> {
+            queues.moveTasks().forEach(t -> out.accept(taskLine(t, true)));
+            writeQueues(out);
+        });
+    }
+
+    private void writeQueues(Consumer<ObjectNode> out) {
         for (Queue q : queues.all()) {
             // under the queue lock, so the queue line and its messages are one consistent state
             q.locked(() -> {

@@ -33,4 +33,12 @@ public interface Changes {
     /** A message left {@code from} for its dead-letter queue {@code to}, arriving there as {@code moved}. */
     default void moved(Queue from, Queue to, Message moved) {
     }
+
+    /** A move task took message {@code messageId} from {@code from}; it arrived in {@code to} as {@code moved}. */
+    default void redriven(Queue from, String messageId, Queue to, Message moved, String taskId) {
+    }
+
+    /** A move task started ({@code started}: with the ids it is to move) or changed its status. */
+    default void moveTaskChanged(MoveTask task, boolean started) {
+    }
 }

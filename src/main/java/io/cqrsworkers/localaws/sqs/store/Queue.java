@@ -500,6 +500,83 @@ public final class Queue {
         }
     }
 
+    // ---- message move tasks (MoveTasks)
+
+    /** Ids of every message, oldest first: what a move task started now has to move. */
+    List<String> messageIdsInArrivalOrder() {
+        lock.lock();
+        try {
+            return messages.values().stream().sorted(Comparator.comparingLong(Message::sentMillis))
+                    .map(Message::id).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The message if it is visible now (not in flight, not delayed, not expired), else null. */
+    Message visibleMessage(String id) {
+        lock.lock();
+        try {
+            long now = owner.now();
+            promote(now);
+            Message m = messages.get(id);
+            return m != null && m.state == Message.State.VISIBLE && m.sentMillis() + retentionMillis > now ? m : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean holds(String id) {
+        lock.lock();
+        try {
+            return messages.containsKey(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes a still visible message out for a move, in memory only: the destination journals the move as one line,
+     * so a crash before that line leaves the message here.
+     */
+    boolean removeForMove(Message m) {
+        lock.lock();
+        try {
+            if (deleted || messages.get(m.id()) != m || m.state != Message.State.VISIBLE) {
+                return false;
+            }
+            remove(m);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a message a move task took from {@code from} as a new message (new id, receive count 0, sent now, as a
+     * redrive does) and journals the move.
+     *
+     * @return false when this queue was deleted meanwhile
+     */
+    boolean acceptRedriven(Queue from, Message original, String taskId) {
+        lock.lock();
+        try {
+            if (deleted) {
+                return false;
+            }
+            long now = owner.now();
+            Message fresh = new Message(java.util.UUID.randomUUID().toString(), original.body(),
+                    original.attributes(), original.systemAttributes(), now, original.senderId(), 0,
+                    original.groupId(), original.deduplicationId(), null);
+            add(fresh, now);
+            owner.changes().redriven(from, original.id(), this, fresh, taskId);
+            serveWaiters(now);
+            return true;
+        } finally {
+            unlockAndMove();
+        }
+    }
+
     // ---- internals, all under the lock
 
     private void checkNotDeleted() {

@@ -19,6 +19,7 @@ public final class Queues {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Queue> byName = new ConcurrentHashMap<>();
     private volatile Changes changes = Changes.NONE;
+    private final MoveTasks moveTasks = new MoveTasks(this);
 
     /**
      * @param baseUrl   scheme, host and port of queue URLs, e.g. http://127.0.0.1:9324 (known once the port is)
@@ -31,6 +32,11 @@ public final class Queues {
         this.baseUrl = baseUrl;
         this.clock = clock;
         this.scheduler = scheduler;
+    }
+
+    /** StartMessageMoveTask and friends. */
+    public MoveTasks moveTasks() {
+        return moveTasks;
     }
 
     public String accountId() {
