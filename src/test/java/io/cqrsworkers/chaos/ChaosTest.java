@@ -66,7 +66,7 @@ import static org.assertj.core.api.Assertions.fail;
  * or job FAILED, a command FINISHED with a wrong read model. The failure lists what is missing, grouped, with examples.
  * <p>
  * Settings (system properties): {@code chaos.seed} (the kill moments and the publishing order; printed),
- * {@code chaos.kills} (3), {@code chaos.entities} (50), {@code chaos.versions} (4), {@code chaos.rows} (3000 per
+ * {@code chaos.kills} (3; 0 runs the same workload without a kill), {@code chaos.entities} (50), {@code chaos.versions} (4), {@code chaos.rows} (3000 per
  * import), {@code chaos.task-items} (20), {@code chaos.publish-interval-ms} (40), {@code chaos.settle-seconds} (how
  * long after the last restart the work may take to finish: at most that, 100, and at least 60 s, but otherwise no
  * longer than {@code chaos.budget-seconds}, 150, after the test's start), {@code chaos.jar} (run that jar with
@@ -188,6 +188,14 @@ class ChaosTest {
             long ready = service.awaitReady(Duration.ofSeconds(120), serviceLog);
             readyMillis.add(ready);
             say("life %d: pid %d ready in %d ms after the restart", life + 1, service.pid(), ready);
+        }
+        // with fewer kills (-Dchaos.kills=0 is the run without chaos), the rest of the workload in the last life
+        if (kills == 0) {
+            submitTask(0);
+            submitImport("DIRECT", DIRECT_TENANT, "chaos/direct.csv", 0);
+        }
+        if (kills <= 1) {
+            submitImport("STEP_FUNCTION", SFN_TENANT, "chaos/sfn.csv", kills);
         }
         for (int wave = kills; wave < versions; wave++) {
             publisher.releaseWave();
