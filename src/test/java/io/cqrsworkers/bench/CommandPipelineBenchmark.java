@@ -6,6 +6,8 @@ import org.apache.camel.main.Main;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -161,9 +163,28 @@ public final class CommandPipelineBenchmark {
                 }
             }, CLIENTS));
         }
-        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
-        awaitFinished(published);
+        // every waiting version is a running execution: the process must not need a file per execution
+        java.util.concurrent.atomic.AtomicLong peakFiles = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peakFiles.accumulateAndGet(openFiles(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+        try {
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
+            awaitFinished(published);
+        } finally {
+            sampler.shutdownNow();
+        }
         report(title, published, System.nanoTime() - start, cpuNanos() - cpu, true);
+        System.out.printf("  open file descriptors of the process: peak %d during the phase (limit %s)%n", peakFiles.get(),
+                Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
+                        .map(l -> l.replaceAll("\\s+", " ")).findFirst().orElse("?"));
+    }
+
+    private static long openFiles() {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** Publishes version {@code v} (0 = first) of an entity; completes with the key its notification carries. */

@@ -63,6 +63,40 @@ class DurabilityTest {
         }
     }
 
+    /** A kill -9 while a transaction is written keeps all of it or none: the journal cut inside its line drops it whole. */
+    @Test
+    void aTransactionIsKeptWholeOrNotAtAll() throws Exception {
+        try (DynamoDbEmulator e = DynamoDbEmulator.builder().port(0).dataDir(dir).build()) {
+            e.start();
+            try (DynamoDbClient ddb = TestSupport.client(e.endpoint())) {
+                createTable(ddb);
+                ddb.transactWriteItems(r -> r.transactItems(
+                        t -> t.put(p -> p.tableName("tbl").item(item("pk", s("t1"), "g", s("x")))),
+                        t -> t.put(p -> p.tableName("tbl").item(item("pk", s("t2"), "g", s("x"))))));
+            }
+        }
+        java.nio.file.Path journal;
+        try (var files = java.nio.file.Files.list(dir)) {
+            journal = files.filter(p -> p.getFileName().toString().startsWith("journal-"))
+                    .filter(p -> p.toFile().length() > 0).findFirst().orElseThrow();
+        }
+        byte[] whole = java.nio.file.Files.readAllBytes(journal);
+        String text = new String(whole, java.nio.charset.StandardCharsets.UTF_8);
+        int txLine = text.lastIndexOf("\"op\":\"tx\"");
+        assertThat(txLine).as("the transaction is one line").isPositive();
+        assertThat(text.substring(txLine)).contains("t1").contains("t2");
+        // killed in the middle of writing that line: after t1's part, before t2's
+        int cut = text.indexOf("t2", txLine);
+        java.nio.file.Files.write(journal, java.util.Arrays.copyOf(whole, cut));
+        try (DynamoDbEmulator e = DynamoDbEmulator.builder().port(0).dataDir(dir).build()) {
+            e.start();
+            try (DynamoDbClient ddb = TestSupport.client(e.endpoint())) {
+                assertThat(ddb.getItem(r -> r.tableName("tbl").key(item("pk", s("t1")))).hasItem()).isFalse();
+                assertThat(ddb.getItem(r -> r.tableName("tbl").key(item("pk", s("t2")))).hasItem()).isFalse();
+            }
+        }
+    }
+
     @Test
     void stateSurvivesRestartAndCompaction() throws Exception {
         try (DynamoDbEmulator e = DynamoDbEmulator.builder().port(0).dataDir(dir).build()) {

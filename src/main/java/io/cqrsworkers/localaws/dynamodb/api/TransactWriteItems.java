@@ -125,12 +125,15 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
                 throw new DynamoDbException("TransactionCanceledException", "Transaction cancelled, please refer "
                         + "cancellation reasons for specific reasons " + codes, 400, extra);
             }
-            for (int i = 0; i < ops.size(); i++) {
-                Op op = ops.get(i);
-                if (op.change() != null) {
-                    op.table().commit(op.key(), olds.get(i), news.get(i), false);
+            // one journal line for the whole transaction: a kill -9 keeps all of it or none
+            db.changeLog().atomically(() -> {
+                for (int i = 0; i < ops.size(); i++) {
+                    Op op = ops.get(i);
+                    if (op.change() != null) {
+                        op.table().commit(op.key(), olds.get(i), news.get(i), false);
+                    }
                 }
-            }
+            });
         } finally {
             tables.descendingMap().values().forEach(t -> t.lock().unlock());
         }

@@ -76,6 +76,7 @@ public final class Journal implements ChangeLog, AutoCloseable {
                 }
             }
             case "item" -> applyItem(e);
+            case "tx" -> e.path("items").forEach(this::applyItem);
             case "rec" -> {
                 Stream s = streamOrNull(e.path("s").asText());
                 if (s != null) {
@@ -186,8 +187,32 @@ public final class Journal implements ChangeLog, AutoCloseable {
         return e;
     }
 
+    /** The item lines of the transaction this thread is committing, or null outside one. */
+    private final ThreadLocal<ArrayNode> transaction = new ThreadLocal<>();
+
     private void write(ObjectNode entry) {
-        log.append(entry);
+        ArrayNode tx = transaction.get();
+        if (tx != null && "item".equals(entry.path("op").asText())) {
+            tx.add(entry);
+        } else {
+            log.append(entry);
+        }
+    }
+
+    @Override
+    public void atomically(Runnable changes) {
+        ArrayNode items = mapper.createArrayNode();
+        transaction.set(items);
+        try {
+            changes.run();
+        } finally {
+            transaction.remove();
+        }
+        if (!items.isEmpty()) {
+            ObjectNode e = mapper.createObjectNode().put("op", "tx");
+            e.set("items", items);
+            log.append(e);
+        }
     }
 
     @Override

@@ -18,6 +18,11 @@ public interface ChangeLog {
 
     void shardOpened(Stream stream, Shard shard);
 
+    /** Runs {@code changes} (several item changes) so that they are kept all or none (TransactWriteItems). */
+    default void atomically(Runnable changes) {
+        changes.run();
+    }
+
     ChangeLog NONE = new ChangeLog() {
         @Override
         public void itemChanged(Table table, Item keys, Item newItem, StreamRecord record) {
