@@ -71,7 +71,7 @@ public final class CommandExecutionEnds implements ExecutionWatch.Owner {
             return;
         }
         String seen = command.path("status").asText(null);
-        if ("finish:FINISHED".equals(seen)) {
+        if (CommandStatus.FINISHED.equals(seen)) {
             return;
         }
         String step = ending.lastState() != null ? ending.lastState()

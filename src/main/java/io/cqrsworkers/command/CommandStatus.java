@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** Records {@code <state>:STARTED|FINISHED|FAILED} on the command row and notifies {@code command-status}. */
 public final class CommandStatus {
 
+    /** The status of a command whose execution went through: final, no step moves it back. */
+    public static final String FINISHED = "finish:FINISHED";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CommandStore store;

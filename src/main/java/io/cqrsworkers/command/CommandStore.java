@@ -157,18 +157,22 @@ public final class CommandStore {
     }
 
     /**
-     * SET status (and updatedAt) on an existing command row, unless the row records a failure of the same state:
-     * parallel sync handlers must not hide one another's failure. Returns false when that kept the failure.
+     * SET status (and updatedAt) on an existing command row, unless the row records a failure of the same state
+     * (parallel sync handlers must not hide one another's failure) or the command is {@code finish:FINISHED}: a step
+     * message delivered again after a restart (SQS redelivers what was in flight) runs after the execution ended and
+     * must not move the status back. Returns false when the row kept its status.
      */
     public boolean updateStatus(String module, String pk, String sk, String status) {
         String state = status.substring(0, status.lastIndexOf(':') + 1);
         try {
             dynamo.updateItem(b -> b.tableName(tables.table(module, CommandTables.COMMAND)).key(key(pk, sk))
                     .updateExpression("SET #status = :status, updatedAt = :now")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :failed)")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#status) OR "
+                            + "(#status <> :failed AND #status <> :finished))")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":status", AttributeValue.fromS(status),
-                            ":now", AttributeValue.fromS(now()), ":failed", AttributeValue.fromS(state + "FAILED"))));
+                            ":now", AttributeValue.fromS(now()), ":failed", AttributeValue.fromS(state + "FAILED"),
+                            ":finished", AttributeValue.fromS(CommandStatus.FINISHED))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             if (get(tables.table(module, CommandTables.COMMAND), pk, sk, true).isEmpty()) {

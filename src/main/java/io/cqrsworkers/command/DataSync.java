@@ -47,7 +47,7 @@ public final class DataSync {
      * @param historyTtl the history table's ttl for the data record's tenant (null: none)
      */
     public SyncWrites syncWrites(String module, ObjectNode command, Optional<ObjectNode> existing, Long historyTtl) {
-        ObjectNode finished = command.deepCopy().put("status", "finish:FINISHED");
+        ObjectNode finished = command.deepCopy().put("status", CommandStatus.FINISHED);
         List<Put> puts = new ArrayList<>(3);
         puts.add(store.commandIfAbsent(module, finished));
         existing.ifPresent(data -> puts.add(store.plain(store.tables().table(module, CommandTables.HISTORY),

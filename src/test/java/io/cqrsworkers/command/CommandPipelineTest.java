@@ -82,6 +82,12 @@ class CommandPipelineTest extends CommandTestSupport {
             assertThat(item("sample-command", "ORDER#t1", "ORDER#seq@" + v).orElseThrow().path("status").asText())
                     .isEqualTo("finish:FINISHED");
         }
+        // a step message delivered again after the execution ended (a restart makes SQS redeliver what was in
+        // flight) does not move a finished command back
+        assertThat(CommandModule.of(context).store().updateStatus("sample", "ORDER#t1", "ORDER#seq@5", "sync_data:FINISHED"))
+                .isFalse();
+        assertThat(item("sample-command", "ORDER#t1", "ORDER#seq@5").orElseThrow().path("status").asText())
+                .isEqualTo("finish:FINISHED");
     }
 
     @Test

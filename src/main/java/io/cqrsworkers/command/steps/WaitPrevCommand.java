@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.command.CommandExecutionEnds;
 import io.cqrsworkers.command.CommandKeys;
 import io.cqrsworkers.command.CommandStep;
+import io.cqrsworkers.command.CommandStatus;
 import io.cqrsworkers.command.CommandStepContext;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
@@ -29,7 +30,7 @@ public final class WaitPrevCommand implements CommandStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(WaitPrevCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FINISHING = Set.of("finish:STARTED", "finish:FINISHED");
+    private static final Set<String> FINISHING = Set.of("finish:STARTED", CommandStatus.FINISHED);
 
     private final CommandStore store;
     private final TaskCallbacks callbacks;
