@@ -272,7 +272,8 @@ public class CqrsWorkersStack extends Stack {
             if (m.workerQueue() != null) {
                 sendTo.add(m.workerQueue());
             }
-            sendTo.stream().distinct().forEach(q -> queues.get(q).grantSendMessages(machine));
+            // sqs:SendMessage only: Step Functions needs no GetQueueUrl/GetQueueAttributes (grantSendMessages adds them)
+            sendTo.stream().distinct().forEach(q -> queues.get(q).grant(machine, "sqs:SendMessage"));
 
             for (JsonNode map : AslDefinitions.mapStates(resolved.tree())) {
                 if (AslDefinitions.isDistributed(map)) {
@@ -503,6 +504,9 @@ public class CqrsWorkersStack extends Stack {
         software.amazon.awscdk.Annotations.of(vpc).acknowledgeWarning(
                 "@aws-cdk/aws-ec2:vpcAttributeIsListTokenprivateSubnetIds",
                 "the service gets the PrivateSubnetIds parameter as it is (WorkerService)");
+        software.amazon.awscdk.Annotations.of(vpc).acknowledgeWarning(
+                "@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones",
+                "nothing here places resources per availability zone");
         return vpc;
     }
 
