@@ -116,7 +116,9 @@ public class CqrsWorkersStack extends Stack {
         grantTaskRole(service.taskRole());
         service.pinTaskRolePolicyId();
         new Scaling(this, "Scaling", settings, service, scalingQueues());
-        new Alarms(this, "Alarms", settings, service, deadLetterQueues, queues, stateMachines);
+        Alarms alarms = new Alarms(this, "Alarms", settings, service, deadLetterQueues, queues, stateMachines);
+        output(this, "AlarmTopicArn", alarms.topic().getTopicArn(), "SNS topic of the alarms");
+        output(this, "BucketName", bucket.getBucketName(), "The service's bucket");
     }
 
     // ---------------------------------------------------------------- bucket, queues, tables
@@ -532,8 +534,9 @@ public class CqrsWorkersStack extends Stack {
                 .expression(Fn.conditionNot(Fn.conditionEquals(parameter.getValueAsString(), ""))).build();
     }
 
+    /** An output named {@code id} in the template (no construct-path hash), for scripts and docs/deploy.md. */
     static void output(Construct scope, String id, String value, String description) {
-        CfnOutput.Builder.create(scope, id).value(value).description(description).build();
+        CfnOutput.Builder.create(scope, id).value(value).description(description).build().overrideLogicalId(id);
     }
 
     static ServicePrincipal principal(String service) {

@@ -90,8 +90,8 @@ public class Notifications extends Construct {
                 .build();
         Nag.suppress(apiKey, "AwsSolutions-SMG4", "An AppSync API key cannot be rotated by Secrets Manager: it is "
                 + "the API's own key, renewed (expiry one year ahead) by every deploy of this stack");
-        CqrsWorkersStack.output(this, "Url", api.getGraphqlUrl(), "Notifications API (GraphQL) URL");
-        CqrsWorkersStack.output(this, "ApiKeySecret", apiKey.getSecretArn(),
+        CqrsWorkersStack.output(this, "NotificationsUrl", api.getGraphqlUrl(), "Notifications API (GraphQL) URL");
+        CqrsWorkersStack.output(this, "NotificationsApiKeySecret", apiKey.getSecretArn(),
                 "Secrets Manager secret holding the notifications API key");
     }
 
