@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 if [ ! -f target/cp.txt ] || [ -n "$(find src pom.xml -newer target/cp.txt -print -quit)" ]; then
-  mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
+  mvn -B -q -Dstyle.color=never compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
 fi
 exec java -cp "target/classes:$(cat target/cp.txt)" io.cqrsworkers.infra.InfraApp

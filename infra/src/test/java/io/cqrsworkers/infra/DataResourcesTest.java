@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import software.amazon.awscdk.assertions.Match;
 
 import static io.cqrsworkers.infra.Synth.prefix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,8 +40,15 @@ class DataResourcesTest {
                 assertEquals(t.stream(), p.path("StreamSpecification").path("StreamViewType").asText(), t.name());
             }
         }
-        assertEquals("NEW_IMAGE", synth.byProperty("AWS::DynamoDB::Table", "TableName", prefix() + "sample-command")
-                .path("Properties").path("StreamSpecification").path("StreamViewType").asText());
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "TableName", prefix() + "sample-command",
+                "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE"),
+                "TimeToLiveSpecification", Map.of("AttributeName", "ttl", "Enabled", true),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "BillingMode", "PAY_PER_REQUEST"));
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "TableName", prefix() + "master-data",
+                "StreamSpecification", Match.absent()));
     }
 
     @Test
@@ -55,8 +65,10 @@ class DataResourcesTest {
                     .path("Properties");
             assertTrue(dlq.path("SqsManagedSseEnabled").asBoolean(), q.deadLetterName());
         }
-        assertEquals(5, synth.byProperty("AWS::SQS::Queue", "QueueName", prefix() + "notification-queue")
-                .path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());
+        synth.template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "QueueName", prefix() + "notification-queue",
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5)),
+                "SqsManagedSseEnabled", true));
         assertEquals(model.queues().size() * 2, synth.resources("AWS::SQS::Queue").size());
         // every queue refuses requests without TLS
         long tlsPolicies = synth.resources("AWS::SQS::QueuePolicy").values().stream()
