@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 if [ ! -f target/cp.txt ] || [ -n "$(find src pom.xml -newer target/cp.txt -print -quit)" ]; then
-  mvn -B -q -Dstyle.color=never compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt >&2
+  log=$(mktemp)
+  if ! mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt > "$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; exit 1
+  fi
+  rm -f "$log"
 fi
 exec java -cp "target/classes:$(cat target/cp.txt)" io.cqrsworkers.infra.InfraApp

@@ -83,7 +83,7 @@ public class Notifications extends Construct {
                         """))
                 .build());
         apiKey = Secret.Builder.create(this, "ApiKey")
-                .secretName(settings.physical("appsync-api-key"))
+                // no fixed name: a deleted secret keeps its name for 30 days, which would block a new deploy
                 .description("API key of the notifications API (app.notifications.appsync.api-key)")
                 .secretStringValue(SecretValue.resourceAttribute(api.getApiKey()))
                 .removalPolicy(RemovalPolicy.DESTROY)
