@@ -285,8 +285,8 @@ public class CqrsWorkersStack extends Stack {
             Nag.suppress(machine, "AwsSolutions-IAM5", "Logging to CloudWatch Logs (log delivery actions) and X-Ray "
                     + "tracing: AWS accepts only Resource \"*\" for these actions (added by CDK)", "Resource::*");
             Nag.suppress(machine, "AwsSolutions-SF1", "Logs ERROR events (failed states, executions) without "
-                    + "execution data: ALL would log every state of every execution (about 20 per command at 50 "
-                    + "commands/s); the execution history keeps every event for 90 days");
+                    + "execution data: ALL would log every event of every execution (dozens per command, at "
+                    + "up to 50 commands/s); the execution history keeps every event for 90 days");
             stateMachines.put(m.name(), machine);
         }
     }
