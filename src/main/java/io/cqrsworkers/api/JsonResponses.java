@@ -3,6 +3,7 @@ package io.cqrsworkers.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
 /** The JSON answers of the REST APIs: a body with its status, and errors as {"error","message"}. */
@@ -33,9 +34,21 @@ public final class JsonResponses {
                 : "The body must be JSON, sent with Content-Type: application/json (got '" + contentType + "')");
     }
 
-    /** 400 BadRequest, 404 NotFound, 409 Conflict. */
+    /** 400 BadRequest, 401 Unauthorized, 403 Forbidden, 404 NotFound, 409 Conflict, 503 ServiceUnavailable. */
     public static void error(Exchange e, int status, String message) {
-        reply(e, status, JSON.createObjectNode().put("error", status == 409 ? "Conflict"
-                : status == 404 ? "NotFound" : "BadRequest").put("message", message));
+        reply(e, status, errorBody(status, message));
+    }
+
+    /** The error answer {"error","message"}, for handlers outside Camel routes too. */
+    public static ObjectNode errorBody(int status, String message) {
+        String error = switch (status) {
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "NotFound";
+            case 409 -> "Conflict";
+            case 503 -> "ServiceUnavailable";
+            default -> status >= 500 ? "InternalError" : "BadRequest";
+        };
+        return JSON.createObjectNode().put("error", error).put("message", message);
     }
 }

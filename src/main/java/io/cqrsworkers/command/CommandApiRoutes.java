@@ -2,6 +2,7 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cqrsworkers.api.JsonResponses;
+import io.cqrsworkers.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -97,7 +98,7 @@ public class CommandApiRoutes extends RouteBuilder {
         return new PublishOptions(
                 e.getMessage().getHeader("X-Source", "api:" + e.getFromRouteId(), String.class),
                 requestId,
-                e.getMessage().getHeader("X-User-Id", "anonymous", String.class),
+                Caller.userId(e, "anonymous"),
                 e.getMessage().getHeader("X-Forwarded-For", "", String.class),
                 sync);
     }

@@ -8,6 +8,12 @@ import io.cqrsworkers.health.StartupReadiness;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.resources.ResourceNames;
+import io.cqrsworkers.security.ApiGuard;
+import io.cqrsworkers.security.Caller;
+import io.cqrsworkers.security.JwksKeys;
+import io.cqrsworkers.security.JwtVerifier;
+import io.cqrsworkers.security.SecuritySettings;
+import io.cqrsworkers.security.TenantAccess;
 import io.cqrsworkers.stream.DdbStreamComponent;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -21,6 +27,7 @@ import software.amazon.awssdk.regions.Region;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +47,10 @@ public class AppConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Function<String, String> config = key -> properties.resolveProperty(key).orElse(null);
+        // first: a service that cannot protect its API must not start at all
+        SecuritySettings security = SecuritySettings.from(
+                key -> context.resolvePropertyPlaceholders("{{" + key + ":}}"));
+        context.getRegistry().bind(Caller.SETTINGS_BEAN, security);
 
         String prefix = config.apply("app.prefix");
         if (prefix == null) {
@@ -77,8 +88,9 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dynamoDbStreamsClient", clients.dynamoDbStreams());
         context.getRegistry().bind("sfnClient", clients.sfn());
         context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
-        context.getRegistry().bind(BusinessHttpEngine.NAME,
-                new BusinessHttpEngine(Integer.parseInt(config.apply("camel.server.port"))));
+        BusinessHttpEngine engine = new BusinessHttpEngine(context,
+                Integer.parseInt(config.apply("camel.server.port")), apiGuard(security, config));
+        context.getRegistry().bind(BusinessHttpEngine.NAME, engine);
         configureStreamComponent(context, clients, embedded != null);
 
         started = System.nanoTime();
@@ -101,8 +113,28 @@ public class AppConfiguration implements CamelConfiguration {
                 }
             }
         }, true, true);
-        context.addStartupListener(new Summary(config, clients, local));
+        context.addStartupListener(new Summary(config, clients, local, security));
+        if (security.enabled()) {
+            // also when no route uses platform-http: the guard is on the router before the context counts as started
+            context.addStartupListener((CamelContext c, boolean alreadyStarted) -> engine.installGuard());
+        }
         StartupReadiness.install(context);
+    }
+
+    private static ApiGuard apiGuard(SecuritySettings security, Function<String, String> config) {
+        if (!security.enabled()) {
+            if (Profiles.AWS.equals(config.apply("camel.main.profile"))) {
+                LOG.warn("app.security.enabled=false in the aws profile: the business API on port {} accepts any "
+                        + "caller; only do this behind something that checks them", config.apply("camel.server.port"));
+            }
+            return null;
+        }
+        LOG.info("Business API: bearer tokens of {} (keys {}, audience {}), tenant claim {}, user claim {}",
+                security.issuer(), security.jwksUrl(), security.audiences(), security.tenantClaim(),
+                security.userClaims());
+        JwksKeys keys = new JwksKeys(security.jwksUrl(), security.jwksMaxAge(), security.jwksMinRefresh(),
+                Clock.systemUTC());
+        return new ApiGuard(new JwtVerifier(security, keys, Clock.systemUTC()), new TenantAccess(security));
     }
 
     /** ddb-stream builds its own KCL clients: give it the same region, endpoints and (local) credentials. */
@@ -144,11 +176,13 @@ public class AppConfiguration implements CamelConfiguration {
         private final Function<String, String> config;
         private final AwsClients clients;
         private final EmbeddedAws embedded;
+        private final SecuritySettings security;
 
-        Summary(Function<String, String> config, AwsClients clients, EmbeddedAws embedded) {
+        Summary(Function<String, String> config, AwsClients clients, EmbeddedAws embedded, SecuritySettings security) {
             this.config = config;
             this.clients = clients;
             this.embedded = embedded;
+            this.security = security;
         }
 
         @Override
@@ -162,8 +196,9 @@ public class AppConfiguration implements CamelConfiguration {
             text.append(String.format("%s started in %.1f s (profile %s, region %s, prefix %s)%n",
                     context.getName(), millis / 1000.0, config.apply("camel.main.profile"), clients.region(),
                     config.apply("app.prefix")));
-            text.append(String.format("  business HTTP   http://%s:%s%n",
-                    config.apply("camel.server.host"), config.apply("camel.server.port")));
+            text.append(String.format("  business HTTP   http://%s:%s (%s)%n",
+                    config.apply("camel.server.host"), config.apply("camel.server.port"), security.enabled()
+                            ? "bearer tokens of " + security.issuer() : "no authentication"));
             text.append(String.format("  management      http://%s:%s/observe/health%n",
                     config.apply("camel.management.host"), config.apply("camel.management.port")));
             if (embedded != null) {
