@@ -40,14 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The command pipeline end to end on the embedded AWS: API, stream, state machine, worker steps, read model. */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+// the TTL test writes its settings after other tests of tenant t1 read none (the cache: TtlServiceTest)
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties = "app.command.ttl-settings-cache-seconds=0")
 class CommandPipelineTest extends CommandTestSupport {
-
-    static {
-        System.setProperty("app.command.wait-timeout-seconds", "86400");
-        // the TTL test writes its settings after other tests of tenant t1 read none (the cache: TtlServiceTest)
-        System.setProperty("app.command.ttl-settings-cache-seconds", "0");
-    }
 
     @Test
     void fiveVersionsPublishedBackToBackAreAppliedInOrder() throws Exception {

@@ -129,6 +129,8 @@ class GracefulShutdownTest {
                 "-Dcamel.main.routes-include-pattern=classpath:test-routes-drain/drain.camel.yaml",
                 "-Dcamel.main.routes-builder-classes=" + DrainOnlyRouteBuilder.class.getName(),
                 "-Dcamel.main.shutdown-timeout=" + shutdownTimeoutSeconds,
+                // only the drain route runs: no business API to guard (SecuredApiTest covers the aws profile's JWT check)
+                "-Dapp.security.enabled=false",
                 "-Ddrain.delay=" + delayMillis,
                 "io.cqrsworkers.Application");
         builder.environment().put("CAMEL_MAIN_PROFILE", "aws");

@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
  * imports through the API and the stream (also when the stream record comes twice), and strategy routes replacing
  * the built-in parts.
  */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+// a transiently failed message comes back after a second
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties = "app.import.retry-delay-seconds=1")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportQueueTest {
 
@@ -57,8 +58,6 @@ class ImportQueueTest {
 
     static {
         TestEnvironment.apply();
-        // a transiently failed message comes back after a second
-        System.setProperty("app.import.retry-delay-seconds", "1");
     }
 
     @BeanInject

@@ -20,14 +20,13 @@ import static org.awaitility.Awaitility.await;
  * The approval example, a user-defined workflow (infra/statemachines/approval.asl.json with YAML worker routes),
  * started, approved, rejected and left to time out through the API, on the embedded Step Functions.
  */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties = "app.approval.timeout-seconds=4")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApprovalWorkflowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
-        System.setProperty("app.approval.timeout-seconds", "4");
         TestEnvironment.apply();
     }
 

@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * The task pipeline end to end on the embedded AWS services, with the real routes: API, tasks stream, action
  * queue, task state machine, worker queue, sub-task status queue; the tasks stream is read by ddb-stream (KCL).
  */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties = {"app.task.retry-delay-seconds=1",
+        "app.approval.timeout-seconds=4", "app.task.handlers.mapped=direct:task-echo"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskPipelineTest {
 
@@ -42,9 +43,6 @@ class TaskPipelineTest {
     private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
 
     static {
-        System.setProperty("app.task.retry-delay-seconds", "1");
-        System.setProperty("app.approval.timeout-seconds", "4");
-        System.setProperty("app.task.handlers.mapped", "direct:task-echo");
         TestEnvironment.apply();
     }
 
