@@ -89,7 +89,11 @@ class LeastPrivilegeTest {
                 "app.task.retry-delay-seconds", "app.import.retry-delay-seconds")) {
             System.clearProperty(key);
         }
-        System.setProperty(ROUTES, testRoutes);
+        if (testRoutes != null) {
+            System.setProperty(ROUTES, testRoutes);
+        } else {
+            System.clearProperty(ROUTES);
+        }
     }
 
     @BeanInject
