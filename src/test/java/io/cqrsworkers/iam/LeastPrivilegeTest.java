@@ -212,6 +212,9 @@ class LeastPrivilegeTest {
     private void tasks() throws Exception {
         awaitTask(task("/api/tasks", "{\"taskType\":\"demo\",\"tenantCode\":\"iam\",\"input\":{\"a\":1}}"),
                 "COMPLETED");
+        // a handler that takes 3 s: the action queue's consumer extends the message's visibility (1 s here)
+        awaitTask(task("/api/tasks", "{\"taskType\":\"iam-hang\",\"tenantCode\":\"iam\",\"input\":{}}"),
+                "COMPLETED");
         awaitTask(task("/api/tasks", "{\"taskType\":\"iam-fail\",\"tenantCode\":\"iam\",\"input\":{}}"), "FAILED");
         awaitTask(task("/api/tasks/step-function",
                 "{\"taskType\":\"demo\",\"tenantCode\":\"iam\",\"input\":[{\"n\":1},{\"n\":2},{\"n\":3}]}"),
