@@ -22,6 +22,7 @@ import java.util.Map;
 /**
  * The SDK clients of the service, built once. Against AWS the region and credentials come from the standard
  * provider chains; against the embedded services (or any endpoint override) they point at the given endpoints.
+ * With {@value SdkCallRecorder#PROPERTY} set (tests), every call is recorded ({@link SdkCallRecorder}).
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -58,23 +59,23 @@ public final class AwsClients implements AutoCloseable {
                 .maxConnections(200)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
-        this.plainSqs = configure(SqsClient.builder(), SQS).build();
+        this.plainSqs = SdkCallRecorder.install(configure(SqsClient.builder(), SQS)).build();
         this.sqs = sqsBatchSenders > 0 ? BatchingSqs.wrap(plainSqs, sqsBatchSenders) : plainSqs;
-        this.s3 = configure(S3Client.builder(), S3)
+        this.s3 = SdkCallRecorder.install(configure(S3Client.builder(), S3)
                 .forcePathStyle(endpoints.containsKey(S3))
                 // S3-compatible stores need not support the SDK's default trailing checksums
                 .requestChecksumCalculation(endpoints.containsKey(S3)
-                        ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
+                        ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED))
                 .build();
-        this.dynamoDb = configure(DynamoDbClient.builder(), DYNAMODB).build();
-        this.dynamoDbStreams = configure(DynamoDbStreamsClient.builder(), DYNAMODB).build();
+        this.dynamoDb = SdkCallRecorder.install(configure(DynamoDbClient.builder(), DYNAMODB)).build();
+        this.dynamoDbStreams = SdkCallRecorder.install(configure(DynamoDbStreamsClient.builder(), DYNAMODB)).build();
         var sfnBuilder = configure(SfnClient.builder(), STEP_FUNCTIONS);
         if (endpoints.containsKey(STEP_FUNCTIONS)) {
             // StartSyncExecution and TestState go to a "sync-" host prefix that a local endpoint does not have
             sfnBuilder.overrideConfiguration(o -> o.putAdvancedOption(
                     software.amazon.awssdk.core.client.config.SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true));
         }
-        this.sfn = sfnBuilder.build();
+        this.sfn = SdkCallRecorder.install(sfnBuilder).build();
     }
 
     /**

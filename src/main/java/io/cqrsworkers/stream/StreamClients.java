@@ -3,6 +3,7 @@ package io.cqrsworkers.stream;
 import java.net.URI;
 import java.time.Duration;
 
+import io.cqrsworkers.aws.SdkCallRecorder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -61,9 +62,10 @@ final class StreamClients implements AutoCloseable {
             str.endpointOverride(override);
             cw.endpointOverride(override);
         }
-        this.dynamoDb = ddb.build();
-        this.streams = str.build();
-        this.cloudWatch = cw.build();
+        // recorded like the service's other clients when cqrs.aws.record-calls is set (the least-privilege test)
+        this.dynamoDb = SdkCallRecorder.install(ddb).build();
+        this.streams = SdkCallRecorder.install(str).build();
+        this.cloudWatch = SdkCallRecorder.install(cw).build();
     }
 
     /** An SQS client for the given endpoint (null = the region's). */
@@ -74,7 +76,7 @@ final class StreamClients implements AutoCloseable {
             if (endpoint != null) {
                 builder.endpointOverride(endpoint);
             }
-            sqs = builder.build();
+            sqs = SdkCallRecorder.install(builder).build();
         }
         return sqs;
     }

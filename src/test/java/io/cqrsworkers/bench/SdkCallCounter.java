@@ -1,9 +1,7 @@
 package io.cqrsworkers.bench;
 
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import io.cqrsworkers.aws.SdkCallObserver;
+import software.amazon.awssdk.core.SdkRequest;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,9 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts the SDK calls of every client in the JVM (the service's and the embedded services' own) by service and
  * operation, so a benchmark can print calls per command. Registered for all tests through the SDK's global
- * interceptor list; it counts only while {@link #enable()} was called.
+ * interceptor list; it counts only while {@link #enable()} was called. (The service's own calls, with the resource
+ * each names, are recorded by io.cqrsworkers.aws.SdkCallRecorder, the same kind of observer.)
  */
-public final class SdkCallCounter implements ExecutionInterceptor {
+public final class SdkCallCounter extends SdkCallObserver {
 
     private static final Map<String, LongAdder> CALLS = new ConcurrentHashMap<>();
     private static volatile boolean enabled;
@@ -25,10 +24,9 @@ public final class SdkCallCounter implements ExecutionInterceptor {
     }
 
     @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    protected void observe(String service, String operation, SdkRequest request) {
         if (enabled) {
-            CALLS.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
-                    + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), k -> new LongAdder()).increment();
+            CALLS.computeIfAbsent(service + "." + operation, k -> new LongAdder()).increment();
         }
     }
 

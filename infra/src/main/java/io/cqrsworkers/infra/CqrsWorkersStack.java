@@ -336,13 +336,38 @@ public class CqrsWorkersStack extends Stack {
      * grants on this stack's own resources, and a wildcard only where AWS allows nothing narrower.
      */
     private void grantTaskRole(Role role) {
-        // DynamoDB: Get/Put/Update/Delete/Query/BatchGet/TransactWrite (ConditionCheck) and DescribeTable (the stream
-        // ARN) on the application tables; the streams' shards are read through KCL
-        tables.values().forEach(t -> t.grantReadWriteData(role));
+        // Every action below is one the service was seen calling (io.cqrsworkers.iam.LeastPrivilegeTest records the
+        // calls of its pipelines and fails on a denied call and on an allowed action nobody needed). Explicit action
+        // lists rather than grantReadWriteData / grantConsumeMessages, which add BatchWriteItem, Scan,
+        // ConditionCheckItem, GetRecords on tables and GetQueueAttributes that nothing calls.
+        List<String> tableArns = new ArrayList<>();
+        tables.values().forEach(t -> tableArns.add(t.getTableArn()));
+        List<String> leaseArns = new ArrayList<>();
+        leaseTables.values().forEach(t -> leaseArns.add(t.getTableArn()));
+        // DynamoDB items of the application tables and KCL's lease tables (leases, leader lock, coordinator state
+        // and worker metrics all live in the lease tables); DescribeTable: the stream ARN, KCL's table checks
+        List<String> itemTables = new ArrayList<>(tableArns);
+        itemTables.addAll(leaseArns);
+        role.addToPolicy(PolicyStatement.Builder.create().sid("TableItems")
+                .actions(List.of("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
+                        "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"))
+                .resources(itemTables).build());
+        // the command store reads data records and latest commands of a module in batches (SyncBatch)
+        List<String> batchRead = new ArrayList<>();
+        model.modules().forEach(module -> List.of("command", "data").forEach(suffix ->
+                batchRead.add(tables.get(module + "-" + suffix).getTableArn())));
+        role.addToPolicy(PolicyStatement.Builder.create().sid("ModuleBatchReads")
+                .actions(List.of("dynamodb:BatchGetItem")).resources(batchRead).build());
+        // KCL lists the leases (Scan) and finds its own through the index LeaseOwnerToLeaseKeyIndex (Query)
+        role.addToPolicy(PolicyStatement.Builder.create().sid("KclLeaseScan")
+                .actions(List.of("dynamodb:Scan")).resources(leaseArns).build());
+        List<String> leaseIndexes = new ArrayList<>();
+        leaseArns.forEach(arn -> leaseIndexes.add(arn + "/index/*"));
+        role.addToPolicy(PolicyStatement.Builder.create().sid("KclLeaseOwnerIndex")
+                .actions(List.of("dynamodb:Query")).resources(leaseIndexes).build());
+        // the streams' shards are read through KCL
         tables.values().stream().filter(t -> t.getTableStreamArn() != null).forEach(t -> t.grantStream(role,
                 "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"));
-        // KCL: leases, leader lock, coordinator state and worker metrics all live in the lease tables
-        leaseTables.values().forEach(t -> t.grantReadWriteData(role));
         List<String> legacy = new ArrayList<>();
         for (String app : leaseTables.keySet()) {
             for (String suffix : KCL_LEGACY_TABLE_SUFFIXES) {
@@ -353,17 +378,36 @@ public class CqrsWorkersStack extends Stack {
         role.addToPolicy(PolicyStatement.Builder.create().sid("KclLegacyTablesLookup")
                 .actions(List.of("dynamodb:DescribeTable")).resources(legacy).build());
 
-        // SQS: the service consumes every queue but the stream dead-letter queue, and sends to every queue that is
-        // not a worker queue (Step Functions sends those)
+        // SQS: the service consumes every queue (the stream dead-letter queue in a replay, POST
+        // /api/streams/dlq/replay) and import-action-queue-dlq (ImportActionRoutes counts its rows failed); it sends
+        // to every queue that is not a worker queue (Step Functions sends those)
         List<String> workerQueues = model.workerQueues();
+        List<String> consumed = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
         queues.forEach((name, queue) -> {
-            if (!name.equals(streamDeadLetterQueue())) {
-                queue.grantConsumeMessages(role);
-            }
+            consumed.add(queue.getQueueArn());
             if (!workerQueues.contains(name)) {
-                queue.grantSendMessages(role);
+                sent.add(queue.getQueueArn());
             }
         });
+        deadLetterQueues.forEach((name, dlq) -> {
+            if (name.equals(IMPORT_ACTION_DLQ)) {
+                consumed.add(dlq.getQueueArn());
+            }
+        });
+        role.addToPolicy(PolicyStatement.Builder.create().sid("ConsumeQueues")
+                .actions(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"))
+                .resources(consumed).build());
+        role.addToPolicy(PolicyStatement.Builder.create().sid("SendToQueues")
+                .actions(List.of("sqs:SendMessage", "sqs:GetQueueUrl")).resources(sent).build());
+        // the replay counts the letters waiting (ApproximateNumberOfMessages) before it receives any
+        role.addToPolicy(PolicyStatement.Builder.create().sid("StreamDeadLetterCount")
+                .actions(List.of("sqs:GetQueueAttributes"))
+                .resources(List.of(queues.get(streamDeadLetterQueue()).getQueueArn())).build());
+        // Camel's aws2-sqs endpoints look their queue URL up with ListQueues (queue name prefix) when they start;
+        // ListQueues has no resource-level permissions in IAM
+        role.addToPolicy(PolicyStatement.Builder.create().sid("ListQueuesHasNoResourceLevel")
+                .actions(List.of("sqs:ListQueues")).resources(List.of("*")).build());
 
         // S3: GetObject and PutObject only: large attributes (ddb/...), staged CSV files (csv-imports/...); nothing
         // is listed or deleted
@@ -371,29 +415,30 @@ public class CqrsWorkersStack extends Stack {
                 .actions(List.of("s3:GetObject", "s3:PutObject")).resources(List.of(bucket.arnForObjects("*")))
                 .build());
 
-        // Step Functions: start executions of the stack's machines and describe them (ExecutionWatch, Workflows)
+        // Step Functions: start executions of the stack's machines, describe them (ExecutionWatch, Workflows) and
+        // read the history of one that ended abnormally (ExecutionWatch: the last state it entered)
         stateMachines.values().forEach(m -> {
             m.grantStartExecution(role);
-            m.grantExecution(role, "states:DescribeExecution");
+            m.grantExecution(role, "states:DescribeExecution", "states:GetExecutionHistory");
         });
         // ListStateMachines (StateMachines.arn looks the ARN up by name) has no resource-level permissions in IAM
         role.addToPolicy(PolicyStatement.Builder.create().sid("ListStateMachinesHasNoResourceLevel")
                 .actions(List.of("states:ListStateMachines")).resources(List.of("*")).build());
-        // SendTaskSuccess/Failure/Heartbeat are authorized on the task token, not on a resource: IAM takes only "*"
+        // SendTaskSuccess/Failure are authorized on the task token, not on a resource: IAM takes only "*". No
+        // SendTaskHeartbeat: no shipped state uses HeartbeatSeconds; a route that calls sfn-task:heartbeat needs it
         role.addToPolicy(PolicyStatement.Builder.create().sid("TaskCallbacksHaveNoResourceLevel")
-                .actions(List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"))
+                .actions(List.of("states:SendTaskSuccess", "states:SendTaskFailure"))
                 .resources(List.of("*")).build());
         // no cloudwatch:PutMetricData: KCL runs with a NullMetricsFactory, and the service exposes Prometheus metrics
 
-        Nag.suppress(role, "AwsSolutions-IAM5", "states:ListStateMachines and SendTask* accept only Resource \"*\" "
-                + "in IAM (see the statement ids)", "Resource::*");
+        Nag.suppress(role, "AwsSolutions-IAM5", "sqs:ListQueues, states:ListStateMachines and SendTask* accept only "
+                + "Resource \"*\" in IAM (see the statement ids)", "Resource::*");
         Nag.suppress(role, "AwsSolutions-IAM5", "Objects of the stack's own bucket: keys are per tenant, table and "
                 + "upload (ddb/<table>/<pk>/<sk>/<uuid>.json, csv-imports/<tenant>/<uuid>.csv)",
                 "Resource::<" + resolveId(bucket) + ".Arn>/*");
         List<Object> indexes = new ArrayList<>();
         leaseTables.values().forEach(t -> indexes.add("Resource::<" + resolveId(t) + ".Arn>/index/*"));
-        tables.values().forEach(t -> indexes.add("Resource::<" + resolveId(t) + ".Arn>/index/*"));
-        Nag.suppress(role, "AwsSolutions-IAM5", "Indexes of the stack's own tables (grantReadWriteData): KCL queries "
+        Nag.suppress(role, "AwsSolutions-IAM5", "Indexes of the stack's own lease tables: KCL queries "
                 + "LeaseOwnerToLeaseKeyIndex", indexes.toArray());
         Nag.suppressRegex(role, "AwsSolutions-IAM5", "Executions of the stack's own state machines (grantExecution): "
                 + "execution names are made per command, task and import",
@@ -404,6 +449,9 @@ public class CqrsWorkersStack extends Stack {
     String resolveId(software.constructs.IConstruct construct) {
         return getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild());
     }
+
+    /** The dead-letter queue the service consumes (ImportActionRoutes: import-action-dlq). */
+    static final String IMPORT_ACTION_DLQ = "import-action-queue-dlq";
 
     private String streamDeadLetterQueue() {
         return "stream-dead-letter-queue";
