@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
  * Push-side resume: when the next version already waits (its token is stored), it may go on now. As in the
@@ -59,6 +60,10 @@ public final class Finish implements CommandStep {
             }
             if (failure instanceof TaskDoesNotExistException) {
                 LOG.info("Version {} of {} {} has no open wait", c.version() + 1, c.pk(), c.skBase());
+            } else if (failure instanceof TaskTimedOutException && resumedItself(c, nextSk)) {
+                // the original alarms here too, but the next version answered its own wait first (its self-resume
+                // after storing the token): a race that ends well, not an operator's problem
+                LOG.info("Version {} of {} {} had resumed itself", c.version() + 1, c.pk(), c.skBase());
             } else if (failure != null) {
                 String errorName = failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null
                         ? aws.awsErrorDetails().errorCode() : failure.getClass().getSimpleName();
@@ -69,5 +74,12 @@ public final class Finish implements CommandStep {
         }
         watch.unwatch(c.event().executionArn());
         return JSON.nullNode();
+    }
+
+    /** Whether the next version has left its wait on its own (its status moved past wait_prev_command). */
+    private boolean resumedItself(CommandStepContext c, String nextSk) {
+        String status = store.getCommand(c.module(), c.pk(), nextSk, true)
+                .map(next -> next.path("status").asText("")).orElse("");
+        return !status.isEmpty() && !status.startsWith("wait_prev_command:") && !status.startsWith("check_version:");
     }
 }
