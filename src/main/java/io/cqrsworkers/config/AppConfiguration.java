@@ -80,7 +80,7 @@ public class AppConfiguration implements CamelConfiguration {
         String region = config.apply("aws.region");
         AwsClients clients = new AwsClients(region == null || region.isBlank() ? null : Region.of(region.trim()),
                 embedded != null ? AwsClients.localCredentials() : null, endpoints,
-                Integer.parseInt(config.apply("app.sqs.batch-senders")));
+                Integer.parseInt(config.apply("app.sqs.batch-senders")), s3PathStyle(config));
         context.getRegistry().bind("awsClients", clients);
         context.getRegistry().bind("sqsClient", clients.sqs());
         context.getRegistry().bind("s3Client", clients.s3());
@@ -119,6 +119,12 @@ public class AppConfiguration implements CamelConfiguration {
             context.addStartupListener((CamelContext c, boolean alreadyStarted) -> engine.installGuard());
         }
         StartupReadiness.install(context);
+    }
+
+    /** {@code aws.s3.path-style}: unset = only with an {@code aws.endpoint.s3} override. */
+    private static Boolean s3PathStyle(Function<String, String> config) {
+        String value = config.apply("aws.s3.path-style");
+        return value == null || value.isBlank() ? null : Boolean.valueOf(value.trim());
     }
 
     private static ApiGuard apiGuard(SecuritySettings security, Function<String, String> config) {
