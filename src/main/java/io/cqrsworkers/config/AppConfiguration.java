@@ -6,6 +6,7 @@ import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
 import io.cqrsworkers.health.StartupReadiness;
 import io.cqrsworkers.resources.Provisioner;
+import io.cqrsworkers.resources.ResourceCheck;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.resources.ResourceNames;
 import io.cqrsworkers.security.ApiGuard;
@@ -100,6 +101,10 @@ public class AppConfiguration implements CamelConfiguration {
             provisioner.provision(resources);
             provisioner.provisionTablesAndStateMachines(resources);
             LOG.info("Resources of {} created in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
+        } else {
+            // nothing is created outside the local profile: a resource the deployment lacks stops the start here
+            new ResourceCheck(clients, prefix).verify(ResourceDescription.load());
+            LOG.info("Resources of {} found in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
         }
 
         EmbeddedAws local = embedded;
@@ -156,6 +161,9 @@ public class AppConfiguration implements CamelConfiguration {
         if (sqs != null) {
             streams.setSqsUriEndpointOverride(sqs.toString());
         }
+        // KCL creates a missing lease table; outside the local profile the deployment creates them, and a missing
+        // one must stop the start instead (the task role has no dynamodb:CreateTable)
+        streams.setRequireLeaseTable(!local);
         if (local) {
             streams.setAccessKey("local");
             streams.setSecretKey("local");
