@@ -92,7 +92,8 @@ public class AppConfiguration implements CamelConfiguration {
         BusinessHttpEngine engine = new BusinessHttpEngine(context,
                 Integer.parseInt(config.apply("camel.server.port")), apiGuard(security, config));
         context.getRegistry().bind(BusinessHttpEngine.NAME, engine);
-        configureStreamComponent(context, clients, embedded != null);
+        configureStreamComponent(context, clients, embedded != null,
+                embedded == null && Boolean.parseBoolean(config.apply("app.resources.check")));
 
         started = System.nanoTime();
         if (embedded != null) {
@@ -101,8 +102,8 @@ public class AppConfiguration implements CamelConfiguration {
             provisioner.provision(resources);
             provisioner.provisionTablesAndStateMachines(resources);
             LOG.info("Resources of {} created in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
-        } else {
-            // nothing is created outside the local profile: a resource the deployment lacks stops the start here
+        } else if (Boolean.parseBoolean(config.apply("app.resources.check"))) {
+            // the aws profile creates nothing: a resource the deployment lacks stops the start here
             new ResourceCheck(clients, prefix).verify(ResourceDescription.load());
             LOG.info("Resources of {} found in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
         }
@@ -149,7 +150,8 @@ public class AppConfiguration implements CamelConfiguration {
     }
 
     /** ddb-stream builds its own KCL clients: give it the same region, endpoints and (local) credentials. */
-    private static void configureStreamComponent(CamelContext context, AwsClients clients, boolean local) {
+    private static void configureStreamComponent(CamelContext context, AwsClients clients, boolean local,
+                                                 boolean requireLeaseTables) {
         DdbStreamComponent streams = context.getComponent("ddb-stream", DdbStreamComponent.class);
         streams.setRegion(clients.region().id());
         URI dynamoDb = clients.endpoints().get(AwsClients.DYNAMODB);
@@ -161,9 +163,9 @@ public class AppConfiguration implements CamelConfiguration {
         if (sqs != null) {
             streams.setSqsUriEndpointOverride(sqs.toString());
         }
-        // KCL creates a missing lease table; outside the local profile the deployment creates them, and a missing
-        // one must stop the start instead (the task role has no dynamodb:CreateTable)
-        streams.setRequireLeaseTable(!local);
+        // KCL creates a missing lease table; in the aws profile the deployment creates them, and a missing one must
+        // stop the start instead (the task role has no dynamodb:CreateTable)
+        streams.setRequireLeaseTable(requireLeaseTables);
         if (local) {
             streams.setAccessKey("local");
             streams.setSecretKey("local");
