@@ -52,6 +52,17 @@ public final class AwsClients implements AutoCloseable {
      */
     public AwsClients(Region region, AwsCredentialsProvider credentials, Map<String, URI> endpoints,
                       int sqsBatchSenders) {
+        this(region, credentials, endpoints, sqsBatchSenders, null);
+    }
+
+    /**
+     * @param s3Compatible path-style addressing and checksums only where required, for an S3-compatible store (the
+     *                     embedded S3Proxy, or an endpoint set with the SDK's AWS_ENDPOINT_URL_S3, which the SDK
+     *                     honours on its own but which this class cannot see); null: when {@code endpoints} has S3
+     */
+    public AwsClients(Region region, AwsCredentialsProvider credentials, Map<String, URI> endpoints,
+                      int sqsBatchSenders, Boolean s3Compatible) {
+        boolean compatible = s3Compatible != null ? s3Compatible : endpoints.containsKey(S3);
         this.region = region != null ? region : new DefaultAwsRegionProviderChain().getRegion();
         this.credentials = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
         this.endpoints = Map.copyOf(endpoints);
@@ -62,9 +73,9 @@ public final class AwsClients implements AutoCloseable {
         this.plainSqs = SdkCallRecorder.install(configure(SqsClient.builder(), SQS)).build();
         this.sqs = sqsBatchSenders > 0 ? BatchingSqs.wrap(plainSqs, sqsBatchSenders) : plainSqs;
         this.s3 = SdkCallRecorder.install(configure(S3Client.builder(), S3)
-                .forcePathStyle(endpoints.containsKey(S3))
+                .forcePathStyle(compatible)
                 // S3-compatible stores need not support the SDK's default trailing checksums
-                .requestChecksumCalculation(endpoints.containsKey(S3)
+                .requestChecksumCalculation(compatible
                         ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED))
                 .build();
         this.dynamoDb = SdkCallRecorder.install(configure(DynamoDbClient.builder(), DYNAMODB)).build();

@@ -6,6 +6,7 @@ import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
 import io.cqrsworkers.health.StartupReadiness;
 import io.cqrsworkers.resources.Provisioner;
+import io.cqrsworkers.resources.ResourceCheck;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.resources.ResourceNames;
 import io.cqrsworkers.security.ApiGuard;
@@ -80,7 +81,7 @@ public class AppConfiguration implements CamelConfiguration {
         String region = config.apply("aws.region");
         AwsClients clients = new AwsClients(region == null || region.isBlank() ? null : Region.of(region.trim()),
                 embedded != null ? AwsClients.localCredentials() : null, endpoints,
-                Integer.parseInt(config.apply("app.sqs.batch-senders")));
+                Integer.parseInt(config.apply("app.sqs.batch-senders")), s3PathStyle(config));
         context.getRegistry().bind("awsClients", clients);
         context.getRegistry().bind("sqsClient", clients.sqs());
         context.getRegistry().bind("s3Client", clients.s3());
@@ -91,7 +92,8 @@ public class AppConfiguration implements CamelConfiguration {
         BusinessHttpEngine engine = new BusinessHttpEngine(context,
                 Integer.parseInt(config.apply("camel.server.port")), apiGuard(security, config));
         context.getRegistry().bind(BusinessHttpEngine.NAME, engine);
-        configureStreamComponent(context, clients, embedded != null);
+        configureStreamComponent(context, clients, embedded != null,
+                embedded == null && Boolean.parseBoolean(config.apply("app.resources.check")));
 
         started = System.nanoTime();
         if (embedded != null) {
@@ -100,6 +102,10 @@ public class AppConfiguration implements CamelConfiguration {
             provisioner.provision(resources);
             provisioner.provisionTablesAndStateMachines(resources);
             LOG.info("Resources of {} created in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
+        } else if (Boolean.parseBoolean(config.apply("app.resources.check"))) {
+            // the aws profile creates nothing: a resource the deployment lacks stops the start here
+            new ResourceCheck(clients, prefix).verify(ResourceDescription.load());
+            LOG.info("Resources of {} found in {} ms", ResourceDescription.LOCATION, (System.nanoTime() - started) / 1_000_000);
         }
 
         EmbeddedAws local = embedded;
@@ -121,6 +127,12 @@ public class AppConfiguration implements CamelConfiguration {
         StartupReadiness.install(context);
     }
 
+    /** {@code aws.s3.path-style}: unset = only with an {@code aws.endpoint.s3} override. */
+    private static Boolean s3PathStyle(Function<String, String> config) {
+        String value = config.apply("aws.s3.path-style");
+        return value == null || value.isBlank() ? null : Boolean.valueOf(value.trim());
+    }
+
     private static ApiGuard apiGuard(SecuritySettings security, Function<String, String> config) {
         if (!security.enabled()) {
             if (Profiles.AWS.equals(config.apply("camel.main.profile"))) {
@@ -138,7 +150,8 @@ public class AppConfiguration implements CamelConfiguration {
     }
 
     /** ddb-stream builds its own KCL clients: give it the same region, endpoints and (local) credentials. */
-    private static void configureStreamComponent(CamelContext context, AwsClients clients, boolean local) {
+    private static void configureStreamComponent(CamelContext context, AwsClients clients, boolean local,
+                                                 boolean requireLeaseTables) {
         DdbStreamComponent streams = context.getComponent("ddb-stream", DdbStreamComponent.class);
         streams.setRegion(clients.region().id());
         URI dynamoDb = clients.endpoints().get(AwsClients.DYNAMODB);
@@ -150,6 +163,9 @@ public class AppConfiguration implements CamelConfiguration {
         if (sqs != null) {
             streams.setSqsUriEndpointOverride(sqs.toString());
         }
+        // KCL creates a missing lease table; in the aws profile the deployment creates them, and a missing one must
+        // stop the start instead (the task role has no dynamodb:CreateTable)
+        streams.setRequireLeaseTable(requireLeaseTables);
         if (local) {
             streams.setAccessKey("local");
             streams.setSecretKey("local");

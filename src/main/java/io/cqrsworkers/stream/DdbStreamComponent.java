@@ -55,6 +55,10 @@ public class DdbStreamComponent extends DefaultComponent {
         configuration.setSecretKey(secretKey);
     }
 
+    public void setRequireLeaseTable(boolean requireLeaseTable) {
+        configuration.setRequireLeaseTable(requireLeaseTable);
+    }
+
     public void setSqsUriEndpointOverride(String sqsUriEndpointOverride) {
         configuration.setSqsUriEndpointOverride(sqsUriEndpointOverride);
     }

@@ -25,6 +25,7 @@ public class DdbStreamConfiguration implements Cloneable {
     // what to read
     private String tableName;
     private String applicationName;
+    private boolean requireLeaseTable;
     private String workerId;
     private String eventNames;
     private StartingPosition startingPosition = StartingPosition.TRIM_HORIZON;
@@ -113,6 +114,18 @@ public class DdbStreamConfiguration implements Cloneable {
 
     public void setUriEndpointOverride(String uriEndpointOverride) {
         this.uriEndpointOverride = uriEndpointOverride;
+    }
+
+    public boolean isRequireLeaseTable() {
+        return requireLeaseTable;
+    }
+
+    /**
+     * The lease table (named after the application) must exist: the consumer does not start without it, instead of
+     * letting KCL create it. For deployments that create their lease tables and grant no CreateTable.
+     */
+    public void setRequireLeaseTable(boolean requireLeaseTable) {
+        this.requireLeaseTable = requireLeaseTable;
     }
 
     public String getAccessKey() {

@@ -60,7 +60,12 @@ public class DdbStreamConsumer extends DefaultConsumer {
         String table = config.getTableName();
         String application = config.effectiveApplicationName();
         clients = new StreamClients(config);
-        String streamArn = clients.dynamoDb.describeTable(b -> b.tableName(table)).join().table().latestStreamArn();
+        String streamArn = describe(table, "Table " + table + " (read by ddb-stream as application " + application
+                + ")").latestStreamArn();
+        if (config.isRequireLeaseTable()) {
+            describe(application, "Lease table " + application + " of the ddb-stream consumer of " + table
+                    + " (requireLeaseTable: the deployment creates it, KCL may not)");
+        }
         if (streamArn == null) {
             throw new IllegalStateException("Table " + table + " has no stream: enable a stream (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
@@ -87,6 +92,17 @@ public class DdbStreamConsumer extends DefaultConsumer {
         LOG.info("Consuming stream {} as application {} worker {} (events {}, start {})", streamArn, application,
                 workerId, config.eventNameFilter().isEmpty() ? "all" : config.eventNameFilter(),
                 config.getStartingPosition());
+    }
+
+    private software.amazon.awssdk.services.dynamodb.model.TableDescription describe(String table, String what) {
+        try {
+            return clients.dynamoDb.describeTable(b -> b.tableName(table)).join().table();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException) {
+                throw new IllegalStateException(what + " does not exist", e.getCause());
+            }
+            throw e;
+        }
     }
 
     private void stateChanged(WorkerState next) {

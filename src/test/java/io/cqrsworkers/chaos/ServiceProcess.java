@@ -21,11 +21,13 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged service (io.cqrsworkers.Application, the jar's main class, on the runtime classpath) as a child
- * process in its own working directory, so its embedded AWS keeps its data under {@code <dir>/.local-aws}. Every
- * port is chosen once and kept across restarts: the state machines carry the SQS queue URLs, and a restart must
- * find its services where the previous run left them.
+ * process in its own working directory. {@link #ServiceProcess(Path)}: the local profile, whose embedded AWS keeps its
+ * data under {@code <dir>/.local-aws}; every port is chosen once and kept across restarts: the state machines carry
+ * the SQS queue URLs, and a restart must find its services where the previous run left them.
+ * {@link #ServiceProcess(Path, Map)}: any profile, configured by environment variables only (as in a container),
+ * e.g. the aws profile against AWS stand-ins (io.cqrsworkers.awsprofile).
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     /** Test-scoped artifacts of pom.xml (and theirs) that the packaged service does not carry in target/lib. */
     private static final Pattern TEST_ONLY = Pattern.compile(
@@ -36,37 +38,66 @@ final class ServiceProcess implements AutoCloseable {
     static final String ACCOUNT = "000000000000";
 
     final Path workDir;
-    final int serverPort = FreePort.find("127.0.0.1");
-    final int managementPort = FreePort.find("127.0.0.1");
-    final int sqsPort = FreePort.find("127.0.0.1");
-    final int s3Port = FreePort.find("127.0.0.1");
-    final int dynamoDbPort = FreePort.find("127.0.0.1");
-    final int stepFunctionsPort = FreePort.find("127.0.0.1");
+    public final int serverPort = FreePort.find("127.0.0.1");
+    public final int managementPort = FreePort.find("127.0.0.1");
+    final int sqsPort;
+    final int s3Port;
+    final int dynamoDbPort;
+    final int stepFunctionsPort;
+    /** null: the local profile with the ports above; else the whole environment of the child beyond PATH etc. */
+    private final Map<String, String> environment;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
 
+    /** The local profile with its embedded AWS, prefix {@value #PREFIX}. */
     ServiceProcess(Path workDir) {
         this.workDir = workDir;
+        this.environment = null;
+        this.sqsPort = FreePort.find("127.0.0.1");
+        this.s3Port = FreePort.find("127.0.0.1");
+        this.dynamoDbPort = FreePort.find("127.0.0.1");
+        this.stepFunctionsPort = FreePort.find("127.0.0.1");
+    }
+
+    /**
+     * The service configured by these environment variables (CAMEL_MAIN_PROFILE, AWS_*, NODE_ENV, ...) and
+     * {@link #serverPort} / {@link #managementPort} (as system properties). The child inherits
+     * no AWS_*, CAMEL_*, APP_*, NODE_ENV or APP_NAME variable of this machine.
+     */
+    public ServiceProcess(Path workDir, Map<String, String> environment) {
+        this.workDir = workDir;
+        this.environment = Map.copyOf(environment);
+        this.sqsPort = this.s3Port = this.dynamoDbPort = this.stepFunctionsPort = -1;
     }
 
     /** The JVM command: {@code -Dchaos.jar=target/cqrs-workers.jar} runs the packaged jar itself. */
     private List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
+        command.add(environment == null ? "-Xmx1g" : "-Xmx512m");
         command.add("-XX:+HeapDumpOnOutOfMemoryError");
         command.add("-XX:HeapDumpPath=" + workDir);
-        command.add("-Dcamel.main.profile=local");
-        command.add("-Dapp.prefix=" + PREFIX);
-        command.add("-Dcamel.server.port=" + serverPort);
-        command.add("-Dcamel.management.port=" + managementPort);
-        command.add("-Dapp.local.sqs.port=" + sqsPort);
-        command.add("-Dapp.local.s3.port=" + s3Port);
-        command.add("-Dapp.local.dynamodb.port=" + dynamoDbPort);
-        command.add("-Dapp.local.stepfunctions.port=" + stepFunctionsPort);
+        if (environment == null) {
+            command.add("-Dcamel.main.profile=local");
+            command.add("-Dapp.prefix=" + PREFIX);
+            command.add("-Dcamel.server.port=" + serverPort);
+            command.add("-Dcamel.management.port=" + managementPort);
+            command.add("-Dapp.local.sqs.port=" + sqsPort);
+            command.add("-Dapp.local.s3.port=" + s3Port);
+            command.add("-Dapp.local.dynamodb.port=" + dynamoDbPort);
+            command.add("-Dapp.local.stepfunctions.port=" + stepFunctionsPort);
+        } else {
+            // system properties: camel-main takes its server settings from them and the properties files, not from
+            // CAMEL_SERVER_PORT (which only the placeholders see)
+            command.add("-Dcamel.server.port=" + serverPort);
+            command.add("-Dcamel.management.port=" + managementPort);
+            // the aws profile listens on 0.0.0.0 (a container's network); a test machine keeps it to itself
+            command.add("-Dcamel.server.host=127.0.0.1");
+            command.add("-Dcamel.management.host=127.0.0.1");
+        }
         String jar = System.getProperty("chaos.jar");
         if (jar != null && !jar.isBlank()) {
             command.add("-jar");
@@ -85,7 +116,7 @@ final class ServiceProcess implements AutoCloseable {
      * dependency, so this keeps all but the test classes (their log4j2-test.xml, test routes) and the test-scoped
      * artifacts.
      */
-    static String runtimeClasspath() {
+    public static String runtimeClasspath() {
         Path classes = Path.of("target", "classes").toAbsolutePath();
         Path testClasses = Path.of("target", "test-classes").toAbsolutePath();
         List<String> entries = new ArrayList<>();
@@ -104,7 +135,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** What the child runs, for the test's log. */
-    String describe() {
+    public String describe() {
         String jar = System.getProperty("chaos.jar");
         if (jar != null && !jar.isBlank()) {
             return "java -jar " + jar;
@@ -116,7 +147,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts the service on the same directory and ports; its output goes to service-<n>.log. */
-    Path start() throws IOException {
+    public Path start() throws IOException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
@@ -128,12 +159,16 @@ final class ServiceProcess implements AutoCloseable {
         env.remove("CAMEL_MAIN_PROFILE");
         env.remove("NODE_ENV");
         env.remove("APP_NAME");
+        if (environment != null) {
+            env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("CAMEL_") || k.startsWith("APP_"));
+            env.putAll(environment);
+        }
         process = builder.start();
         return log;
     }
 
     /** Waits until /observe/health/ready answers 200; fails with the log's tail if the process ends first. */
-    long awaitReady(Duration timeout, Path log) throws InterruptedException {
+    public long awaitReady(Duration timeout, Path log) throws InterruptedException {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
@@ -159,8 +194,17 @@ final class ServiceProcess implements AutoCloseable {
                 + last + "); the end of " + log + ":\n" + tail(log, 40));
     }
 
+    /** Waits for the process to end on its own; returns its exit code, or fails with the log's tail. */
+    public int awaitExit(Duration timeout, Path log) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("The service still runs " + timeout.toSeconds() + " s after its start; the end of "
+                    + log + ":\n" + tail(log, 40));
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL (Process.destroyForcibly on Linux); returns the exit code. */
-    int kill() throws InterruptedException {
+    public int kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("The service did not die within 30 s of SIGKILL");
@@ -168,15 +212,15 @@ final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String api() {
+    public String api() {
         return "http://127.0.0.1:" + serverPort + "/api";
     }
 
@@ -184,7 +228,7 @@ final class ServiceProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    static String tail(Path file, int lines) {
+    public static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

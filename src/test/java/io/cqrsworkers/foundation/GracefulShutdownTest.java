@@ -131,6 +131,8 @@ class GracefulShutdownTest {
                 "-Dcamel.main.shutdown-timeout=" + shutdownTimeoutSeconds,
                 // only the drain route runs: no business API to guard (SecuredApiTest covers the aws profile's JWT check)
                 "-Dapp.security.enabled=false",
+                // only an SQS queue stands in for AWS here (AwsProfileEndToEndTest checks the resources)
+                "-Dapp.resources.check=false",
                 "-Ddrain.delay=" + delayMillis,
                 "io.cqrsworkers.Application");
         builder.environment().put("CAMEL_MAIN_PROFILE", "aws");

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OIDC issuer for tests: a JDK HTTP server on 127.0.0.1 serving the JWKS of RSA keys generated here, and tokens
  * signed with them. Keys can be added (rotation); {@link #jwksRequests()} counts the fetches.
  */
-final class TestIssuer implements AutoCloseable {
+public final class TestIssuer implements AutoCloseable {
 
     static final String POOL = "/us-east-1_TestPool";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,7 @@ final class TestIssuer implements AutoCloseable {
     private final Map<String, KeyPair> published = new LinkedHashMap<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
 
-    TestIssuer() {
+    public TestIssuer() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -56,7 +56,7 @@ final class TestIssuer implements AutoCloseable {
     }
 
     /** Like https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool, on this server. */
-    String issuer() {
+    public String issuer() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + POOL;
     }
 
@@ -65,7 +65,7 @@ final class TestIssuer implements AutoCloseable {
     }
 
     /** Generates a key and publishes it under this kid. */
-    synchronized KeyPair publish(String kid) {
+    public synchronized KeyPair publish(String kid) {
         KeyPair pair = newKey();
         published.put(kid, pair);
         return pair;
@@ -103,7 +103,7 @@ final class TestIssuer implements AutoCloseable {
     }
 
     /** Cognito ID-token-like claims for this user and tenant claim, valid for an hour. */
-    ObjectNode idClaims(String user, String tenant, String audience) {
+    public ObjectNode idClaims(String user, String tenant, String audience) {
         long now = Instant.now().getEpochSecond();
         ObjectNode claims = JSON.createObjectNode().put("sub", user).put("iss", issuer()).put("aud", audience)
                 .put("token_use", "id").put("cognito:username", "name-of-" + user)
@@ -115,7 +115,7 @@ final class TestIssuer implements AutoCloseable {
     }
 
     /** Signs the claims with the published key of this kid. */
-    String sign(String kid, ObjectNode claims) {
+    public String sign(String kid, ObjectNode claims) {
         return sign(kid, claims, key(kid).getPrivate(), "RS256");
     }
 
