@@ -110,12 +110,13 @@ class AwsProfileEndToEndTest {
         }
         lap("template ready", t);
         System.out.printf("[e2e] template %s (stack %s)%n", template.file(), template.stackName());
+        issuer = new TestIssuer();
         stack = new CloudFormationApplier(template.json(), template.stackName(), aws,
-                Map.of("ImageUri", "example.invalid/cqrs-workers:e2e"));
+                Map.of("ImageUri", "example.invalid/cqrs-workers:e2e", "JwtIssuer", issuer.issuer(),
+                        "JwtAudience", AUDIENCE, "AdminTenant", ADMIN_TENANT));
         System.out.printf("[e2e] applied types: %s%n[e2e] skipped types: %s%n",
                 new TreeSet<>(stack.appliedResources().values()), stack.skippedTypes());
 
-        issuer = new TestIssuer();
         issuer.publish("e2e-key");
         adminToken = issuer.sign("e2e-key", issuer.idClaims("e2e-admin", ADMIN_TENANT, AUDIENCE));
         appSync = new FakeAppSync();
@@ -416,10 +417,8 @@ class AwsProfileEndToEndTest {
         // aws.s3.path-style: the S3 stand-in is reached by host name and answers path-style requests only (AWS
         // itself needs nothing)
         env.put("AWS_S3_PATH_STYLE", "true");
-        // The stack sets no issuer or audience (see the report): what a deployment must add, here a test issuer
-        env.put("APP_SECURITY_ISSUER", issuer.issuer());
-        env.put("APP_SECURITY_AUDIENCE", AUDIENCE);
-        env.put("APP_SECURITY_ADMIN_TENANT", ADMIN_TENANT);
+        // the stack's JwtIssuer, JwtAudience and AdminTenant parameters, given the test issuer's values
+        assertThat(env).containsEntry("APP_SECURITY_ISSUER", issuer.issuer()).containsEntry("APP_SECURITY_AUDIENCE", AUDIENCE);
         return env;
     }
 

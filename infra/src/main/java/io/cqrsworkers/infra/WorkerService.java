@@ -67,6 +67,16 @@ public class WorkerService extends Construct {
                 .description("Fewest running tasks (the scaling floor)").build();
         maxTasks = CfnParameter.Builder.create(stack, "MaxTasks").type("Number").defaultValue(4).minValue(1)
                 .description("Most running tasks (the scaling ceiling)").build();
+        // the business API takes only JWTs of this issuer (the service refuses to start without one)
+        CfnParameter jwtIssuer = CfnParameter.Builder.create(stack, "JwtIssuer").type("String").minLength(1)
+                .description("OIDC issuer of the business API's tokens, e.g. https://cognito-idp.<region>.amazonaws.com/<user pool id>")
+                .build();
+        CfnParameter jwtAudience = CfnParameter.Builder.create(stack, "JwtAudience").type("String").minLength(1)
+                .description("Audience of the tokens: the app client id (Cognito access tokens carry it as client_id)")
+                .build();
+        CfnParameter adminTenant = CfnParameter.Builder.create(stack, "AdminTenant").type("String").defaultValue("")
+                .description("The tenant-claim value that grants every tenant and the operator endpoints; empty: none")
+                .build();
 
         IVpc vpc = CqrsWorkersStack.vpc(stack, settings);
         SecurityGroup sg = CqrsWorkersStack.serviceSecurityGroup(this, vpc);
@@ -107,6 +117,9 @@ public class WorkerService extends Construct {
         env.put("AWS_REGION", Aws.REGION);
         env.put("APP_NOTIFICATIONS_TRANSPORT", "appsync");
         env.put("APP_NOTIFICATIONS_APPSYNC_URL", notifications.api().getGraphqlUrl());
+        env.put("APP_SECURITY_ISSUER", jwtIssuer.getValueAsString());
+        env.put("APP_SECURITY_AUDIENCE", jwtAudience.getValueAsString());
+        env.put("APP_SECURITY_ADMIN_TENANT", adminTenant.getValueAsString());
         // the values the state machines were built with, so the service's own use of them agrees
         stateMachineSettings.forEach((key, value) -> env.put(envName(key), value));
 

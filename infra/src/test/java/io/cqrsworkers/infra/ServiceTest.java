@@ -45,6 +45,9 @@ class ServiceTest {
         assertEquals("aws", env("CAMEL_MAIN_PROFILE"));
         assertEquals("dev", env("NODE_ENV"));
         assertEquals("cqrs", env("APP_NAME"));
+        assertEquals("{\"Ref\":\"JwtIssuer\"}", env("APP_SECURITY_ISSUER"));
+        assertEquals("{\"Ref\":\"JwtAudience\"}", env("APP_SECURITY_AUDIENCE"));
+        assertEquals("{\"Ref\":\"AdminTenant\"}", env("APP_SECURITY_ADMIN_TENANT"));
         assertEquals(30, c.path("StopTimeout").asInt());
         String check = c.path("HealthCheck").path("Command").toString();
         assertTrue(check.startsWith("[\"CMD\",\"bash\",\"-c\","), check);
