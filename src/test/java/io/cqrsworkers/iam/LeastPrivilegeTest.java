@@ -63,12 +63,17 @@ class LeastPrivilegeTest {
     private static final long STARTED = System.nanoTime();
     private static final String ROUTES = "camel.main.routes-include-pattern";
     private static String testRoutes;
+    private static final String SYNC_HANDLERS = "app.modules.sample.sync-handlers";
+    private static String testSyncHandlers;
 
     static {
         TestEnvironment.apply();
         // the service's routes only: the other tests' routes (classpath:test-routes) are not the service's calls
         testRoutes = System.getProperty(ROUTES);
         System.setProperty(ROUTES, "file:routes/*.camel.yaml");
+        // the service's own sync handler, not the probe the command tests set JVM-wide (it is not loaded here)
+        testSyncHandlers = System.getProperty(SYNC_HANDLERS);
+        System.setProperty(SYNC_HANDLERS, "direct:sync-data-dynamodb,direct:sync-data-log");
         try {
             Files.createDirectories(CALLS.getParent());
             Files.deleteIfExists(CALLS);
@@ -93,6 +98,11 @@ class LeastPrivilegeTest {
             System.setProperty(ROUTES, testRoutes);
         } else {
             System.clearProperty(ROUTES);
+        }
+        if (testSyncHandlers != null) {
+            System.setProperty(SYNC_HANDLERS, testSyncHandlers);
+        } else {
+            System.clearProperty(SYNC_HANDLERS);
         }
     }
 
