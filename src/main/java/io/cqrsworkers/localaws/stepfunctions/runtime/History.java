@@ -115,10 +115,6 @@ public final class History {
         entries = List.of();
     }
 
-    boolean isReleased() {
-        return released != null;
-    }
-
     /** The entries in the heap (events and markers), in order. */
     synchronized List<Entry> entries() {
         return new ArrayList<>(entries);

@@ -223,11 +223,6 @@ public final class EngineJournal implements AutoCloseable {
         }
     }
 
-    /** Lines that could not be written since start. */
-    public long writeFailures() {
-        return writeFailures.get();
-    }
-
     // ---- histories of closed executions
 
     private Path historyFile(String arn) {
