@@ -382,8 +382,8 @@ class ImportQueueTest {
             String id = readDirect("doomed", "code,name\nd1,One\ndoomed,Two\n");
             ObjectNode job = finished(id);
             assertThat(deadLetter.matches(10, TimeUnit.SECONDS)).as("ended by the DLQ's route").isTrue();
-            // maxReceiveCount (3) deliveries, then the queue moved it
-            assertThat(deliveries.stream().filter(d -> d.contains(id)).count()).isEqualTo(3);
+            // maxReceiveCount deliveries (10 for import-action-queue in infra/resources.yaml), then the queue moved it
+            assertThat(deliveries.stream().filter(d -> d.contains(id)).count()).isEqualTo(10);
             assertThat(job.get("status").asText()).isEqualTo("FAILED");
             assertThat(job.get("totalRows").asLong()).isEqualTo(2);
             assertThat(job.get("succeededRows").asLong() + job.get("failedRows").asLong()).isEqualTo(2);
@@ -428,7 +428,7 @@ class ImportQueueTest {
                     .contains(module().jobs().get(id).orElseThrow().get("status").asText()));
             ObjectNode job = module().jobs().get(id).orElseThrow();
             String start = "\"sk\":\"" + job.get("sk").asText() + "\"";
-            assertThat(deliveries.stream().filter(d -> d.contains(start)).count()).isEqualTo(3);
+            assertThat(deliveries.stream().filter(d -> d.contains(start)).count()).as("maxReceiveCount").isEqualTo(10);
             assertThat(job.get("status").asText()).isEqualTo("FAILED");
             long total = job.get("totalRows").asLong();
             assertThat(total).isEqualTo(job.get("readRows").asLong()).isBetween(100L, 200L);
