@@ -4,6 +4,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.EmbeddedAws;
 import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.health.StartupReadiness;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceCheck;
@@ -82,6 +83,7 @@ public class AppConfiguration implements CamelConfiguration {
         AwsClients clients = new AwsClients(region == null || region.isBlank() ? null : Region.of(region.trim()),
                 embedded != null ? AwsClients.localCredentials() : null, endpoints,
                 Integer.parseInt(config.apply("app.sqs.batch-senders")), s3PathStyle(config));
+        context.getRegistry().bind(Jackson.BEAN, Jackson.MAPPER);
         context.getRegistry().bind("awsClients", clients);
         context.getRegistry().bind("sqsClient", clients.sqs());
         context.getRegistry().bind("s3Client", clients.s3());
