@@ -17,6 +17,7 @@ import io.cqrsworkers.security.JwtVerifier;
 import io.cqrsworkers.security.SecuritySettings;
 import io.cqrsworkers.security.TenantAccess;
 import io.cqrsworkers.stream.DdbStreamComponent;
+import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -90,6 +91,7 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dynamoDbClient", clients.dynamoDb());
         context.getRegistry().bind("dynamoDbStreamsClient", clients.dynamoDbStreams());
         context.getRegistry().bind("sfnClient", clients.sfn());
+        context.getRegistry().bind(StateMachines.BEAN, new StateMachines(clients.sfn(), prefix));
         context.getRegistry().bind("taskCallbacks", new TaskCallbacks(clients.sfn()));
         BusinessHttpEngine engine = new BusinessHttpEngine(context,
                 Integer.parseInt(config.apply("camel.server.port")), apiGuard(security, config));

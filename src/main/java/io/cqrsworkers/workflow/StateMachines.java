@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Starts executions of the state machines by logical name; the ARN is looked up once. */
 public final class StateMachines {
 
+    /** The registry name of the one instance (bound by the application's configuration). */
+    public static final String BEAN = "stateMachines";
+
     private static final Logger LOG = LoggerFactory.getLogger(StateMachines.class);
 
     private final SfnClient sfn;

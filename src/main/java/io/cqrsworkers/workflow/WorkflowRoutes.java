@@ -6,6 +6,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.stepfunctions.StepFunctions2Constants;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -44,6 +46,25 @@ public class WorkflowRoutes extends RouteBuilder {
         from("timer:execution-watch?delay=" + watchMillis + "&period=" + watchMillis)
                 .routeId("execution-watch")
                 .process(e -> watch.sweep());
+
+        from(StartExecution.URI).routeId("start-execution")
+                .setHeader(StepFunctions2Constants.STATE_MACHINE_ARN)
+                    .method(StateMachines.BEAN, "arn(${header." + StartExecution.MACHINE + "})")
+                .setHeader(StepFunctions2Constants.EXECUTION_NAME, header(StartExecution.NAME))
+                .setHeader(StepFunctions2Constants.EXECUTION_INPUT, body())
+                .setHeader(StartExecution.EXISTED, constant(false))
+                .doTry()
+                    .to("aws2-step-functions:start-execution?operation=startExecution")
+                    .setBody(simple("${body.executionArn}"))
+                .doCatch(ExecutionAlreadyExistsException.class)
+                    .log(LoggingLevel.INFO, "Execution ${header." + StartExecution.NAME + "} of ${header."
+                            + StartExecution.MACHINE + "} exists already (ended, or running with another input); "
+                            + "not started again")
+                    .setHeader(StartExecution.EXISTED, constant(true))
+                    .setBody().method(StateMachines.BEAN, "executionArn(${header." + StartExecution.MACHINE
+                            + "}, ${header." + StartExecution.NAME + "})")
+                .end()
+                .removeHeaders("CamelAwsStepFunctions*");
 
         from("direct:step").routeId("step-dispatch")
                 .process(e -> {

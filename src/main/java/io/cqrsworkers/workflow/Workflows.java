@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.stream.ExecutionNames;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -21,10 +23,12 @@ public final class Workflows {
 
     private final StateMachines machines;
     private final SfnClient sfn;
+    private final ProducerTemplate template;
 
     public Workflows(StateMachines machines, CamelContext context) {
         this.machines = machines;
         this.sfn = context.getRegistry().lookupByNameAndType("sfnClient", SfnClient.class);
+        this.template = context.createProducerTemplate();
     }
 
     /**
@@ -34,8 +38,17 @@ public final class Workflows {
         machineArn(machine);
         String executionName = name == null || name.isBlank() ? UUID.randomUUID().toString()
                 : ExecutionNames.of(name);
-        String arn = machines.start(machine, executionName, input.toString());
-        if (arn == null) {
+        Exchange started = template.request(StartExecution.URI, e -> {
+            e.getMessage().setHeader(StartExecution.MACHINE, machine);
+            e.getMessage().setHeader(StartExecution.NAME, executionName);
+            e.getMessage().setBody(input.toString());
+        });
+        if (started.getException() != null) {
+            throw started.getException() instanceof RuntimeException r ? r
+                    : new IllegalStateException(started.getException());
+        }
+        String arn = started.getMessage().getBody(String.class);
+        if (started.getMessage().getHeader(StartExecution.EXISTED, false, Boolean.class)) {
             throw new WorkflowException(409, "Execution " + executionName + " of " + machine
                     + " already exists with another input");
         }
