@@ -72,7 +72,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         }
         AwsJsonServer starting = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
                 new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
-                        true, "dynamodb-http"));
+                        true, "dynamodb-http", true));
         try {
             address = starting.start(host, port, threads);
         } catch (Exception e) {
