@@ -444,7 +444,11 @@ class ConformanceTest {
                             .key(java.util.Map.of("pk", TestSupport.s("a")))))
                     .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
             // the SDK's waiter works both ways
-            client.waiter().waitUntilTableExists(r -> r.tableName("slow"));
+            try (var waiter = software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter.builder().client(client)
+                    .overrideConfiguration(o -> o.backoffStrategy(software.amazon.awssdk.core.retry.backoff
+                            .FixedDelayBackoffStrategy.create(java.time.Duration.ofMillis(100)))).build()) {
+                waiter.waitUntilTableExists(r -> r.tableName("slow"));
+            }
             assertThat(client.describeTable(r -> r.tableName("slow")).table().tableStatusAsString())
                     .isEqualTo("ACTIVE");
             client.close();
