@@ -27,7 +27,7 @@ final class MapItems {
                 items = Jsonata.evaluate(state.items.asText(), run.states(null, null), run.flow.variables, "Items", JsonNodeType.ARRAY);
             } else {
                 // an array written out: the expressions inside it are evaluated (test_map_state_items_eval_jsonata)
-                items = Jsonata.applyTemplate(state.items, run.states(null, null), run.flow.variables);
+                items = Jsonata.applyTemplate(state.items, run.states(null, null), run.flow.variables, "Items");
             }
         } else {
             items = "$".equals(state.itemsPath) || state.itemsPath == null ? in : run.path(state.itemsPath, in);

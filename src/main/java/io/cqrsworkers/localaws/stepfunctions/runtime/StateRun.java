@@ -242,7 +242,7 @@ public final class StateRun {
     /** Applies a payload template (Parameters, ItemSelector, Arguments) in this state's language. */
     public JsonNode payload(JsonNode template, JsonNode over) {
         return state.language == QueryLanguage.JSONATA
-                ? Jsonata.applyTemplate(template, states(null, null), flow.variables)
+                ? Jsonata.applyTemplate(template, states(null, null), flow.variables, "Arguments")
                 : PayloadTemplates.apply(template, scope(over));
     }
 
@@ -251,7 +251,7 @@ public final class StateRun {
         ObjectNode ctx = context();
         ctx.putObject("Map").set("Item", item);
         return state.language == QueryLanguage.JSONATA
-                ? Jsonata.applyTemplate(template, EvalScope.jsonataStates(input, null, null, ctx), flow.variables)
+                ? Jsonata.applyTemplate(template, EvalScope.jsonataStates(input, null, null, ctx), flow.variables, "ItemSelector")
                 : PayloadTemplates.apply(template, new EvalScope(over, ctx, flow.variables));
     }
 
@@ -327,7 +327,7 @@ public final class StateRun {
                 ObjectNode states = states(result, null);
                 out = outputTemplate != null ? Jsonata.applyTemplate(outputTemplate, states, flow.variables) : result;
                 if (assign != null) {
-                    assigned = fieldsOf(Jsonata.applyTemplate(assign, states, flow.variables));
+                    assigned = fieldsOf(Jsonata.applyTemplate(assign, states, flow.variables, "Assign"));
                 }
             } else {
                 JsonNode r = result;
@@ -439,7 +439,7 @@ public final class StateRun {
                 ObjectNode states = states(null, errorOutput);
                 out = c.output != null ? Jsonata.applyTemplate(c.output, states, flow.variables) : errorOutput;
                 if (c.assign != null) {
-                    assigned = fieldsOf(Jsonata.applyTemplate(c.assign, states, flow.variables));
+                    assigned = fieldsOf(Jsonata.applyTemplate(c.assign, states, flow.variables, "Assign"));
                 }
             } else {
                 out = c.resultPath == null ? input : "$".equals(c.resultPath) ? errorOutput
