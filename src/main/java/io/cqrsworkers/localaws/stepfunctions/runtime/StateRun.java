@@ -214,10 +214,14 @@ public final class StateRun {
     public ObjectNode context() {
         ObjectNode c = Json.object();
         c.set("Execution", flow.execution.contextExecution());
+        // AWS: Name and EnteredTime, in that order; RetryCount only in states that can retry (recorded AWS
+        // outputs: LocalStack's test_query_context_object_values for a Pass, lambda_invoke_with_retry for a Task)
         ObjectNode s = c.putObject("State");
-        s.put("EnteredTime", Instant.ofEpochMilli(enteredMillis).toString());
         s.put("Name", state.name);
-        s.put("RetryCount", retryCount);
+        s.put("EnteredTime", Instant.ofEpochMilli(enteredMillis).toString());
+        if (state.canRetry()) {
+            s.put("RetryCount", retryCount);
+        }
         ObjectNode m = c.putObject("StateMachine");
         m.put("Id", flow.execution.machine.arn());
         m.put("Name", flow.execution.machine.name());
