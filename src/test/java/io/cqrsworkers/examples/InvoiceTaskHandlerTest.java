@@ -6,6 +6,7 @@ import io.cqrsworkers.testkit.EmbeddedAws;
 import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A task handler in YAML (src/test/resources/examples/invoice-task.camel.yaml), tested as a user would. */
 @EmbeddedAws(routes = "classpath:examples/invoice-task.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one service for both tests
 class InvoiceTaskHandlerTest {
 
     EmbeddedAwsClient aws;
