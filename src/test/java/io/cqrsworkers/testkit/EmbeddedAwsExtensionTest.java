@@ -1,21 +1,29 @@
 package io.cqrsworkers.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The kit's own guarantees: free ports and a fresh data folder of the class's own, settings that win over system
@@ -88,5 +96,51 @@ class EmbeddedAwsExtensionTest {
         }
         assertThat(aws.aws().endpoints()).containsKeys(AwsClients.SQS, AwsClients.S3, AwsClients.DYNAMODB,
                 AwsClients.STEP_FUNCTIONS);
+    }
+
+    @Test
+    void aCsvImportIsAppliedAndItsRowsAreReadBack() {
+        JsonNode job = aws.awaitImport(aws.startCsvImport("sample", "t1", "code,name,colour\nk1,First,red\nk2,Second,blue\n",
+                "DIRECT"));
+
+        assertThat(job.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(job.findValue("succeededRows").asInt()).isEqualTo(2);
+        assertThat(aws.item("sample-data", "SAMPLE#t1", "k2")).hasValueSatisfying(row -> {
+            assertThat(row.path("name").asText()).isEqualTo("Second");
+            assertThat(row.path("attributes").path("colour").asText()).isEqualTo("blue");
+        });
+    }
+
+    @Test
+    void aStepFunctionTaskRunsEveryItemAndItsExecutionHasAHistory() {
+        JsonNode task = aws.awaitTask(aws.createStepFunctionTask("demo", "t1", List.of(Map.of("n", 1), Map.of("n", 2))));
+
+        assertThat(task.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(task.findValue("subTaskSucceedCount").asInt()).isEqualTo(2);
+        String arn = task.findValue("executionArn").asText();
+        assertThat(aws.awaitExecution(arn).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(aws.history(arn)).extracting(HistoryEvent::type)
+                .contains(HistoryEventType.MAP_ITERATION_SUCCEEDED, HistoryEventType.EXECUTION_SUCCEEDED);
+    }
+
+    @Test
+    void messagesOfAQueueNoRouteConsumesAreReadUntilOneMatches() {
+        String url = aws.aws().sqs().getQueueUrl(b -> b.queueName(aws.name("alarm-queue-dlq"))).queueUrl();
+        aws.aws().sqs().sendMessage(b -> b.queueUrl(url).messageBody("{\"n\":1}"));
+        aws.aws().sqs().sendMessage(b -> b.queueUrl(url).messageBody("{\"n\":2}"));
+
+        assertThat(aws.awaitMessage("alarm-queue-dlq", m -> m.body().contains("2")).body()).isEqualTo("{\"n\":2}");
+    }
+
+    @Test
+    void aWaitThatTimesOutSaysWhatItWaitedForAndWhatItSaw() {
+        JsonNode missing = Jackson.MAPPER.createObjectNode().put("pk", "TASK#t1").put("sk", "missing");
+        try {
+            assertThatThrownBy(() -> aws.timeout(Duration.ofSeconds(1)).awaitTask(missing))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("task TASK#t1 missing to be COMPLETED or FAILED");
+        } finally {
+            aws.timeout(Duration.ofSeconds(60));
+        }
     }
 }
