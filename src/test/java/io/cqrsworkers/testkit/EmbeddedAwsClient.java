@@ -83,6 +83,14 @@ public final class EmbeddedAwsClient {
         return "http://127.0.0.1:" + session.serverPort();
     }
 
+    public int serverPort() {
+        return session.serverPort();
+    }
+
+    public int managementPort() {
+        return session.managementPort();
+    }
+
     /** The base URL of the management port ({@code /observe/health}, {@code /observe/metrics}). */
     public String managementUrl() {
         return "http://127.0.0.1:" + session.managementPort();
