@@ -54,8 +54,8 @@ public final class EmbeddedAwsClient {
     public static final String COMMAND_FINISHED = "finish:FINISHED";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String ALARMS_ROUTE = "alarms";
-    private static final List<String> TASK_ENDS = List.of("COMPLETED", "FAILED");
-    private static final List<String> IMPORT_ENDS = List.of("COMPLETED", "FAILED");
+    /** The final statuses of a task and of an import job. */
+    private static final List<String> ENDS = List.of("COMPLETED", "FAILED");
 
     private final KitSession session;
     private Duration timeout = Duration.ofSeconds(60);
@@ -237,7 +237,7 @@ public final class EmbeddedAwsClient {
         String pk = created.path("pk").asText();
         String sk = created.path("sk").asText();
         return awaitValue("task " + pk + " " + sk + " to be COMPLETED or FAILED", timeout,
-                () -> task(pk, sk).orElse(null), t -> TASK_ENDS.contains(t.path("status").asText()));
+                () -> task(pk, sk).orElse(null), t -> ENDS.contains(t.path("status").asText()));
     }
 
     // ---- imports ---------------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ public final class EmbeddedAwsClient {
     public JsonNode awaitImport(JsonNode started) {
         String id = started.path("id").asText();
         return awaitValue("import " + id + " to be COMPLETED or FAILED", timeout, () -> importJob(id).orElse(null),
-                j -> IMPORT_ENDS.contains(j.path("status").asText()));
+                j -> ENDS.contains(j.path("status").asText()));
     }
 
     // ---- executions ------------------------------------------------------------------------------------------

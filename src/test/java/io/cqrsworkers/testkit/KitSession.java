@@ -54,10 +54,6 @@ final class KitSession {
         properties.setProperty("camel.component.properties.system-properties-mode", "1");
     }
 
-    Class<?> testClass() {
-        return testClass;
-    }
-
     Path dataDir() {
         return dataDir;
     }
