@@ -51,7 +51,7 @@ public class ImportApiRoutes extends RouteBuilder {
                         .setHeader(AWS2S3Constants.KEY).method(ImportApi.BEAN, "uploadKey(${header.tenantCode})")
                         .setHeader(AWS2S3Constants.CONTENT_TYPE, constant("text/csv"))
                         .convertBodyTo(byte[].class)
-                        .to("aws2-s3:{{bucket:bucket}}?operation=putObject")
+                        .to("aws2-s3:{{bucket:bucket}}")  // putObject
                         .setBody().method(ImportApi.BEAN, "uploaded('{{bucket:bucket}}', ${header."
                                 + AWS2S3Constants.KEY + "}, ${header.tableName}, ${header.tenantCode}, "
                                 + "${header.processingMode})")

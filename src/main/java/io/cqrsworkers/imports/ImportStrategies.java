@@ -187,13 +187,23 @@ public final class ImportStrategies {
             exchange.getMessage().setHeader(COMPARISON, comparison.name());
         }
         Exchange done = template.send(uri, exchange);
-        Exception failure = done.getException();
+        Throwable failure = cause(done.getException());
         if (failure != null) {
             if (RowFailures.isTransient(failure)) {
                 throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
             }
-            throw new InvalidRowException(failure.getMessage(), failure);
+            throw failure instanceof InvalidRowException invalid ? invalid
+                    : new InvalidRowException(failure.getMessage(), failure);
         }
         return done;
+    }
+
+    /** The failure itself, not Camel's wrapper of it (a bean step wraps what its method threw). */
+    private static Throwable cause(Exception failure) {
+        Throwable t = failure;
+        while (t != null && t.getCause() != null && t.getClass().getName().startsWith("org.apache.camel.")) {
+            t = t.getCause();
+        }
+        return t;
     }
 }

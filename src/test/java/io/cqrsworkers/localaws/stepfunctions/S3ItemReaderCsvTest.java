@@ -37,8 +37,8 @@ class S3ItemReaderCsvTest {
         s3.client.putObject(b -> b.bucket("csv").key("f.csv"), RequestBody.fromBytes(content));
         List<String> items = new ArrayList<>();
         try (S3ItemReader reader = S3ItemReader.open(s3.client, "arn:aws:states:::s3:getObject",
-                Json.parse("{\"InputType\":\"CSV\",\"CSVHeaderLocation\":\"FIRST_ROW\"}"),
-                Json.parse("{\"Bucket\":\"csv\",\"Key\":\"f.csv\"}"), 0)) {
+                Json.object().put("InputType", "CSV").put("CSVHeaderLocation", "FIRST_ROW"),
+                Json.object().put("Bucket", "csv").put("Key", "f.csv"), 0)) {
             for (JsonNode item = reader.next(); item != null; item = reader.next()) {
                 items.add(item.toString());
             }
