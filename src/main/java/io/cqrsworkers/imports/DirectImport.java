@@ -154,10 +154,10 @@ public final class DirectImport {
         return finalizer.failed(jobId, "Import.Failed", String.valueOf(cause.getMessage()));
     }
 
-    /** The batch's own failure, not the splitter's wrapper around it. */
+    /** The failure itself, not Camel's wrappers (the splitter's, a bean expression's) around it. */
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        while (t instanceof org.apache.camel.CamelExchangeException && t.getCause() != null) {
+        while (t.getCause() != null && t.getClass().getName().startsWith("org.apache.camel.")) {
             t = t.getCause();
         }
         return t;

@@ -52,7 +52,7 @@ public class DirectImportRoutes extends RouteBuilder {
                     .setBody().method(FinalizeParentJob.BEAN, "completed(${header." + DirectImport.JOB + "})")
                 .endDoTry()
                 .doCatch(Exception.class)
-                    .setBody().method(DirectImport.BEAN, "failed(${header." + DirectImport.JOB + "}, ${header."
+                    .bean(DirectImport.BEAN, "failed(${header." + DirectImport.JOB + "}, ${header."
                             + AWS2S3Constants.OVERRIDE_BUCKET_NAME + "}, ${header." + AWS2S3Constants.KEY
                             + "}, ${exception})")
                 .endDoTry()

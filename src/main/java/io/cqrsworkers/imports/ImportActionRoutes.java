@@ -75,7 +75,8 @@ public class ImportActionRoutes extends RouteBuilder {
                 .bean(ImportActions.BEAN, "deadLetter(${body}, " + MESSAGE_ID + ")");
 
         for (String part : new String[] {"transform", "validate", "compare", "map"}) {
-            from("direct:import-default." + part).routeId("import-default." + part)
+            // a refused row is the caller's answer, not an error of this route to log
+            from("direct:import-default." + part).routeId("import-default." + part).errorHandler(noErrorHandler())
                     .setBody().method(ImportStrategies.BEAN, "builtIn('" + part + "', ${header."
                             + ImportStrategies.TABLE + "}, ${header." + ImportStrategies.TENANT + "}, ${header."
                             + ImportStrategies.SOURCE + "}, ${body})");

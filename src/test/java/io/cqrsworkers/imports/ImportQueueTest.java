@@ -157,7 +157,7 @@ class ImportQueueTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:import-sample.compare").routeId("test-flaky-compare").process(e -> {
+                from("direct:import-sample.compare").routeId("import-sample.compare").process(e -> {
                     if (e.getMessage().getBody(String.class).contains("flaky") && failures.getAndIncrement() == 0) {
                         throw SdkClientException.create("DynamoDB unreachable (test)");
                     }
@@ -177,8 +177,8 @@ class ImportQueueTest {
                     .get("version").asLong()).isEqualTo(1);
             assertThat(data("flaky", "f3").get("source").asText()).isEqualTo(id);
         } finally {
-            context.getRouteController().stopRoute("test-flaky-compare");
-            context.removeRoute("test-flaky-compare");
+            context.getRouteController().stopRoute("import-sample.compare");
+            context.removeRoute("import-sample.compare");
         }
     }
 
@@ -370,7 +370,7 @@ class ImportQueueTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:import-sample.compare").routeId("test-down-compare").process(e -> {
+                from("direct:import-sample.compare").routeId("import-sample.compare").process(e -> {
                     if (e.getMessage().getBody(String.class).contains("doomed")) {
                         throw SdkClientException.create("DynamoDB unreachable (test)");
                     }
@@ -397,8 +397,8 @@ class ImportQueueTest {
                             + "import-action-queue-dlq after failing every delivery; last error: "
                             + "software.amazon.awssdk.core.exception.SdkClientException: DynamoDB unreachable (test)");
         } finally {
-            context.getRouteController().stopRoute("test-down-compare");
-            context.removeRoute("test-down-compare");
+            context.getRouteController().stopRoute("import-sample.compare");
+            context.removeRoute("import-sample.compare");
         }
     }
 
@@ -407,7 +407,7 @@ class ImportQueueTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:import-sample.transform").routeId("test-poison-transform").process(e -> {
+                from("direct:import-sample.transform").routeId("import-sample.transform").process(e -> {
                     if (e.getMessage().getBody(String.class).contains("poison")) {
                         throw SdkClientException.create("S3 unreachable (test)");
                     }
@@ -442,8 +442,8 @@ class ImportQueueTest {
             assertThat(data("deadstart", "k0")).isNotNull();
             assertThat(data("deadstart", "k150")).isNull();
         } finally {
-            context.getRouteController().stopRoute("test-poison-transform");
-            context.removeRoute("test-poison-transform");
+            context.getRouteController().stopRoute("import-sample.transform");
+            context.removeRoute("import-sample.transform");
         }
     }
 
