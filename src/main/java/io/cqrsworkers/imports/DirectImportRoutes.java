@@ -25,7 +25,8 @@ public class DirectImportRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(DirectImport.URI).routeId("import-direct").streamCache("false")
+        // no error handler of its own: what failed() rethrows reaches the caller's (import-action keeps the reason)
+        from(DirectImport.URI).routeId("import-direct").streamCache("false").errorHandler(noErrorHandler())
                 .setHeader(DirectImport.JOB, simple("${body.sourceId}"))
                 .setHeader(DirectImport.ATTRIBUTES, simple("${body.toJson()}"))
                 .setHeader(AWS2S3Constants.OVERRIDE_BUCKET_NAME, simple("${body.bucket}"))

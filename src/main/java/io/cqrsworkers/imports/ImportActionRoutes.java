@@ -45,7 +45,8 @@ public class ImportActionRoutes extends RouteBuilder {
 
         // a CSV job's start message: claimed by its first message (another one for the same job is ignored), then
         // read here (DIRECT, while the message is held) or run as an import-csv execution named after the job
-        from("direct:import-csv-job").routeId("import-csv-job")
+        // no error handler of its own: a failure must reach import-action's, which keeps the reason for the DLQ
+        from("direct:import-csv-job").routeId("import-csv-job").errorHandler(noErrorHandler())
                 .setHeader(DirectImport.JOB).method(ImportActions.BEAN, "rowId")
                 .setBody().method(ImportActions.BEAN, "claim(${header." + DirectImport.JOB + "}, " + MESSAGE_ID + ")")
                 .filter(body().isNotNull())
