@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.imports.BatchResult;
+import io.cqrsworkers.imports.CsvRowsHandler;
 import io.cqrsworkers.imports.DirectImport;
 import io.cqrsworkers.imports.ImportJobs;
 import io.cqrsworkers.imports.ImportRequest;
@@ -89,7 +90,15 @@ public final class ImportBenchmark {
             ObjectNode job = jobs.create(request, ImportStatus.PROCESSING);
             AdviceWith.adviceWith(context, "import-direct", a -> a.weaveById(DirectImport.HANDLER_STEP).replace()
                     .process(e -> {
-                        long n = e.getMessage().getBody(JsonNode.class).get("Items").size();
+                        JsonNode batch = e.getMessage().getBody(JsonNode.class);
+                        if (!"bench".equals(batch.at("/BatchInput/Attributes/tenantCode").asText())) {
+                            // the applied runs below go through the real handler
+                            e.getMessage().setBody(context.getRegistry().lookupByNameAndType(CsvRowsHandler.BEAN,
+                                    CsvRowsHandler.class).handle(e.getMessage().getHeader(DirectImport.BATCH_KEY,
+                                    String.class), batch));
+                            return;
+                        }
+                        long n = batch.get("Items").size();
                         dispatched.addAndGet(n);
                         e.getMessage().setBody(new BatchResult(n, n, 0, List.of()));
                     }));
