@@ -5,6 +5,7 @@ import io.cqrsworkers.api.JsonResponses;
 import io.cqrsworkers.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -25,11 +26,13 @@ import static io.cqrsworkers.api.JsonResponses.reply;
  */
 public class CommandApiRoutes extends RouteBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     @Override
     public void configure() {
-        CommandModule module = CommandModule.of(getContext());
+        CommandService service = getContext().getRegistry().lookupByNameAndType(CommandService.BEAN, CommandService.class);
+        CommandStore store = getContext().getRegistry().lookupByNameAndType(CommandStore.BEAN, CommandStore.class);
+        CommandTables tables = getContext().getRegistry().lookupByNameAndType(CommandTables.BEAN, CommandTables.class);
 
         onException(CommandException.class).handled(true).process(e -> {
             CommandException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, CommandException.class);
@@ -46,28 +49,28 @@ public class CommandApiRoutes extends RouteBuilder {
                 .get("/data/{module}").to("direct:data-get");
 
         from("direct:command-publish").routeId("api-command-publish")
-                .process(e -> published(e, module.service().publish(module(e), body(e), options(e, false))));
+                .process(e -> published(e, service.publish(module(e), body(e), options(e, false))));
         from("direct:command-publish-partial").routeId("api-command-publish-partial")
-                .process(e -> published(e, module.service().publishPartial(module(e), body(e), options(e, false))));
+                .process(e -> published(e, service.publishPartial(module(e), body(e), options(e, false))));
         from("direct:command-publish-sync").routeId("api-command-publish-sync")
-                .process(e -> published(e, module.service().publish(module(e), body(e), options(e, true))));
+                .process(e -> published(e, service.publish(module(e), body(e), options(e, true))));
         from("direct:command-get").routeId("api-command-get").process(e -> {
             String name = module(e);
             String pk = required(e, "pk");
             String sk = required(e, "sk");
-            module.tables().requireModule(name);
+            tables.requireModule(name);
             JsonNode found = (CommandKeys.versionOf(sk) >= 0
-                    ? module.store().getCommand(name, pk, sk, true)
-                    : module.service().latest(name, pk, sk))
+                    ? store.getCommand(name, pk, sk, true)
+                    : service.latest(name, pk, sk))
                     .orElseThrow(() -> new CommandException(404, "No command " + pk + " / " + sk));
             reply(e, 200, found);
         });
         from("direct:data-get").routeId("api-data-get").process(e -> {
             String name = module(e);
-            module.tables().requireModule(name);
+            tables.requireModule(name);
             String pk = required(e, "pk");
             String sk = required(e, "sk");
-            JsonNode found = module.store().getData(name, pk, CommandKeys.removeVersion(sk), true)
+            JsonNode found = store.getData(name, pk, CommandKeys.removeVersion(sk), true)
                     .orElseThrow(() -> new CommandException(404, "No data record " + pk + " / " + sk));
             reply(e, 200, found);
         });
