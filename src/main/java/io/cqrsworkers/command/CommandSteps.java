@@ -8,7 +8,7 @@ import org.apache.camel.ExchangeProperty;
 /**
  * The original's envelope around every command step, as beans the step routes call: the step's context from its
  * {@link StepEvent}, {@code <state>:STARTED} before the step, {@code <state>:FINISHED} after it, and on an exception
- * {@code <state>:FAILED} with an alarm (the exception then goes on to fail the task).
+ * {@code <state>:FAILED} with an alarm, after which the exception goes on to fail the task.
  */
 public final class CommandSteps {
 
@@ -38,15 +38,13 @@ public final class CommandSteps {
         record(c, "FINISHED");
     }
 
-    /** A step that failed: its status and an alarm. Nothing when the event was not a command step's at all. */
+    /** A step that failed: its status and an alarm; then the failure goes on, to fail the task. */
     public void failed(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c,
-                       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (c == null) {
-            return;
-        }
+                       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
         record(c, "FAILED");
         notifier.alarm(tables.table(c.module(), CommandTables.COMMAND), c.pk(), c.sk(),
                 c.event().state() + " failed: " + failure, c.event().executionArn());
+        throw failure;
     }
 
     private void record(CommandStepContext c, String phase) {

@@ -9,8 +9,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
-import java.util.HashMap;
-
 /**
  * The sync_data step's call of its handler, for the recipient list: the handler gets a clean message, the command
  * and header {@value SyncData#MODULE_HEADER} and nothing else (so it cannot disturb the step's own headers, the task
@@ -32,17 +30,18 @@ public final class SyncHandlerCall implements Processor, AggregationStrategy {
     }
 
     /**
-     * The handler's reply becomes the step's output, under the step's own headers (the handler's copy had none of
-     * them); a handler's exception stays with the reply and so fails the step.
+     * The handler's reply becomes the step's output. A handler's exception fails the step as an exception of the
+     * step's route (so its error handling, FAILED and the alarm, applies): the handler's own route has already
+     * run its error handler on the copy, and the copy's state is not carried over.
      */
     @Override
     public Exchange aggregate(Exchange previous, Exchange reply, Exchange step) {
-        Message message = reply.getMessage();
-        if (reply.getException() == null) {
-            message.setBody(output(message.getBody()));
+        if (reply.getException() != null) {
+            step.setException(reply.getException());
+        } else {
+            step.getMessage().setBody(output(reply.getMessage().getBody()));
         }
-        message.setHeaders(new HashMap<>(step.getMessage().getHeaders()));
-        return reply;
+        return step;
     }
 
     @Override
