@@ -100,6 +100,13 @@ public class CommandConfiguration implements CamelConfiguration {
         return new CommandService(store, ttl, attributes, dataSync);
     }
 
+    @BindToRegistry(value = CommandApi.BEAN, lazy = true)
+    public CommandApi commandApi(@BeanInject(CommandService.BEAN) CommandService service,
+                                 @BeanInject(CommandStore.BEAN) CommandStore store,
+                                 @BeanInject(CommandTables.BEAN) CommandTables tables) {
+        return new CommandApi(service, store, tables);
+    }
+
     @BindToRegistry(value = SyncHandlers.BEAN, lazy = true)
     public SyncHandlers syncHandlers(CamelContext context) {
         return new SyncHandlers(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
