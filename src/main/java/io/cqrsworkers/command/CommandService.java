@@ -2,6 +2,7 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -17,11 +18,14 @@ import java.util.function.BiFunction;
  */
 public final class CommandService {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "commandService";
+
     /** Fields compared to decide whether a command changes anything. */
     private static final List<String> DIRTY_FIELDS =
             List.of("id", "code", "name", "tenantCode", "type", "isDeleted", "seq", "ttl", "attributes");
     private static final List<String> REQUIRED = List.of("pk", "sk", "code", "name", "tenantCode", "type");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     static final String CONDITION_FAILED = "ConditionalCheckFailed";
 
     private final CommandStore store;

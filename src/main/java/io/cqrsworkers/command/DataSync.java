@@ -2,6 +2,10 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.command.steps.SyncData;
+import io.cqrsworkers.json.Jackson;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 
 import java.util.ArrayList;
@@ -11,6 +15,9 @@ import java.util.Optional;
 
 /** The read model: the data record built from a command, and the history copy of the version it replaces. */
 public final class DataSync {
+
+    /** The registry name of the bean. */
+    public static final String BEAN = "dataSync";
 
     private final CommandStore store;
     private final TtlService ttl;
@@ -30,6 +37,14 @@ public final class DataSync {
         ObjectNode data = dataRecord(command, store.getData(module, pk, skBase, true));
         store.putDataIfNotOlder(module, data);
         return data;
+    }
+
+    /**
+     * The default sync handler's bean ({@value SyncHandlers#DEFAULT}): the command as a sync handler receives it
+     * (a Map, the module in header {@value SyncData#MODULE_HEADER}) applied as by {@link #applyData}.
+     */
+    public ObjectNode syncHandler(@Header(SyncData.MODULE_HEADER) String module, @Body Map<String, Object> command) {
+        return applyData(module, Jackson.MAPPER.valueToTree(command));
     }
 
     /** Copies the current data record to history as {@code skBase@version}; nothing when there is none. */

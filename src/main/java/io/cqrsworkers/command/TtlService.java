@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TtlService {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "ttlService";
+
     private static final Logger LOG = LoggerFactory.getLogger(TtlService.class);
     /** Beyond this many tenant/table pairs the cache starts afresh instead of growing. */
     private static final int MAX_ENTRIES = 10_000;

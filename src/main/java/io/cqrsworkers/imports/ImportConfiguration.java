@@ -1,6 +1,5 @@
 package io.cqrsworkers.imports;
 
-import io.cqrsworkers.command.CommandModule;
 import io.cqrsworkers.command.CommandService;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.Notifier;
@@ -117,23 +116,5 @@ public class ImportConfiguration implements CamelConfiguration {
     @BindToRegistry(value = ImportApi.BEAN, lazy = true)
     public ImportApi importApi(@BeanInject(ImportJobs.BEAN) ImportJobs jobs) {
         return new ImportApi(jobs);
-    }
-
-    // TEMPORARY, until the command pipeline's configuration binds these beans itself (then delete these three):
-    // the import pipeline looks them up by type.
-
-    @BindToRegistry(value = "commandStore", lazy = true)
-    public CommandStore commandStore(CamelContext context) {
-        return CommandModule.of(context).store();
-    }
-
-    @BindToRegistry(value = "notifier", lazy = true)
-    public Notifier notifier(CamelContext context) {
-        return CommandModule.of(context).notifier();
-    }
-
-    @BindToRegistry(value = "commandService", lazy = true)
-    public CommandService commandService(CamelContext context) {
-        return CommandModule.of(context).service();
     }
 }
