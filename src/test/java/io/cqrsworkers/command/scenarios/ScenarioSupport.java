@@ -193,6 +193,11 @@ abstract class ScenarioSupport {
         return Jackson.MAPPER.readTree(reply.getMessage().getBody(String.class));
     }
 
+    /** JSON as text would carry it: 1 and 1L compare equal (Jackson's nodes do not). */
+    protected static JsonNode normal(JsonNode node) throws Exception {
+        return Jackson.MAPPER.readTree(node.toString());
+    }
+
     /** The command-status notifications about a command, once all it caused are on the queue (see QueueTap). */
     protected java.util.List<String> statusNotifications(ObjectNode command, int atLeast) {
         String pk = command.get("pk").asText();
