@@ -1,0 +1,76 @@
+package io.cqrsworkers.command.scenarios;
+
+import io.cqrsworkers.callback.TaskCallbacks;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.SendTaskFailureRequest;
+import software.amazon.awssdk.services.sfn.model.SendTaskFailureResponse;
+import software.amazon.awssdk.services.sfn.model.SendTaskHeartbeatRequest;
+import software.amazon.awssdk.services.sfn.model.SendTaskHeartbeatResponse;
+import software.amazon.awssdk.services.sfn.model.SendTaskSuccessRequest;
+import software.amazon.awssdk.services.sfn.model.SendTaskSuccessResponse;
+import software.amazon.awssdk.services.sfn.model.SfnException;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Rebinds the registry's {@code taskCallbacks} (bound by AppConfiguration, listed before this class) to callbacks
+ * whose SendTaskSuccess is refused with AccessDeniedException for {@link #DENIED} and goes to the embedded Step
+ * Functions for every other token: the one AWS error the embedded service cannot produce. A step that takes its
+ * callbacks from the registry meets it; {@link #denials()} says whether one did.
+ */
+public final class DenyingTaskCallbacks implements CamelConfiguration {
+
+    /** A well-formed task token that no execution has. */
+    static final String DENIED = "AQB" + "D".repeat(64);
+
+    private static final AtomicInteger DENIALS = new AtomicInteger();
+
+    static int denials() {
+        return DENIALS.get();
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        SfnClient real = context.getRegistry().lookupByNameAndType("sfnClient", SfnClient.class);
+        context.getRegistry().bind("taskCallbacks", new TaskCallbacks(new Denying(real)));
+    }
+
+    /** Only the three task-token calls, which is all TaskCallbacks makes. */
+    private record Denying(SfnClient real) implements SfnClient {
+
+        @Override
+        public SendTaskSuccessResponse sendTaskSuccess(SendTaskSuccessRequest request) {
+            if (DENIED.equals(request.taskToken())) {
+                DENIALS.incrementAndGet();
+                throw (SfnException) SfnException.builder().statusCode(400).message("not authorized to SendTaskSuccess")
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
+                                .errorMessage("not authorized to SendTaskSuccess").serviceName("Sfn").build())
+                        .build();
+            }
+            return real.sendTaskSuccess(request);
+        }
+
+        @Override
+        public SendTaskFailureResponse sendTaskFailure(SendTaskFailureRequest request) {
+            return real.sendTaskFailure(request);
+        }
+
+        @Override
+        public SendTaskHeartbeatResponse sendTaskHeartbeat(SendTaskHeartbeatRequest request) {
+            return real.sendTaskHeartbeat(request);
+        }
+
+        @Override
+        public String serviceName() {
+            return real.serviceName();
+        }
+
+        @Override
+        public void close() {
+            // the real client belongs to the service
+        }
+    }
+}
