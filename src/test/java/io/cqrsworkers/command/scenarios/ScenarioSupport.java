@@ -6,6 +6,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.callback.SfnTaskHeaders;
 import io.cqrsworkers.json.Jackson;
+import io.cqrsworkers.support.Http;
 import io.cqrsworkers.support.TestEnvironment;
 import io.cqrsworkers.workflow.StepEvent;
 import io.cqrsworkers.workflow.StepHeaders;
@@ -18,10 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The reference step scenarios against the embedded AWS, one service per test class. A scenario calls one step
@@ -56,10 +60,20 @@ abstract class ScenarioSupport {
     @BeforeEach
     void tapQueues() throws Exception {
         if (producer == null) {
+            if (readsTheStreams()) {
+                // before the queue consumers stop: readiness wants every route started
+                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get("http://127.0.0.1:"
+                        + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+            }
             producer = context.createProducerTemplate();
             notifications = tap("notification-queue");
             alarms = tap("alarm-queue");
         }
+    }
+
+    /** True for scenarios that write to the tables and wait for the stream consumers (KCL leases taken). */
+    protected boolean readsTheStreams() {
+        return false;
     }
 
     /** Stops the routes that consume the queue (whatever their ids) and reads it here instead. */
