@@ -1,8 +1,6 @@
 package io.cqrsworkers.command.scenarios;
 
 import io.cqrsworkers.callback.TaskCallbacks;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.SendTaskFailureRequest;
@@ -16,12 +14,12 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Rebinds the registry's {@code taskCallbacks} (bound by AppConfiguration, listed before this class) to callbacks
- * whose SendTaskSuccess is refused with AccessDeniedException for {@link #DENIED} and goes to the embedded Step
- * Functions for every other token: the one AWS error the embedded service cannot produce. A step that takes its
- * callbacks from the registry meets it; {@link #denials()} says whether one did.
+ * Task callbacks whose SendTaskSuccess is refused with AccessDeniedException for {@link #DENIED} and goes to the
+ * embedded Step Functions for every other token: the one AWS error the embedded service cannot produce. A test puts
+ * them in the registry as {@code taskCallbacks}; a step that takes its callbacks from there meets the refusal, and
+ * {@link #denials()} says whether one did.
  */
-public final class DenyingTaskCallbacks implements CamelConfiguration {
+final class DenyingTaskCallbacks {
 
     /** A well-formed task token that no execution has. */
     static final String DENIED = "AQB" + "D".repeat(64);
@@ -32,10 +30,11 @@ public final class DenyingTaskCallbacks implements CamelConfiguration {
         return DENIALS.get();
     }
 
-    @Override
-    public void configure(CamelContext context) {
-        SfnClient real = context.getRegistry().lookupByNameAndType("sfnClient", SfnClient.class);
-        context.getRegistry().bind("taskCallbacks", new TaskCallbacks(new Denying(real)));
+    private DenyingTaskCallbacks() {
+    }
+
+    static TaskCallbacks over(SfnClient real) {
+        return new TaskCallbacks(new Denying(real));
     }
 
     /** Only the three task-token calls, which is all TaskCallbacks makes. */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.json.Jackson;
+import io.cqrsworkers.callback.TaskCallbacks;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -28,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * {@code push_resume_failed} alarm for TaskTimedOut when the next version has already gone past its wait (it resumed
  * itself first).
  */
-@CamelMainTest(configurationClasses = {AppConfiguration.class, DenyingTaskCallbacks.class})
+@CamelMainTest(configurationClasses = AppConfiguration.class)
 class ResumeScenariosTest extends ScenarioSupport {
 
     private static final JsonNode RESUMED_BY_V1 = Jackson.MAPPER.createObjectNode()
@@ -36,6 +38,12 @@ class ResumeScenariosTest extends ScenarioSupport {
     private static final JsonNode PROBE = Jackson.MAPPER.createObjectNode().put("probe", true);
 
     private String activityArn;
+
+    /** Replaces the registry's callbacks before the routes start (see {@link #accessDeniedRaisesPushResumeFailed}). */
+    @ReplaceInRegistry
+    TaskCallbacks taskCallbacks() {
+        return DenyingTaskCallbacks.over(aws.sfn());
+    }
     private String machineArn;
 
     /** A waiting execution and its task token. */
@@ -196,7 +204,7 @@ class ResumeScenariosTest extends ScenarioSupport {
 
     /**
      * 10: AccessDenied raises the alarm. The embedded Step Functions never denies, so the registry's
-     * {@code taskCallbacks} is replaced by one that does ({@link DenyingTaskCallbacks}); skipped while finish does
+     * {@code taskCallbacks} is replaced by one that does ({@link DenyingTaskCallbacks}); skipped when finish does
      * not take its callbacks from the registry.
      */
     @Test
