@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.json.Jackson;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -23,6 +27,7 @@ final class QueueTap {
     private final SqsClient sqs;
     private final String url;
     private final List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    private final Map<JsonNode, Long> sentAt = Collections.synchronizedMap(new IdentityHashMap<>());
 
     QueueTap(SqsClient sqs, String url) {
         this.sqs = sqs;
@@ -36,8 +41,10 @@ final class QueueTap {
      * not happen.
      */
     List<JsonNode> settle(Predicate<JsonNode> which, int atLeast) {
-        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
-                .until(() -> receive() >= 0 && seen.stream().filter(which).count() >= atLeast);
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).until(() -> {
+            receive();
+            return seen.stream().filter(which).count() >= atLeast;
+        });
         String marker = UUID.randomUUID().toString();
         sqs.sendMessage(b -> b.queueUrl(url).messageBody(Jackson.MAPPER.createObjectNode().put("marker", marker)
                 .toString()));
@@ -48,18 +55,25 @@ final class QueueTap {
         return seen.stream().filter(which).toList();
     }
 
-    private int receive() {
-        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
-                .messages();
+    /** When the queue took a message (its SentTimestamp, epoch milliseconds). */
+    long sentAt(JsonNode message) {
+        return sentAt.get(message);
+    }
+
+    private void receive() {
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
         for (Message m : messages) {
+            JsonNode body;
             try {
-                seen.add(Jackson.MAPPER.readTree(m.body()));
+                body = Jackson.MAPPER.readTree(m.body());
             } catch (Exception notJson) {
-                seen.add(Jackson.MAPPER.getNodeFactory().textNode(m.body()));
+                body = Jackson.MAPPER.getNodeFactory().textNode(m.body());
             }
+            sentAt.put(body, Long.parseLong(m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP)));
+            seen.add(body);
             sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
         }
-        return messages.size();
     }
 
     private int visible() {

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -213,16 +214,20 @@ abstract class ScenarioSupport {
     }
 
     /** The command-status notifications about a command, once all it caused are on the queue (see QueueTap). */
-    protected java.util.List<String> statusNotifications(ObjectNode command, int atLeast) {
+    protected List<JsonNode> statusMessages(ObjectNode command, int atLeast) {
         String pk = command.get("pk").asText();
         String sk = command.get("sk").asText();
         return notifications.settle(m -> m.path("action").asText().equals("command-status")
-                        && m.path("pk").asText().equals(pk) && m.path("sk").asText().equals(sk), atLeast)
-                .stream().map(m -> m.path("content").path("status").asText()).toList();
+                && m.path("pk").asText().equals(pk) && m.path("sk").asText().equals(sk), atLeast);
+    }
+
+    /** The statuses announced by {@link #statusMessages}. */
+    protected List<String> statusNotifications(ObjectNode command, int atLeast) {
+        return statusMessages(command, atLeast).stream().map(m -> m.path("content").path("status").asText()).toList();
     }
 
     /** The alarms about a command's pk, once the queue has nothing older left (see QueueTap). */
-    protected java.util.List<JsonNode> alarmsAbout(String pk, int atLeast) {
+    protected List<JsonNode> alarmsAbout(String pk, int atLeast) {
         return alarms.settle(m -> m.path("action").asText().equals("sfn-alarm") && m.path("pk").asText().equals(pk),
                 atLeast);
     }
