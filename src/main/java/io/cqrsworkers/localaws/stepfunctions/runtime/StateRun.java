@@ -282,9 +282,14 @@ public final class StateRun {
         return ChoiceRules.matchesJsonata(rule, states(null, null), flow.variables, "Condition");
     }
 
-    /** Parks this flow until {@code when}, then runs {@code then} on the worker pool. */
+    /**
+     * Parks this flow until {@code when}, then runs {@code then} on the worker pool. The wait counts from when the
+     * state was entered, shortened by the engine's time scale (a past {@code when} goes on at once).
+     */
     public void sleepUntil(Instant when, Runnable then) {
-        flow.engine.timers().at(when, () -> {
+        long delay = when.toEpochMilli() - enteredMillis;
+        Instant at = delay <= 0 ? when : Instant.ofEpochMilli(enteredMillis + flow.engine.scaled(delay));
+        flow.engine.timers().at(at, () -> {
             if (!flow.cancelled()) {
                 guarded(then);
             }
@@ -410,7 +415,7 @@ public final class StateRun {
                         }
                         retriesUsed[i]++;
                         retryCount++;
-                        long due = flow.engine.clock().millis() + (long) (delay * 1000);
+                        long due = flow.engine.clock().millis() + flow.engine.scaled((long) (delay * 1000));
                         flow.mark(Recovery.RETRY, Json.object().put("retrier", i).put("due", due));
                         retryAt(due);
                         return;
