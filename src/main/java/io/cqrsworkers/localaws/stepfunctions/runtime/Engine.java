@@ -240,21 +240,26 @@ public final class Engine implements AutoCloseable {
      * same (idempotent start) and ExecutionAlreadyExists otherwise.
      */
     public Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn) {
-        return start(m, arn, name, inputText, mapRunArn, -1, null);
+        return start(m, arn, name, inputText, mapRunArn, -1, null, null);
+    }
+
+    /** Starts TestState's execution: what its state under test does is recorded in {@code inspection}. */
+    public Execution startInspected(StateMachine m, String arn, String name, String inputText, Inspection inspection) {
+        return start(m, arn, name, inputText, null, -1, null, inspection);
     }
 
     /** Starts an execution that answers the Task states {@code mock} names with its mocked responses (null: none). */
     public Execution startTestCase(StateMachine m, String arn, String name, String inputText, MockConfig.TestCase mock) {
-        return start(m, arn, name, inputText, null, -1, mock);
+        return start(m, arn, name, inputText, null, -1, mock, null);
     }
 
     /** Starts child {@code index} of a distributed map's run; it runs the test case of the execution of the map. */
     Execution startChild(StateMachine m, String arn, String name, String inputText, String mapRunArn, long index, MockConfig.TestCase mock) {
-        return start(m, arn, name, inputText, mapRunArn, index, mock);
+        return start(m, arn, name, inputText, mapRunArn, index, mock, null);
     }
 
     private Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn, long childIndex,
-                            MockConfig.TestCase mock) {
+                            MockConfig.TestCase mock, Inspection inspection) {
         JsonNode input;
         try {
             input = Json.parse(inputText);
@@ -277,6 +282,7 @@ public final class Engine implements AutoCloseable {
             e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, persistent ? this::journalEntry : null);
             e.childIndex = childIndex;
             e.mock = mock;
+            e.inspection = inspection;
             if (persistent) {
                 // durable before it is acknowledged: a start that cannot be written is refused, not lost
                 journal.started(startLine(e));
@@ -293,7 +299,7 @@ public final class Engine implements AutoCloseable {
         d.put("roleArn", m.roleArn());
         long startedId = e.history.add(e.startMillis, "ExecutionStarted", 0, "executionStartedEventDetails", d);
         armMachineTimeout(e);
-        rootFlow(e, Map.of(), startedId).start(input);
+        rootFlow(e, inspection == null ? Map.of() : inspection.variables(), startedId).start(input);
         return e;
     }
 

@@ -41,6 +41,8 @@ public final class Execution {
     long childIndex = -1;
     /** The mock configuration's test case it runs ({@code <machine arn>#<case>}), null for none; children inherit it. */
     MockConfig.TestCase mock;
+    /** TestState's record of the state under test; null for every other execution. */
+    Inspection inspection;
     /** Calls made so far per mocked state (a retry is a call): the index of the next response. */
     final Map<String, AtomicInteger> mockCalls = new ConcurrentHashMap<>();
 
