@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.localaws.stepfunctions.runtime.ManualClock;
 import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.sfn.model.ValidationException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.awaitEnd;
@@ -22,6 +25,7 @@ import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.createMachine
 import static io.cqrsworkers.localaws.stepfunctions.SfnTestSupport.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A workflow whose Task states call Lambda and SQS, tested through a mock configuration only: the engine has no
@@ -154,6 +158,40 @@ class MockConfigTest {
         assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine + "#NoSuchCase")))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("The mock configuration has no test case 'NoSuchCase' for the state machine 'LambdaSQSIntegration'");
+    }
+
+    @Test
+    void aRestartKeepsTheTestCaseAndItsCallCounts(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mocks.json");
+        Files.writeString(file, """
+                {"StateMachines":{"Twice":{"TestCases":{"Case":{"Call":"Answers"}}}},
+                 "MockedResponses":{"Answers":{"0":{"Return":"first"},"1":{"Return":"second"}}}}""");
+        Path data = dir.resolve("data");
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        String exec;
+        try (StepFunctionsEmulator first = StepFunctionsEmulator.builder().dataDir(data).clock(clock).mockConfig(file).build()) {
+            first.start();
+            try (SfnClient c = SfnTestSupport.client(first)) {
+                String m = createMachine(c, "Twice", """
+                        {"StartAt":"Call","States":{
+                          "Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultPath":"$.last","Next":"Seen"},
+                          "Seen":{"Type":"Choice","Choices":[{"Variable":"$.last","StringEquals":"second","Next":"Done"}],"Default":"Wait"},
+                          "Wait":{"Type":"Wait","Seconds":3600,"Next":"Call"},
+                          "Done":{"Type":"Succeed"}}}""");
+                exec = c.startExecution(b -> b.stateMachineArn(m + "#Case").name("restarted")).executionArn();
+                await().until(() -> history(c, exec).stream().anyMatch(e -> e.typeAsString().equals("WaitStateEntered")));
+            }
+        }
+        try (StepFunctionsEmulator second = StepFunctionsEmulator.builder().dataDir(data).clock(clock).mockConfig(file).build()) {
+            second.start();
+            try (SfnClient c = SfnTestSupport.client(second)) {
+                clock.advance(Duration.ofHours(1));
+                DescribeExecutionResponse d = awaitEnd(c, exec);
+                // call 1 after the restart: "second", not "first" again
+                assertThat(d.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+                assertThat(MAPPER.readTree(d.output()).path("last").asText()).isEqualTo("second");
+            }
+        }
     }
 
     @Test
