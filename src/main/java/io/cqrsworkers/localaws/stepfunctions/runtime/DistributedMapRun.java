@@ -290,7 +290,7 @@ public final class DistributedMapRun {
         String arn = childMachine.express()
                 ? engine.arns().expressExecution(childMachine.name(), name, UUID.randomUUID().toString())
                 : engine.arns().execution(childMachine.name(), name);
-        Execution child = engine.startChild(childMachine, arn, name, Json.write(input), mapRun.arn, index);
+        Execution child = engine.startChild(childMachine, arn, name, Json.write(input), mapRun.arn, index, run.execution().mock);
         mapRun.addChild(child);
         adopt(index, child, batching ? input.path("Items").size() : 1);
     }

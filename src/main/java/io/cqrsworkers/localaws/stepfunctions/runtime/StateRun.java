@@ -63,6 +63,7 @@ public final class StateRun {
         d.set("input", Json.lazyText(input));
         d.set("inputDetails", Json.NOT_TRUNCATED);
         enteredEventId = flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
+        inspect("input", input);
         attempt();
     }
 
@@ -206,6 +207,9 @@ public final class StateRun {
             } else {
                 effectiveInput = JsonPaths.read(state.inputPath, scope(input));
             }
+            if (state.language == QueryLanguage.JSONPATH) {
+                inspect("afterInputPath", effectiveInput);
+            }
         }
         return effectiveInput;
     }
@@ -245,9 +249,19 @@ public final class StateRun {
 
     /** Applies a payload template (Parameters, ItemSelector, Arguments) in this state's language. */
     public JsonNode payload(JsonNode template, JsonNode over) {
-        return state.language == QueryLanguage.JSONATA
-                ? Jsonata.applyTemplate(template, states(null, null), flow.variables, "Arguments")
+        boolean jsonata = state.language == QueryLanguage.JSONATA;
+        JsonNode p = jsonata ? Jsonata.applyTemplate(template, states(null, null), flow.variables, "Arguments")
                 : PayloadTemplates.apply(template, scope(over));
+        inspect(jsonata ? "afterArguments" : "afterParameters", p);
+        return p;
+    }
+
+    /** Records a step of this state's data processing when TestState inspects it. */
+    private void inspect(String field, JsonNode value) {
+        Inspection i = flow.execution.inspection;
+        if (i != null && i.watches(this)) {
+            i.put(field, value);
+        }
     }
 
     /** ItemSelector of a Map: like {@link #payload} with $$.Map.Item set to {@code item}. */
@@ -282,9 +296,14 @@ public final class StateRun {
         return ChoiceRules.matchesJsonata(rule, states(null, null), flow.variables, "Condition");
     }
 
-    /** Parks this flow until {@code when}, then runs {@code then} on the worker pool. */
+    /**
+     * Parks this flow until {@code when}, then runs {@code then} on the worker pool. The wait counts from when the
+     * state was entered, shortened by the engine's time scale (a past {@code when} goes on at once).
+     */
     public void sleepUntil(Instant when, Runnable then) {
-        flow.engine.timers().at(when, () -> {
+        long delay = when.toEpochMilli() - enteredMillis;
+        Instant at = delay <= 0 ? when : Instant.ofEpochMilli(enteredMillis + flow.engine.scaled(delay));
+        flow.engine.timers().at(at, () -> {
             if (!flow.cancelled()) {
                 guarded(then);
             }
@@ -329,14 +348,21 @@ public final class StateRun {
         try {
             if (state.language == QueryLanguage.JSONATA) {
                 ObjectNode states = states(result, null);
+                if (state.producesResult()) {
+                    inspect("result", result);
+                }
                 out = outputTemplate != null ? Jsonata.applyTemplate(outputTemplate, states, flow.variables) : result;
                 if (assign != null) {
                     assigned = fieldsOf(Jsonata.applyTemplate(assign, states, flow.variables, "Assign"));
                 }
             } else {
                 JsonNode r = result;
+                if (state.producesResult()) {
+                    inspect("result", result);
+                }
                 if (state.producesResult() && state.resultSelector != null) {
                     r = PayloadTemplates.apply(state.resultSelector, scope(r));
+                    inspect("afterResultSelector", r);
                 }
                 if (assign != null) {
                     assigned = fieldsOf(PayloadTemplates.apply(assign, scope(r)));
@@ -345,6 +371,7 @@ public final class StateRun {
                 if (state.producesResult()) {
                     out = state.resultPath == null ? input : "$".equals(state.resultPath) ? r
                             : JsonPaths.applyResultPath(input, state.resultPath, r);
+                    inspect("afterResultPath", out);
                 }
                 out = state.outputPath == null ? Json.object() : "$".equals(state.outputPath) ? out : JsonPaths.read(state.outputPath, scope(out));
             }
@@ -377,6 +404,9 @@ public final class StateRun {
             flow.variables = vars;
             ObjectNode av = d.putObject("assignedVariables");
             assigned.forEach((k, v) -> av.put(k, Json.write(v)));
+            ObjectNode all = Json.object();
+            vars.forEach(all::set);
+            inspect("variables", all);
             d.set("assignedVariablesDetails", Json.object().put("truncated", false));
         }
         d.set("output", Json.lazyText(out));
@@ -408,9 +438,17 @@ public final class StateRun {
                         if (r.fullJitter) {
                             delay = ThreadLocalRandom.current().nextDouble() * delay;
                         }
+                        Inspection inspection = flow.execution.inspection;
+                        if (inspection != null && inspection.watches(this)) {
+                            inspection.errorDetail("retryIndex", i);
+                            inspection.errorDetail("retryBackoffIntervalSeconds", (long) delay);
+                            inspection.retriable();
+                            flow.done(Outcome.failure(err, cause));
+                            return;
+                        }
                         retriesUsed[i]++;
                         retryCount++;
-                        long due = flow.engine.clock().millis() + (long) (delay * 1000);
+                        long due = flow.engine.clock().millis() + flow.engine.scaled((long) (delay * 1000));
                         flow.mark(Recovery.RETRY, Json.object().put("retrier", i).put("due", due));
                         retryAt(due);
                         return;
@@ -418,8 +456,13 @@ public final class StateRun {
                     break;
                 }
             }
-            for (Catcher c : state.catchers) {
+            for (int i = 0; i < state.catchers.size(); i++) {
+                Catcher c = state.catchers.get(i);
                 if (ErrorNames.matches(c.errorEquals, err)) {
+                    Inspection inspection = flow.execution.inspection;
+                    if (inspection != null && inspection.watches(this)) {
+                        inspection.errorDetail("catchIndex", i);
+                    }
                     caught(c, err, cause);
                     return;
                 }
