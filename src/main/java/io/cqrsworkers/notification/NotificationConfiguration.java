@@ -1,0 +1,35 @@
+package io.cqrsworkers.notification;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/**
+ * The notification transport (bean {@value NotificationTransport#BEAN}), chosen by
+ * {@code app.notifications.transport}: {@code local} delivers to the Server-Sent-Events subscribers,
+ * {@code appsync} calls the AppSync {@code sendMessage} mutation.
+ */
+public class NotificationConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(NotificationTransport.BEAN)
+    public NotificationTransport notificationTransport(
+            @PropertyInject(value = "app.notifications.transport", defaultValue = "local") String transport,
+            @PropertyInject(value = "app.notifications.appsync.url", defaultValue = "") String appSyncUrl,
+            @PropertyInject(value = "app.notifications.appsync.api-key", defaultValue = "") String appSyncApiKey) {
+        return switch (transport.trim()) {
+            case "local" -> new NotificationHub();
+            case "appsync" -> new AppSyncPublisher(appSyncUrl, appSyncApiKey);
+            default -> throw new IllegalStateException("app.notifications.transport must be local or appsync, not '"
+                    + transport + "'");
+        };
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (context.getRegistry().lookupByNameAndType(NotificationTransport.BEAN, NotificationTransport.class)
+                instanceof NotificationHub hub) {
+            context.addStartupListener(new ServerSentEvents(hub));
+        }
+    }
+}
