@@ -15,11 +15,12 @@ public class NotificationConfiguration implements CamelConfiguration {
     @BindToRegistry(NotificationTransport.BEAN)
     public NotificationTransport notificationTransport(
             @PropertyInject(value = "app.notifications.transport", defaultValue = "local") String transport,
-            @PropertyInject(value = "app.notifications.appsync.url", defaultValue = "") String appSyncUrl,
-            @PropertyInject(value = "app.notifications.appsync.api-key", defaultValue = "") String appSyncApiKey) {
+            CamelContext context) {
         return switch (transport.trim()) {
             case "local" -> new NotificationHub();
-            case "appsync" -> new AppSyncPublisher(appSyncUrl, appSyncApiKey);
+            case "appsync" -> new AppSyncPublisher(
+                    context.resolvePropertyPlaceholders("{{app.notifications.appsync.url:}}"),
+                    context.resolvePropertyPlaceholders("{{app.notifications.appsync.api-key:}}"));
             default -> throw new IllegalStateException("app.notifications.transport must be local or appsync, not '"
                     + transport + "'");
         };
