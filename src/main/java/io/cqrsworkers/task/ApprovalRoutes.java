@@ -28,15 +28,15 @@ public class ApprovalRoutes extends RouteBuilder {
 
         // the decision answers the request's waiting step (SendTaskSuccess / SendTaskFailure with its task token)
         from("direct:approval-approve").routeId("api-approval-approve")
-                .setBody().method(TaskApi.BEAN, "jsonOrEmpty")
-                .setBody().method(Approvals.BEAN, "decide(${header.requestId}, true, ${body})")
+                .bean(TaskApi.BEAN, "jsonOrEmpty")
+                .bean(Approvals.BEAN, "decide(${header.requestId}, true, ${body})")
                 .bean(TaskApi.BEAN, "ok");
         from("direct:approval-reject").routeId("api-approval-reject")
-                .setBody().method(TaskApi.BEAN, "jsonOrEmpty")
-                .setBody().method(Approvals.BEAN, "decide(${header.requestId}, false, ${body})")
+                .bean(TaskApi.BEAN, "jsonOrEmpty")
+                .bean(Approvals.BEAN, "decide(${header.requestId}, false, ${body})")
                 .bean(TaskApi.BEAN, "ok");
         from("direct:approval-get").routeId("api-approval-get")
-                .setBody().method(Approvals.BEAN, "view(${header.requestId})")
+                .bean(Approvals.BEAN, "view(${header.requestId})")
                 .bean(TaskApi.BEAN, "ok");
     }
 }

@@ -39,12 +39,11 @@ public final class TaskApi {
         return requestId == null || requestId.isBlank() ? exchange.getExchangeId() : requestId;
     }
 
-    /** The state machine named by the path or a header; 400 when there is none. */
-    public String machine(String machine) {
+    /** 400 when the path or header names no state machine. */
+    public void requireMachine(String machine) {
         if (machine == null || machine.isBlank()) {
             throw new TaskException(400, "No state machine named");
         }
-        return machine;
     }
 
     public void ok(Exchange exchange) {
@@ -58,11 +57,17 @@ public final class TaskApi {
     /** A refused request: its status and reason; a body that is not JSON, 400 with a hint. */
     public void refused(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // a step that sets a header from a bean wraps the bean's exception
+        while (failure.getCause() != null && !(failure instanceof TaskException || failure instanceof WorkflowException
+                || failure instanceof JsonProcessingException)) {
+            failure = failure.getCause();
+        }
         if (failure instanceof TaskException task) {
             JsonResponses.error(exchange, task.status(), task.getMessage());
         } else if (failure instanceof WorkflowException workflow) {
             JsonResponses.error(exchange, workflow.status(), workflow.getMessage());
         } else {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
             JsonResponses.invalidJson(exchange);
         }
     }

@@ -36,27 +36,27 @@ public class TaskApiRoutes extends RouteBuilder {
 
         from("direct:task-create").routeId("api-task-create")
                 .setHeader("X-Request-Id").method(TaskApi.BEAN, "requestId")
-                .setBody().method(TaskApi.BEAN, "json")
-                .setBody().method(TaskService.BEAN, "create(${body}, false, ${header.X-Request-Id})")
+                .bean(TaskApi.BEAN, "json")
+                .bean(TaskService.BEAN, "create(${body}, false, ${header.X-Request-Id})")
                 .bean(TaskApi.BEAN, "created");
         from("direct:task-create-step-function").routeId("api-task-create-step-function")
                 .setHeader("X-Request-Id").method(TaskApi.BEAN, "requestId")
-                .setBody().method(TaskApi.BEAN, "json")
-                .setBody().method(TaskService.BEAN, "create(${body}, true, ${header.X-Request-Id})")
+                .bean(TaskApi.BEAN, "json")
+                .bean(TaskService.BEAN, "create(${body}, true, ${header.X-Request-Id})")
                 .bean(TaskApi.BEAN, "created");
         from("direct:task-get").routeId("api-task-get")
-                .setBody().method(TaskApi.BEAN, "taskKey")
-                .setBody().method(TaskService.BEAN, "get")
+                .bean(TaskApi.BEAN, "taskKey")
+                .bean(TaskService.BEAN, "get")
                 .bean(TaskApi.BEAN, "ok");
 
         from("direct:workflow-start-api").routeId("api-workflow-start")
-                .setHeader("machine").method(TaskApi.BEAN, "machine(${header.machine})")
-                .setBody().method(TaskApi.BEAN, "json")
-                .setBody().method(TaskConfiguration.WORKFLOWS, "start(${header.machine}, ${body}, ${header.name})")
+                .bean(TaskApi.BEAN, "requireMachine(${header.machine})")
+                .bean(TaskApi.BEAN, "json")
+                .bean(TaskConfiguration.WORKFLOWS, "start(${header.machine}, ${body}, ${header.name})")
                 .bean(TaskApi.BEAN, "created");
         from("direct:workflow-get").routeId("api-workflow-get")
-                .setHeader("machine").method(TaskApi.BEAN, "machine(${header.machine})")
-                .setBody().method(TaskConfiguration.WORKFLOWS, "describe(${header.machine}, ${header.name})")
+                .bean(TaskApi.BEAN, "requireMachine(${header.machine})")
+                .bean(TaskConfiguration.WORKFLOWS, "describe(${header.machine}, ${header.name})")
                 .bean(TaskApi.BEAN, "ok");
 
         // for routes: starts the machine in header WorkflowMachine with the body (JSON) as input, under the
@@ -64,9 +64,9 @@ public class TaskApiRoutes extends RouteBuilder {
         from(START).routeId("workflow-start")
                 // the caller gets the exception, not the API's error reply
                 .onException(TaskException.class, WorkflowException.class).handled(false).end()
-                .setHeader("WorkflowMachine").method(TaskApi.BEAN, "machine(${header.WorkflowMachine})")
-                .setBody().method(TaskApi.BEAN, "json")
-                .setBody().method(TaskConfiguration.WORKFLOWS,
+                .bean(TaskApi.BEAN, "requireMachine(${header.WorkflowMachine})")
+                .bean(TaskApi.BEAN, "json")
+                .bean(TaskConfiguration.WORKFLOWS,
                         "start(${header.WorkflowMachine}, ${body}, ${header.WorkflowExecutionName})")
                 .convertBodyTo(String.class);
     }

@@ -32,7 +32,7 @@ public class TaskWorkerRoutes extends RouteBuilder {
                 .filter(body().isNotNull())
                 .choice()
                     .when(header(TaskHandlers.PK).startsWith(TaskKeys.SFN_TASK + "#"))
-                        .setBody().method(TaskRunner.BEAN, "prepareExecution")
+                        .bean(TaskRunner.BEAN, "prepareExecution")
                         .setHeader(StartExecution.MACHINE, constant(TaskRunner.MACHINE))
                         .setHeader(StartExecution.NAME).method(TaskRunner.BEAN, "executionName")
                         .to(StartExecution.URI)

@@ -51,7 +51,9 @@ import static org.awaitility.Awaitility.await;
  * Provisioner: CloudFormation's job in AWS) are left out; the test's own calls use clients of their own.
  * Report: target/iam/least-privilege.txt; the raw calls: target/iam/aws-calls.tsv.
  */
-@CamelMainTest(configurationClasses = {AppConfiguration.class, DeployedLeaseTables.class})
+// camel.main.configuration-classes replaces the annotation's classes: the service's list, then this test's own
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties =
+        "camel.main.configuration-classes={{app.configuration-classes}},io.cqrsworkers.iam.DeployedLeaseTables")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LeastPrivilegeTest {
 
