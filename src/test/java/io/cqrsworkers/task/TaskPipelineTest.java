@@ -224,6 +224,16 @@ class TaskPipelineTest {
     }
 
     @Test
+    void aTaskActionThatIsNotATaskMessageEndsInTheDeadLetterQueue() throws Exception {
+        String queue = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + "task-action-queue")).queueUrl();
+        String dlq = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + "task-action-queue-dlq")).queueUrl();
+        String body = "not a task message " + System.nanoTime();
+        aws.sqs().sendMessage(b -> b.queueUrl(queue).messageBody(body));
+        await().atMost(Duration.ofSeconds(40)).until(() -> aws.sqs().receiveMessage(b -> b.queueUrl(dlq)
+                .waitTimeSeconds(1).maxNumberOfMessages(10)).messages().stream().anyMatch(m -> m.body().equals(body)));
+    }
+
+    @Test
     void theRollUpCountsSiblingsAndFailsTheParentWhenAllFinishedAndOneFailed() throws Exception {
         TaskService service = context.getRegistry().lookupByNameAndType(TaskService.BEAN, TaskService.class);
         TaskKeys parent = new TaskKeys("SFN_TASK#rollup", "batch#" + System.nanoTime());
