@@ -3,8 +3,8 @@ package io.cqrsworkers.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.Exchange;
 
 /** The JSON answers of the REST APIs: a body with its status, and errors as {"error","message"}. */

@@ -2,9 +2,9 @@ package io.cqrsworkers.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.StepEvent;
 import io.cqrsworkers.workflow.StepHeaders;
 import org.apache.camel.Exchange;

@@ -2,8 +2,8 @@ package io.cqrsworkers.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StepEvent;
 import org.slf4j.Logger;
