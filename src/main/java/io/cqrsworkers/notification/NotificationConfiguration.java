@@ -12,7 +12,8 @@ import org.apache.camel.PropertyInject;
  */
 public class NotificationConfiguration implements CamelConfiguration {
 
-    @BindToRegistry(NotificationTransport.BEAN)
+    /** Lazy: built when the notification route starts, so a service without it needs no AppSync settings. */
+    @BindToRegistry(value = NotificationTransport.BEAN, lazy = true)
     public NotificationTransport notificationTransport(
             @PropertyInject(value = "app.notifications.transport", defaultValue = "local") String transport,
             CamelContext context) {
@@ -28,9 +29,8 @@ public class NotificationConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (context.getRegistry().lookupByNameAndType(NotificationTransport.BEAN, NotificationTransport.class)
-                instanceof NotificationHub hub) {
-            context.addStartupListener(new ServerSentEvents(hub));
+        if ("local".equals(context.resolvePropertyPlaceholders("{{app.notifications.transport:local}}").trim())) {
+            context.addStartupListener(new ServerSentEvents());
         }
     }
 }

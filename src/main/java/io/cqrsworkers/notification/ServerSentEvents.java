@@ -12,18 +12,14 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 final class ServerSentEvents implements ExtendedStartupListener {
 
-    private final NotificationHub hub;
-
-    ServerSentEvents(NotificationHub hub) {
-        this.hub = hub;
-    }
-
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
     }
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        NotificationHub hub = context.getRegistry().lookupByNameAndType(NotificationTransport.BEAN,
+                NotificationHub.class);
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
