@@ -12,6 +12,9 @@ import java.io.File;
  */
 public final class Application {
 
+    private static final String[] SERVER_KEYS =
+            {"camel.server.host", "camel.server.port", "camel.management.host", "camel.management.port"};
+
     private Application() {
     }
 
@@ -29,6 +32,15 @@ public final class Application {
         }
         if (!new File("routes").isDirectory()) {
             main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
+        }
+        // camel-main's own servers take CAMEL_SERVER_PORT and friends from the environment, but the properties
+        // component does not resolve camel.* keys from it: without this the service would mount its routes on the
+        // port of application.properties while the server listens on the environment's
+        for (String key : SERVER_KEYS) {
+            String env = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+            if (env != null && System.getProperty(key) == null) {
+                main.addOverrideProperty(key, env);
+            }
         }
         main.configure().addConfiguration(AppConfiguration.class);
         int status;
