@@ -76,7 +76,7 @@ public final class CommandService {
         boolean written;
         if (options.sync()) {
             Long historyTtl = data.map(d -> ttl.calculate(module, CommandTables.HISTORY,
-                    d.path("tenantCode").asText(null))).orElse(null);
+                    CommandKeys.tenantOf(d.path("pk").asText()))).orElse(null);
             DataSync.SyncWrites writes = dataSync.syncWrites(module, command, data, historyTtl);
             List<String> refused = store.transact(writes.puts());
             // only the data record's condition failed: a newer version is in the read model, keep it
@@ -116,7 +116,7 @@ public final class CommandService {
         if (input.has("ttl")) {
             command.set("ttl", input.get("ttl"));
         } else {
-            Long dataTtl = ttlOf.apply(CommandTables.DATA, input.get("tenantCode").asText());
+            Long dataTtl = ttlOf.apply(CommandTables.DATA, CommandKeys.tenantOf(input.get("pk").asText()));
             command.set("ttl", dataTtl == null ? JSON.nullNode() : JSON.getNodeFactory().numberNode(dataTtl));
         }
         command.set("attributes", input.has("attributes") ? input.get("attributes") : JSON.createObjectNode());

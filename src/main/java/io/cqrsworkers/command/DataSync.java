@@ -51,7 +51,7 @@ public final class DataSync {
     public void copyHistory(String module, String pk, String skBase) {
         store.getData(module, pk, skBase, true).ifPresent(data -> store.put(
                 store.tables().table(module, CommandTables.HISTORY),
-                historyRecord(data, ttl.calculate(module, CommandTables.HISTORY, data.path("tenantCode").asText(null)))));
+                historyRecord(data, ttl.calculate(module, CommandTables.HISTORY, CommandKeys.tenantOf(data.path("pk").asText())))));
     }
 
     /**

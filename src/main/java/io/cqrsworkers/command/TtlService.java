@@ -39,7 +39,12 @@ public final class TtlService {
         this.cacheMillis = cacheFor.toMillis();
     }
 
-    /** Epoch seconds, or null when the tenant has no setting for that table (or it cannot be read). */
+    /**
+     * Epoch seconds, or null when the tenant has no setting for that table (or it cannot be read).
+     *
+     * @param tenantCode the tenant of the record's pk, its last {@code #} segment ({@link CommandKeys#tenantOf}), as
+     *                   the original framework reads it; not the record's tenantCode field
+     */
     public Long calculate(String module, String type, String tenantCode) {
         String table = store.tables().table(module, type);
         Optional<Integer> days;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.resources.ResourceDescription;
 import org.apache.camel.Body;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,20 +77,6 @@ public final class ExecutionWatch {
         this.dynamo = dynamo;
         this.table = ResourceDescription.physical(prefix, TABLE);
         this.prefix = prefix;
-    }
-
-    /**
-     * The context's watch, the registry bean {@value #BEAN}.
-     *
-     * @deprecated inject the bean (by type or by name) instead; kept until the task package no longer calls it
-     */
-    @Deprecated(forRemoval = true)
-    public static ExecutionWatch of(CamelContext context) {
-        ExecutionWatch watch = context.getRegistry().lookupByNameAndType(BEAN, ExecutionWatch.class);
-        if (watch == null) {
-            throw new IllegalStateException("No bean " + BEAN + ": is WorkflowConfiguration configured?");
-        }
-        return watch;
     }
 
     /** Registers who is told about the abnormal ends of a machine's executions (logical machine name). */

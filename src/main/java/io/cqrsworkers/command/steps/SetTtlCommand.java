@@ -32,7 +32,7 @@ public final class SetTtlCommand {
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         if (c.version() > 1) {
             // one conditional write: a previous version already gone (expired by its own TTL) is left alone
-            Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, c.command().path("tenantCode").asText(null));
+            Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, CommandKeys.tenantOf(c.command().path("pk").asText()));
             store.setCommandTtl(c.module(), c.pk(), CommandKeys.addVersion(c.skBase(), c.version() - 1), expiry);
         }
         return JSON.createObjectNode().put("result", "ok");

@@ -69,7 +69,9 @@ public final class WaitPrevCommand {
                 break;
             } catch (RuntimeException e) {
                 failure = e;
-                Thread.sleep(100L << attempt);
+                if (attempt < 2) {
+                    Thread.sleep(100L << attempt); // 100 then 200 ms between the three reads, none after the last
+                }
             }
         }
         String table = store.tables().table(c.module(), CommandTables.COMMAND);
