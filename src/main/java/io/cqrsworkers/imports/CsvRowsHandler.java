@@ -16,7 +16,7 @@ import java.util.Map;
  * job once: rows read, rows queued, rows failed (refused here or by the strategy, or not queued). Returns
  * {@code {totalRows, succeededRows (= queued), failedRows}}.
  * <p>
- * The bad-row rule of both modes (docs/routes-imports.md): a row arrives as the Distributed Map's CSV reader makes
+ * The bad-row rule of both modes (docs/routes.md, "The bad-row rule"): a row arrives as the Distributed Map's CSV reader makes
  * it (short rows padded with empty values, extra columns dropped, blank lines skipped, undecodable bytes as
  * U+FFFD). Here its keys and values are trimmed and a UTF-8 BOM left in the first header is dropped; a row holding
  * U+FFFD fails as "invalid UTF-8", and the strategy's validation decides the rest. A failed row is named by its place

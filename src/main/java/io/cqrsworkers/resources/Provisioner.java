@@ -1,5 +1,6 @@
 package io.cqrsworkers.resources;
 
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.aws.AwsClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class Provisioner {
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
 
     private static final Pattern SETTING = Pattern.compile("\\$\\{config:([^}:]+)(?::([^}]*))?}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final AwsClients clients;
     private final String prefix;

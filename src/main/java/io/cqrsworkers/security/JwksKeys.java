@@ -1,5 +1,6 @@
 package io.cqrsworkers.security;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class JwksKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final int MIN_RSA_BITS = 2048;
 
     private final URI uri;

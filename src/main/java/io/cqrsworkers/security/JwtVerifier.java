@@ -1,5 +1,6 @@
 package io.cqrsworkers.security;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +27,7 @@ import java.util.Set;
 public final class JwtVerifier {
 
     public static final String ALGORITHM = "RS256";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     /** A token that passed: its claims, the user and the tenants it grants. */
     public record VerifiedToken(ObjectNode claims, String userId, Set<String> tenants) {

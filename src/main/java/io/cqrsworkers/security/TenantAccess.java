@@ -1,5 +1,6 @@
 package io.cqrsworkers.security;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.MultiMap;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
  */
 public final class TenantAccess {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     static final String TENANT_FIELD = "tenantCode";
     static final String PK_FIELD = "pk";
 

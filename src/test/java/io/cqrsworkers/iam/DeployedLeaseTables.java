@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.aws.AwsClients;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -19,15 +20,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs after AppConfiguration, before the routes start: creates in the embedded DynamoDB the KCL lease tables that
+ * When the context starts, before its routes do: creates in the embedded DynamoDB the KCL lease tables that
  * the stack creates in AWS (every table of the template keyed by leaseKey, with its indexes), named with the running
  * service's prefix. Without them KCL would create them itself (CreateTable, UpdateTable), which it does not do in AWS
  * and the task role rightly does not allow. Built with a client of its own: these calls are not the service's.
  */
 public class DeployedLeaseTables implements CamelConfiguration {
 
+    /** Added before the service's configuration classes run: the work waits for the start, before the routes. */
     @Override
-    public void configure(CamelContext context) throws Exception {
+    public void configure(CamelContext context) {
+        context.addStartupListener((StartupListener) (started, alreadyStarted) -> createLeaseTables(started));
+    }
+
+    private static void createLeaseTables(CamelContext context) throws Exception {
         TaskRolePolicy policy = TaskRolePolicy.load(Path.of("").toAbsolutePath());
         String servicePrefix = context.resolvePropertyPlaceholders("{{app.prefix}}");
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);

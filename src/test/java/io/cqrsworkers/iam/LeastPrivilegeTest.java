@@ -58,12 +58,12 @@ import static org.awaitility.Awaitility.await;
 class LeastPrivilegeTest {
 
     /**
-     * The deployment's lease tables, added to the service's configuration classes (application.properties lists them;
-     * that list replaces the annotation's, so a class given there would be ignored).
+     * The deployment's lease tables. An instance, not a class: application.properties' list of configuration classes
+     * replaces any class added here.
      */
     @Configure
     void deployedLeaseTables(MainConfigurationProperties main) {
-        main.addConfiguration(DeployedLeaseTables.class);
+        main.addConfiguration(new DeployedLeaseTables());
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
