@@ -13,8 +13,8 @@
   var WORDS = { SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'timed out', ABORTED: 'aborted',
     RUNNING: 'running', PENDING_REDRIVE: 'pending redrive', CAUGHT: 'caught', WAITING: 'waiting for callback',
     NOT_REACHED: 'not reached' };
-  var ICONS = { SUCCEEDED: '\u2713', FAILED: '\u2717', TIMED_OUT: '\u23F1', ABORTED: '\u25A0', RUNNING: '\u25B6',
-    PENDING_REDRIVE: '\u21BB', CAUGHT: '\u26A0', WAITING: '\u23F8', NOT_REACHED: '\u25CB' };
+  var ICONS = { SUCCEEDED: '\u2713', FAILED: '\u2717', TIMED_OUT: '\u25F7', ABORTED: '\u25A0', RUNNING: '\u25B6',
+    PENDING_REDRIVE: '\u21BB', CAUGHT: '\u26A0', WAITING: '\u2709', NOT_REACHED: '\u25CB' };
 
   /* ---------- helpers ---------- */
   function h(tag, attrs) {
@@ -33,6 +33,12 @@
     if (child === null || child === undefined || child === false) return;
     if (Array.isArray(child)) child.forEach(function (c) { append(e, c); });
     else e.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+  /* Replaces e's children with the rest of the arguments (arrays flattened, null and false skipped). */
+  function put(e) {
+    e.replaceChildren();
+    for (var i = 1; i < arguments.length; i++) append(e, arguments[i]);
+    return e;
   }
   function badge(status, word) {
     return h('span', { class: 'status s-' + status, 'data-status': status },
@@ -141,7 +147,7 @@
       form.machine.addEventListener('change', function () { form.requestSubmit(); });
       form.status.addEventListener('change', function () { form.requestSubmit(); });
       var results = h('div', { id: 'executions' });
-      main.replaceChildren(h('h2', { text: 'Executions' }), form, results);
+      put(main, h('h2', { text: 'Executions' }), form, results);
       function load() {
         return api('/executions' + query({ machine: machine, status: params.status, name: params.name, nextToken: page.token }))
           .then(function (r) {
@@ -153,7 +159,7 @@
                 h('td', { class: 'num' }, duration(e.startDate, e.stopDate)));
             });
             if (!rows.length) rows = [h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No executions match.' }))];
-            results.replaceChildren(table('Executions, newest first', ['Name', 'Status', 'Started', 'Stopped', 'Duration'], rows),
+            put(results, table('Executions, newest first', ['Name', 'Status', 'Started', 'Stopped', 'Duration'], rows),
               pager(page, function () { generation++; clearTimeout(timer); poll(load); }));
             return r.executions.some(function (e) { return e.status === 'RUNNING'; }) || page.stack.length === 0;
           });
@@ -170,7 +176,7 @@
     var legend = h('ul', { class: 'legend', 'aria-label': 'Legend' }, ['SUCCEEDED', 'FAILED', 'CAUGHT', 'RUNNING', 'WAITING', 'NOT_REACHED'].map(function (s) {
       return h('li', {}, badge(s));
     }));
-    main.replaceChildren(head, h('div', { class: 'exec-grid' },
+    put(main, head, h('div', { class: 'exec-grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'graph-title' }, h('h3', { id: 'graph-title', text: 'Graph' }), legend, svgHolder),
       h('div', {}, detail, h('section', { 'aria-labelledby': 'history-title' },
         h('h3', { id: 'history-title', text: 'Event history' }), historyBox), mapRuns)));
@@ -182,7 +188,7 @@
     }
     function render(r) {
       var e = r.execution, states = r.states;
-      head.replaceChildren(h('h2', { text: e.name }), badge(e.status),
+      put(head, h('h2', { text: e.name }), badge(e.status),
         h('span', { class: 'muted' }, 'machine ', link('executions', { machine: e.stateMachineArn }, e.stateMachineArn.split(':').pop())),
         h('span', { class: 'muted' }, 'started ', time(e.startDate), ' \u00b7 ', duration(e.startDate, e.stopDate)),
         e.mapRunArn ? h('span', {}, 'child of ', link('map-run', { arn: e.mapRunArn }, 'its map run')) : null);
@@ -199,7 +205,7 @@
     function renderDetail(r) {
       var e = r.execution;
       if (!selected || !r.states[selected]) {
-        detail.replaceChildren(h('h3', { id: 'detail-title', text: 'Execution' }), h('dl', { class: 'facts' },
+        put(detail, h('h3', { id: 'detail-title', text: 'Execution' }), h('dl', { class: 'facts' },
           h('dt', { text: 'Status' }), h('dd', {}, badge(e.status)),
           e.error ? [h('dt', { text: 'Error' }), h('dd', { class: 'mono', text: e.error })] : null,
           e.cause ? [h('dt', { text: 'Cause' }), h('dd', {}, h('pre', { text: e.cause }))] : null),
@@ -216,7 +222,7 @@
       } }, entries.map(function (en, i) {
         return h('option', { value: i, selected: en === entry }, '#' + en.enteredEventId + ' ' + (WORDS[en.status] || en.status));
       }))) : null;
-      detail.replaceChildren(h('h3', { id: 'detail-title' }, selected + ' ', h('span', { class: 'muted', text: '(' + s.type + ')' })),
+      put(detail, h('h3', { id: 'detail-title' }, selected + ' ', h('span', { class: 'muted', text: '(' + s.type + ')' })),
         h('dl', { class: 'facts' },
           h('dt', { text: 'Status' }), h('dd', {}, badge(s.status)),
           h('dt', { text: 'Entered' }), h('dd', { text: s.entered + (s.entered === 1 ? ' time' : ' times') + (counts ? ' (' + counts + ')' : '') }),
@@ -243,12 +249,12 @@
       });
       var t = table((r.historyTruncated ? 'First ' : '') + r.events.length + ' events', ['#', 'Type', 'State', 'Time', 'Details'], rows, { id: 'history' });
       var scroll = historyBox.scrollTop;
-      historyBox.replaceChildren(t);
+      put(historyBox, t);
       historyBox.scrollTop = scroll;
     }
     function renderMapRuns(r) {
-      if (!r.mapRuns.length) { mapRuns.replaceChildren(); return; }
-      mapRuns.replaceChildren(h('h3', { text: 'Distributed map runs' }), table('Map runs of this execution', ['Map run', 'Status', 'Items', 'Children'],
+      if (!r.mapRuns.length) { put(mapRuns); return; }
+      put(mapRuns, h('h3', { text: 'Distributed map runs' }), table('Map runs of this execution', ['Map run', 'Status', 'Items', 'Children'],
         r.mapRuns.map(function (m) {
           var c = m.executionCounts || {};
           return h('tr', {}, h('td', {}, link('map-run', { arn: m.mapRunArn }, m.mapRunArn.split(':').slice(-2).join(':'))),
@@ -280,12 +286,12 @@
   /* ---------- map run ---------- */
   function viewMapRun(params) {
     var page = { token: null, stack: [], next: null }, box = h('div', {});
-    main.replaceChildren(box);
+    put(main, box);
     function load() {
       return api('/map-run' + query({ arn: params.arn, nextToken: page.token })).then(function (r) {
         var m = r.mapRun, c = m.executionCounts || {}, items = m.itemCounts || {};
         page.next = r.nextToken || null;
-        box.replaceChildren(h('h2', { text: 'Map run ' + m.mapRunArn.split(':').slice(-2).join(':') }),
+        put(box, h('h2', { text: 'Map run ' + m.mapRunArn.split(':').slice(-2).join(':') }),
           h('p', {}, badge(m.status), ' of ', executionLink(m.executionArn, 'its parent execution'),
             ' \u00b7 max concurrency ' + m.maxConcurrency),
           h('dl', { class: 'facts panel' }, h('dt', { text: 'Items' }),
@@ -315,7 +321,7 @@
         return h('option', { value: m, selected: m === module }, m);
       }))), h('label', {}, 'Partition key (pk)', h('input', { name: 'pk', type: 'search', value: params.pk || '', size: 24 })),
         h('button', { type: 'submit', class: 'primary' }, 'Show'));
-      main.replaceChildren(h('h2', { text: 'Commands' }), form, box);
+      put(main, h('h2', { text: 'Commands' }), form, box);
       var execPrefix = info.machineArn.replace(':stateMachine:', ':execution:') + ':';
       function chain(status) {
         var step = (status || '').split(':')[0], state = (status || '').split(':')[1] || '';
@@ -331,7 +337,8 @@
           var running = false;
           var rows = r.commands.map(function (c) {
             var latest = c.versions[0] || {};
-            if (latest.status && !/^finish:FINISHED$|FAILED/.test(latest.status)) running = true;
+            // no status yet: its execution has not started; finish:FINISHED and *FAILED are the ends
+            if (!/^finish:FINISHED$|FAILED/.test(latest.status || '')) running = true;
             return h('tr', { 'data-pk': c.pk, 'data-sk': c.sk },
               h('td', { class: 'mono' }, c.pk, h('br'), c.sk), h('td', { class: 'num', text: String(latest.version) }),
               h('td', {}, h('span', { class: 'mono', text: latest.status || '' }), chain(latest.status),
@@ -344,7 +351,7 @@
               h('td', {}, link('execution', { arn: execPrefix + latest.executionName }, 'graph')));
           });
           if (!rows.length) rows = [h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No commands.' }))];
-          box.replaceChildren(table('Commands of ' + module, ['Entity', 'Version', 'Status', 'Versions', 'Execution'], rows),
+          put(box, table('Commands of ' + module, ['Entity', 'Version', 'Status', 'Versions', 'Execution'], rows),
             pager(page, function () { generation++; clearTimeout(timer); poll(load); }));
           return running;
         });
@@ -356,7 +363,7 @@
   /* ---------- tasks ---------- */
   function viewTasks() {
     var page = { token: null, stack: [], next: null }, box = h('div', {});
-    main.replaceChildren(h('h2', { text: 'Tasks' }), box);
+    put(main, h('h2', { text: 'Tasks' }), box);
     function load() {
       return api('/tasks' + query({ nextToken: page.token })).then(function (r) {
         page.next = r.nextToken || null;
@@ -371,7 +378,7 @@
             h('td', {}, t.executionArn ? executionLink(t.executionArn, 'graph') : ''));
         });
         if (!rows.length) rows = [h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No tasks.' }))];
-        box.replaceChildren(table('Tasks and sub-tasks', ['Task', 'Type', 'Status', 'Sub-tasks', 'Execution'], rows),
+        put(box, table('Tasks and sub-tasks', ['Task', 'Type', 'Status', 'Sub-tasks', 'Execution'], rows),
           pager(page, function () { generation++; clearTimeout(timer); poll(load); }));
         return running;
       });
@@ -382,7 +389,7 @@
   /* ---------- imports ---------- */
   function viewImports() {
     var page = { token: null, stack: [], next: null }, box = h('div', {});
-    main.replaceChildren(h('h2', { text: 'Imports' }), box);
+    put(main, h('h2', { text: 'Imports' }), box);
     function load() {
       return api('/imports' + query({ nextToken: page.token })).then(function (r) {
         page.next = r.nextToken || null;
@@ -402,7 +409,7 @@
               }))) : (j.readerError ? h('span', { class: 'mono', text: j.readerError }) : '')));
         });
         if (!rows.length) rows = [h('tr', {}, h('td', { colspan: 8, class: 'muted', text: 'No imports.' }))];
-        box.replaceChildren(table('Import jobs', ['Job', 'Kind', 'Status', 'Read', 'Processed', 'Succeeded', 'Failed', 'Rejected rows'], rows),
+        put(box, table('Import jobs', ['Job', 'Kind', 'Status', 'Read', 'Processed', 'Succeeded', 'Failed', 'Rejected rows'], rows),
           pager(page, function () { generation++; clearTimeout(timer); poll(load); }));
         return running;
       });
@@ -413,7 +420,7 @@
   /* ---------- queues ---------- */
   function viewQueues() {
     var box = h('div', {});
-    main.replaceChildren(h('h2', { text: 'Queues' }), box);
+    put(main, h('h2', { text: 'Queues' }), box);
     function redrive(name, button) {
       button.disabled = true;
       api('/queues/' + encodeURIComponent(name) + '/redrive', { method: 'POST' }).then(function () {
@@ -422,7 +429,7 @@
     }
     function load() {
       return api('/queues').then(function (r) {
-        box.replaceChildren(table('Queues and their dead-letter queues', ['Queue', 'Visible', 'In flight', 'Delayed', 'DLQ messages', 'Redrive'],
+        put(box, table('Queues and their dead-letter queues', ['Queue', 'Visible', 'In flight', 'Delayed', 'DLQ messages', 'Redrive'],
           r.queues.map(function (q) {
             var dlq = q.dlq.visible + q.dlq.inFlight;
             var button = h('button', { type: 'button', disabled: r.readOnly || dlq === 0, 'aria-label': 'Redrive ' + dlq + ' messages from ' + q.name + '-dlq to ' + q.name,

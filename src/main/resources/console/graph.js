@@ -12,7 +12,7 @@
     FAILED: { icon: '\u2717', word: 'failed' },
     CAUGHT: { icon: '\u26A0', word: 'caught' },
     RUNNING: { icon: '\u25B6', word: 'running' },
-    WAITING: { icon: '\u23F8', word: 'waiting for callback' },
+    WAITING: { icon: '\u2709', word: 'waiting for callback' },
     ABORTED: { icon: '\u25A0', word: 'stopped' },
     NOT_REACHED: { icon: '\u25CB', word: 'not reached' }
   };
@@ -85,10 +85,15 @@
       });
       y += rowH + GAP_Y;
     });
-    var edges = [];
+    var edges = [], seenEdge = {};
     order.forEach(function (n) {
       successors(states[n]).forEach(function (e) {
-        if (boxes[e.to]) edges.push({ from: n, to: e.to, kind: e.kind, label: e.label, back: !!back[n + '\u0000' + e.to] });
+        var key = n + '\u0000' + e.to;
+        // one line per pair of states: a Choice rule and its Default to the same state, or several catchers
+        if (boxes[e.to] && !seenEdge[key]) {
+          seenEdge[key] = true;
+          edges.push({ from: n, to: e.to, kind: e.kind, label: e.label, back: !!back[key] });
+        }
       });
     });
     return { w: width + 60, h: y - GAP_Y + 8, boxes: boxes, order: order, edges: edges, start: machine.StartAt };

@@ -176,11 +176,13 @@ final class ExecutionStates {
         } else if (type.endsWith("Succeeded") && !type.startsWith("Execution") && !type.startsWith("MapIteration")) {
             entry.failed = false;
             entry.waiting = false;
-        } else if (isFailure(type)) {
+        } else if (isFailure(type) || (!entry.done && (type.equals("ExecutionFailed")
+                || type.equals("ExecutionTimedOut")))) {
+            // the execution ending in this state (e.g. its output did not fit the ResultPath) is its failure too
             entry.failed = true;
             entry.waiting = false;
-            entry.error = details.path("error").asText(null);
-            entry.cause = details.path("cause").asText(null);
+            entry.error = details.path("error").asText(entry.error);
+            entry.cause = details.path("cause").asText(entry.cause);
         }
     }
 
