@@ -105,7 +105,7 @@
   function table(caption, headers, rows, attrs) {
     return h('table', attrs || {}, h('caption', { text: caption }),
       h('thead', {}, h('tr', {}, headers.map(function (x) {
-        return h('th', { scope: 'col', class: /^(visible|in flight|delayed|DLQ|rows|read|processed|succeeded|failed|version|#)/i.test(x) ? 'num' : null, text: x });
+        return h('th', { scope: 'col', class: /^(Visible|In flight|Delayed|DLQ messages|Read|Processed|Succeeded|Failed|Version|Line|#)$/.test(x) ? 'num' : null, text: x });
       }))),
       h('tbody', {}, rows));
   }

@@ -55,8 +55,11 @@ public class StoreView {
         String machineArn = commandMachineArn();
         String definition = sfn.describeStateMachine(b -> b.stateMachineArn(machineArn)).definition();
         JsonNode parsed = parse(definition);
+        // the worker steps in definition order, without the error handlers that only a Catch leads to
+        java.util.Set<String> handlers = new java.util.HashSet<>();
+        parsed.path("States").forEach(state -> state.path("Catch").forEach(c -> handlers.add(c.path("Next").asText())));
         parsed.path("States").fieldNames().forEachRemaining(name -> {
-            if ("Task".equals(parsed.path("States").path(name).path("Type").asText())) {
+            if ("Task".equals(parsed.path("States").path(name).path("Type").asText()) && !handlers.contains(name)) {
                 chain.add(name);
             }
         });

@@ -169,6 +169,56 @@ class ConsoleApiTest extends ConsoleTestSupport {
                 + ":nope")).status()).isEqualTo(404);
     }
 
+    /** The list page with 10,000 executions of one machine: one page is read, not all of them. */
+    @Test
+    void listsAPageQuicklyAmongTenThousandExecutions() throws Exception {
+        String machine = aws.sfn().createStateMachine(b -> b.name(prefix() + "console-scale").roleArn(ROLE)
+                .definition("{\"StartAt\":\"p\",\"States\":{\"p\":{\"Type\":\"Pass\",\"End\":true}}}")).stateMachineArn();
+        int count = 10_000;
+        long started = System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> starts = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = String.format("scale-%05d", i);
+                starts.add(pool.submit(() -> aws.sfn().startExecution(b -> b.stateMachineArn(machine).name(name).input("{}"))));
+            }
+            for (java.util.concurrent.Future<?> start : starts) {
+                start.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long startMillis = (System.nanoTime() - started) / 1_000_000;
+        await().atMost(Duration.ofMinutes(2)).until(() -> get("/executions?machine=" + q(machine) + "&status=RUNNING")
+                .path("executions").isEmpty());
+
+        long[] first = time(20, () -> get("/executions?machine=" + q(machine)));
+        String token = get("/executions?machine=" + q(machine) + "&pageSize=50").path("nextToken").asText();
+        long[] next = time(20, () -> get("/executions?machine=" + q(machine) + "&nextToken=" + q(token)));
+        long[] succeeded = time(20, () -> get("/executions?machine=" + q(machine) + "&status=SUCCEEDED"));
+        // a name filter reads all 10,000 on the server (ListExecutions has none) to find the one
+        long[] byName = time(5, () -> assertThat(get("/executions?machine=" + q(machine) + "&name=scale-00042")
+                .path("executions")).hasSize(1));
+        System.out.printf("console scale: %d executions started in %d ms; list page p50/max ms: first %d/%d, "
+                        + "next %d/%d, status filter %d/%d, name filter (full scan) %d/%d%n", count, startMillis,
+                first[0], first[1], next[0], next[1], succeeded[0], succeeded[1], byName[0], byName[1]);
+        assertThat(first[0]).isLessThan(500);
+        assertThat(byName[0]).isLessThan(3000);
+    }
+
+    /** p50 and max milliseconds of {@code runs} calls. */
+    private static long[] time(int runs, Runnable call) {
+        long[] millis = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            call.run();
+            millis[i] = (System.nanoTime() - t) / 1_000_000;
+        }
+        java.util.Arrays.sort(millis);
+        return new long[] {millis[runs / 2], millis[runs - 1]};
+    }
+
     @Test
     void redrivesADeadLetterQueueIntoItsSource() {
         String source = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + "stream-dead-letter-queue")).queueUrl();
