@@ -232,7 +232,7 @@
           entry.error ? [h('h4', { text: 'Error' }), h('p', { class: 'mono', 'data-field': 'error', text: entry.error })] : null,
           entry.cause ? [h('h4', { text: 'Cause' }), h('pre', { 'data-field': 'cause', text: entry.cause })] : null,
           h('h4', { text: 'Input' }), h('pre', { 'data-field': 'input', text: json(entry.input) }),
-          h('h4', { text: 'Output' }), h('pre', { 'data-field': 'output', text: entry.output === undefined || entry.output === null ? '(none yet)' : json(entry.output) })
+          h('h4', { text: 'Output' }), h('pre', { 'data-field': 'output', text: entry.output === undefined || entry.output === null ? (/RUNNING|WAITING/.test(entry.status) ? '(none yet)' : '(none)') : json(entry.output) })
         ] : h('p', { class: 'muted', text: 'Not reached in this execution.' }),
         h('button', { type: 'button', onclick: function () { selected = null; render(r); } }, 'Show the execution'));
     }

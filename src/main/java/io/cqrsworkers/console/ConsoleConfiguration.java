@@ -5,7 +5,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -30,9 +29,8 @@ public class ConsoleConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = StoreView.BEAN, lazy = true)
-    public StoreView storeView(@BeanInject("dynamoDbClient") DynamoDbClient dynamoDb,
-                               @BeanInject("sfnClient") SfnClient sfn, @PropertyInject("app.prefix") String prefix) {
-        return new StoreView(dynamoDb, sfn, prefix, ResourceDescription.load());
+    public StoreView storeView(@BeanInject("sfnClient") SfnClient sfn, @PropertyInject("app.prefix") String prefix) {
+        return new StoreView(sfn, prefix, ResourceDescription.load());
     }
 
     @BindToRegistry(value = QueueView.BEAN, lazy = true)

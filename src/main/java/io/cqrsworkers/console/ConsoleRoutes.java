@@ -2,6 +2,7 @@ package io.cqrsworkers.console;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.apache.camel.model.rest.RestBindingMode;
 
 /**
@@ -57,9 +58,9 @@ public class ConsoleRoutes extends RouteBuilder {
         answer("console-execution", StepFunctionsView.BEAN, "execution");
         answer("console-map-run", StepFunctionsView.BEAN, "mapRun");
         answer("console-modules", StoreView.BEAN, "modules");
-        answer("console-commands", StoreView.BEAN, "commands");
-        answer("console-tasks", StoreView.BEAN, "tasks");
-        answer("console-imports", StoreView.BEAN, "imports");
+        tablePage("console-commands", "commandsRequest", "commands");
+        tablePage("console-tasks", "tasksRequest", "tasks");
+        tablePage("console-imports", "importsRequest", "imports");
         answer("console-queues", QueueView.BEAN, "queues");
         answer("console-redrive", QueueView.BEAN, "redrive");
 
@@ -69,6 +70,16 @@ public class ConsoleRoutes extends RouteBuilder {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setHeader("Cache-Control", constant("no-store"))
                 .convertBodyTo(String.class);
+    }
+
+    /** direct:{id} reads one page of a table with aws2-ddb (table, operation and start key set by the bean). */
+    private void tablePage(String id, String request, String answer) {
+        from("direct:" + id).routeId(id)
+                .bean(StoreView.BEAN, request)
+                .toD("aws2-ddb:${header." + Ddb2Constants.TABLE_NAME + "}?amazonDDBClient=#dynamoDbClient"
+                        + "&enabledInitialDescribeTable=false")
+                .bean(StoreView.BEAN, answer)
+                .to(REPLY);
     }
 
     /** direct:{id} asks bean {@code bean} for the JSON answer and replies with it. */

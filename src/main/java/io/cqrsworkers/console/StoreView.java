@@ -8,12 +8,12 @@ import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.stream.ExecutionNames;
 import org.apache.camel.Header;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import org.apache.camel.Message;
+import org.apache.camel.component.aws2.ddb.Ddb2Constants;
+import org.apache.camel.component.aws2.ddb.Ddb2Operations;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 import java.util.ArrayList;
@@ -23,24 +23,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The console's DynamoDB reads: the command tables of each module (versions and status of each entity), the task
- * table (sub-task progress) and the import jobs (row counters, rejected rows). One page per request, paged with the
- * table's own LastEvaluatedKey, so a large table costs no more than a small one.
+ * The console's DynamoDB views: the command tables of each module (versions and status of each entity), the task
+ * table (sub-task progress) and the import jobs (row counters, rejected rows). Each is one page: a request method
+ * sets up the route's aws2-ddb Scan or Query (table, limit, the key the last page ended at), and the answer method
+ * reads its items; the table's LastEvaluatedKey becomes the browser's page token, so a large table costs no more
+ * than a small one.
  */
 public class StoreView {
 
     public static final String BEAN = "consoleStore";
     public static final String COMMAND_MACHINE = "command-handler";
     static final int PAGE = 50;
+    static final String TASKS = "tasks";
+    static final String IMPORTS = "import_tmp";
     private static final List<String> IMPORT_KINDS = List.of("CSV_IMPORT#", "IMPORT#");
 
-    private final DynamoDbClient dynamoDb;
     private final SfnClient sfn;
     private final String prefix;
     private final ResourceDescription resources;
 
-    public StoreView(DynamoDbClient dynamoDb, SfnClient sfn, String prefix, ResourceDescription resources) {
-        this.dynamoDb = dynamoDb;
+    public StoreView(SfnClient sfn, String prefix, ResourceDescription resources) {
         this.sfn = sfn;
         this.prefix = prefix;
         this.resources = resources;
@@ -68,19 +70,31 @@ public class StoreView {
     }
 
     /**
-     * One page of a module's commands: each entity (pk and sk without version) with its versions and their status,
-     * the newest first, and the execution name of each version. {@code pk} narrows it to one partition.
+     * Sets up the aws2-ddb call for one page of a module's commands: a Scan of {@code <module>-command}, or a Query
+     * of one partition when {@code pk} is given, from where the last page ended.
      */
-    public JsonNode commands(@Header("module") String module, @Header("pk") String pk,
-                             @Header("nextToken") String token) {
+    public void commandsRequest(@Header("module") String module, @Header("pk") String pk,
+                                @Header("nextToken") String token, Message message) {
         if (module == null || !resources.modules().contains(module)) {
             throw new ConsoleException(404, "No module '" + module + "' in " + ResourceDescription.LOCATION);
         }
-        String table = prefix + ResourceDescription.moduleTable(module, "command");
-        Rows rows = pk == null || pk.isBlank() ? scan(table, token, null)
-                : query(table, pk.trim(), token);
+        page(message, prefix + ResourceDescription.moduleTable(module, "command"), token);
+        if (pk != null && !pk.isBlank()) {
+            message.setHeader(Ddb2Constants.OPERATION, Ddb2Operations.Query);
+            message.setHeader(Ddb2Constants.KEY_CONDITIONS, Map.of("pk", Condition.builder()
+                    .comparisonOperator(ComparisonOperator.EQ).attributeValueList(AttributeValue.fromS(pk.trim())).build()));
+        }
+    }
+
+    /**
+     * The page read: each entity (pk and sk without version) with its versions and their status, the newest first,
+     * and the execution name of each version.
+     */
+    public JsonNode commands(@Header("module") String module, @Header(Ddb2Constants.ITEMS) List<Map<String, AttributeValue>> items,
+                             @Header(Ddb2Constants.LAST_EVALUATED_KEY) Map<String, AttributeValue> last) {
         Map<String, ObjectNode> entities = new LinkedHashMap<>();
-        for (ObjectNode row : rows.items) {
+        for (Map<String, AttributeValue> item : items) {
+            ObjectNode row = DynamoJson.fromItem(item);
             String sk = row.path("sk").asText();
             int at = sk.lastIndexOf('@');
             String base = at < 0 ? sk : sk.substring(0, at);
@@ -111,16 +125,21 @@ public class StoreView {
             entity.putArray("versions").addAll(versions);
             list.add(entity);
         }
-        rows.token(answer);
-        return answer;
+        return token(answer, last);
     }
 
-    /** One page of the task table: tasks and sub-tasks with their status and sub-task counters. */
-    public JsonNode tasks(@Header("nextToken") String token) {
-        Rows rows = scan(prefix + "tasks", token, null);
+    /** Sets up the aws2-ddb Scan of one page of the task table. */
+    public void tasksRequest(@Header("nextToken") String token, Message message) {
+        page(message, prefix + TASKS, token);
+    }
+
+    /** The page read: tasks and sub-tasks with their status and sub-task counters. */
+    public JsonNode tasks(@Header(Ddb2Constants.ITEMS) List<Map<String, AttributeValue>> items,
+                          @Header(Ddb2Constants.LAST_EVALUATED_KEY) Map<String, AttributeValue> last) {
         ObjectNode answer = Jackson.MAPPER.createObjectNode();
         ArrayNode list = answer.putArray("tasks");
-        for (ObjectNode row : rows.items) {
+        for (Map<String, AttributeValue> item : items) {
+            ObjectNode row = DynamoJson.fromItem(item);
             ObjectNode task = Jackson.MAPPER.createObjectNode();
             for (String field : List.of("pk", "sk", "type", "name", "status", "tenantCode", "updatedAt")) {
                 task.set(field, row.get(field));
@@ -134,16 +153,29 @@ public class StoreView {
             }
             list.add(task);
         }
-        rows.token(answer);
-        return answer;
+        return token(answer, last);
     }
 
-    /** One page of import jobs and single-row imports, with their counters and rejected rows (line and reason). */
-    public JsonNode imports(@Header("nextToken") String token) {
-        Rows rows = scan(prefix + "import_tmp", token, IMPORT_KINDS);
+    /** Sets up the aws2-ddb Scan of one page of import_tmp, import rows only (not their counting marks). */
+    public void importsRequest(@Header("nextToken") String token, Message message) {
+        page(message, prefix + IMPORTS, token);
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
+        for (int i = 0; i < IMPORT_KINDS.size(); i++) {
+            values.put(":p" + i, AttributeValue.fromS(IMPORT_KINDS.get(i)));
+            conditions.add("begins_with(pk, :p" + i + ")");
+        }
+        message.setHeader(Ddb2Constants.FILTER_EXPRESSION, String.join(" OR ", conditions));
+        message.setHeader(Ddb2Constants.FILTER_EXPRESSION_ATTRIBUTE_VALUES, values);
+    }
+
+    /** The page read: import jobs and single-row imports with their counters and rejected rows (line, reason). */
+    public JsonNode imports(@Header(Ddb2Constants.ITEMS) List<Map<String, AttributeValue>> items,
+                            @Header(Ddb2Constants.LAST_EVALUATED_KEY) Map<String, AttributeValue> last) {
         ObjectNode answer = Jackson.MAPPER.createObjectNode();
         ArrayNode list = answer.putArray("imports");
-        for (ObjectNode row : rows.items) {
+        for (Map<String, AttributeValue> item : items) {
+            ObjectNode row = DynamoJson.fromItem(item);
             ObjectNode job = Jackson.MAPPER.createObjectNode();
             for (String field : List.of("pk", "sk", "type", "status", "tenantCode", "createdAt", "updatedAt",
                     "totalRows", "readRows", "queuedRows", "processedRows", "succeededRows", "failedRows",
@@ -155,7 +187,24 @@ public class StoreView {
             job.put("kind", row.path("pk").asText().startsWith("CSV_IMPORT#") ? "csv" : "row");
             list.add(job);
         }
-        rows.token(answer);
+        return token(answer, last);
+    }
+
+    /** The headers of a one-page Scan of {@code table} starting after the page token's key. */
+    private static void page(Message message, String table, String token) {
+        message.setHeader(Ddb2Constants.TABLE_NAME, table);
+        message.setHeader(Ddb2Constants.OPERATION, Ddb2Operations.Scan);
+        message.setHeader(Ddb2Constants.LIMIT, PAGE);
+        JsonNode cursor = PageToken.decode(token);
+        if (cursor != null) {
+            message.setHeader(Ddb2Constants.START_KEY, DynamoJson.fromDynamoJson(cursor));
+        }
+    }
+
+    private static ObjectNode token(ObjectNode answer, Map<String, AttributeValue> last) {
+        if (last != null && !last.isEmpty()) {
+            answer.put("nextToken", PageToken.encode(DynamoJson.toDynamoJson(last)));
+        }
         return answer;
     }
 
@@ -164,46 +213,6 @@ public class StoreView {
         return sfn.listStateMachinesPaginator(b -> b.maxResults(1000)).stateMachines().stream()
                 .filter(m -> m.name().equals(name)).findFirst()
                 .orElseThrow(() -> new ConsoleException(404, "No state machine " + name)).stateMachineArn();
-    }
-
-    /** A page of items and where the next one starts. */
-    private record Rows(List<ObjectNode> items, Map<String, AttributeValue> last) {
-        void token(ObjectNode answer) {
-            if (last != null && !last.isEmpty()) {
-                answer.put("nextToken", PageToken.encode(DynamoJson.toDynamoJson(last)));
-            }
-        }
-    }
-
-    /** A page of the table; with {@code pkPrefixes}, only items whose pk starts with one of them. */
-    private Rows scan(String table, String token, List<String> pkPrefixes) {
-        ScanRequest.Builder request = ScanRequest.builder().tableName(table).limit(PAGE)
-                .exclusiveStartKey(start(token));
-        if (pkPrefixes != null) {
-            Map<String, AttributeValue> values = new HashMap<>();
-            List<String> conditions = new ArrayList<>();
-            for (int i = 0; i < pkPrefixes.size(); i++) {
-                values.put(":p" + i, AttributeValue.fromS(pkPrefixes.get(i)));
-                conditions.add("begins_with(pk, :p" + i + ")");
-            }
-            request.filterExpression(String.join(" OR ", conditions)).expressionAttributeValues(values);
-        }
-        ScanResponse response = dynamoDb.scan(request.build());
-        return new Rows(response.items().stream().map(DynamoJson::fromItem).toList(),
-                response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null);
-    }
-
-    private Rows query(String table, String pk, String token) {
-        QueryResponse response = dynamoDb.query(QueryRequest.builder().tableName(table).limit(PAGE)
-                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-                .exclusiveStartKey(start(token)).build());
-        return new Rows(response.items().stream().map(DynamoJson::fromItem).toList(),
-                response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null);
-    }
-
-    private static Map<String, AttributeValue> start(String token) {
-        JsonNode cursor = PageToken.decode(token);
-        return cursor == null ? null : DynamoJson.fromDynamoJson(cursor);
     }
 
     private static JsonNode parse(String json) {

@@ -49,7 +49,10 @@ class ConsoleApiTest extends ConsoleTestSupport {
         JsonNode entity = find(commands.path("commands"), "sk", "ORDER#console-api");
         assertThat(entity.path("versions").get(0).path("status").asText()).isEqualTo("finish:FINISHED");
         assertThat(entity.path("versions").get(0).path("executionName").asText()).isEqualTo(executionName);
-        assertThat(get("/modules").path("chain").toString()).contains("check_version", "finish");
+        assertThat(get("/modules").path("chain").toString()).contains("check_version", "finish")
+                .doesNotContain("wait_prev_command_failed");
+        assertThat(get("/commands/sample").path("commands")).isNotEmpty();
+        assertThat(Http.get(base() + "/console/api/commands/nope").status()).isEqualTo(404);
 
         JsonNode execution = get("/execution?arn=" + q(arn));
         assertThat(execution.path("execution").path("status").asText()).isEqualTo("SUCCEEDED");

@@ -212,6 +212,7 @@ class ConsoleBrowserTest extends ConsoleTestSupport {
     }
 
     private void shot(String name) throws IOException {
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(file.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
