@@ -64,12 +64,12 @@ public class ConsoleRoutes extends RouteBuilder {
         answer("console-queues", QueueView.BEAN, "queues");
         answer("console-redrive", QueueView.BEAN, "redrive");
 
-        // the request's headers (query parameters among them) are not echoed back
+        // the request's headers (query parameters among them) are not echoed back; compact JSON
         from(REPLY).routeId("console-reply")
                 .removeHeaders("*")
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setHeader("Cache-Control", constant("no-store"))
-                .convertBodyTo(String.class);
+                .marshal().json()
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
     }
 
     /** direct:{id} reads one page of a table with aws2-ddb (table, operation and start key set by the bean). */
