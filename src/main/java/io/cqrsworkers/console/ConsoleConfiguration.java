@@ -15,11 +15,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class ConsoleConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = ConsoleSettings.BEAN, lazy = true)
-    public ConsoleSettings consoleSettings(@PropertyInject(value = "app.console.enabled", defaultValue = "false") boolean enabled,
-                                           @PropertyInject(value = "app.console.read-only", defaultValue = "true") boolean readOnly,
+    public ConsoleSettings consoleSettings(@PropertyInject(value = "app.console.read-only", defaultValue = "true") boolean readOnly,
                                            @PropertyInject(value = "app.console.refresh-millis", defaultValue = "2000") int refresh,
                                            @PropertyInject("app.prefix") String prefix) {
-        return new ConsoleSettings(enabled, readOnly, refresh, prefix);
+        return new ConsoleSettings(readOnly, refresh, prefix);
     }
 
     @BindToRegistry(value = StepFunctionsView.BEAN, lazy = true)

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.json.Jackson;
 
 /**
- * {@code app.console.*}: whether the console is served, whether it may change anything (the DLQ redrive), and how
- * often an open page polls for news.
+ * {@code app.console.*} as the page needs them: whether it may change anything (the DLQ redrive) and how often an
+ * open page polls for news. ({@code app.console.enabled} is read by {@link ConsoleRoutes}: off, there are no routes.)
  */
-public record ConsoleSettings(boolean enabled, boolean readOnly, int refreshMillis, String prefix) {
+public record ConsoleSettings(boolean readOnly, int refreshMillis, String prefix) {
 
     public static final String BEAN = "consoleSettings";
 
