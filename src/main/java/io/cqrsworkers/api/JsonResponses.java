@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.Exchange;
 
 /** The JSON answers of the REST APIs: a body with its status, and errors as {"error","message"}. */
 public final class JsonResponses {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private JsonResponses() {
     }

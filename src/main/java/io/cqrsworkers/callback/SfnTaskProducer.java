@@ -2,6 +2,7 @@ package io.cqrsworkers.callback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
@@ -11,7 +12,7 @@ import org.apache.camel.support.DefaultProducer;
  */
 final class SfnTaskProducer extends DefaultProducer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final SfnTaskEndpoint endpoint;
     private final TaskCallbacks callbacks;

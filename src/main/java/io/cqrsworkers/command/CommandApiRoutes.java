@@ -2,15 +2,8 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cqrsworkers.api.JsonResponses;
-import io.cqrsworkers.security.Caller;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
-
-import static io.cqrsworkers.api.JsonResponses.error;
-import static io.cqrsworkers.api.JsonResponses.reply;
 
 /**
  * The publish API on the business port:
@@ -25,17 +18,10 @@ import static io.cqrsworkers.api.JsonResponses.reply;
  */
 public class CommandApiRoutes extends RouteBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public void configure() {
-        CommandModule module = CommandModule.of(getContext());
-
-        onException(CommandException.class).handled(true).process(e -> {
-            CommandException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, CommandException.class);
-            error(e, failure.status(), failure.getMessage());
-        });
-        onException(JsonProcessingException.class).handled(true).process(JsonResponses::invalidJson);
+        onException(CommandException.class).handled(true).bean(CommandApi.BEAN, "refused");
+        onException(JsonProcessingException.class).handled(true).bean(JsonResponses.class, "invalidJson");
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api")
@@ -45,66 +31,11 @@ public class CommandApiRoutes extends RouteBuilder {
                 .get("/commands/{module}").to("direct:command-get")
                 .get("/data/{module}").to("direct:data-get");
 
-        from("direct:command-publish").routeId("api-command-publish")
-                .process(e -> published(e, module.service().publish(module(e), body(e), options(e, false))));
+        from("direct:command-publish").routeId("api-command-publish").bean(CommandApi.BEAN, "publish");
         from("direct:command-publish-partial").routeId("api-command-publish-partial")
-                .process(e -> published(e, module.service().publishPartial(module(e), body(e), options(e, false))));
-        from("direct:command-publish-sync").routeId("api-command-publish-sync")
-                .process(e -> published(e, module.service().publish(module(e), body(e), options(e, true))));
-        from("direct:command-get").routeId("api-command-get").process(e -> {
-            String name = module(e);
-            String pk = required(e, "pk");
-            String sk = required(e, "sk");
-            module.tables().requireModule(name);
-            JsonNode found = (CommandKeys.versionOf(sk) >= 0
-                    ? module.store().getCommand(name, pk, sk, true)
-                    : module.service().latest(name, pk, sk))
-                    .orElseThrow(() -> new CommandException(404, "No command " + pk + " / " + sk));
-            reply(e, 200, found);
-        });
-        from("direct:data-get").routeId("api-data-get").process(e -> {
-            String name = module(e);
-            module.tables().requireModule(name);
-            String pk = required(e, "pk");
-            String sk = required(e, "sk");
-            JsonNode found = module.store().getData(name, pk, CommandKeys.removeVersion(sk), true)
-                    .orElseThrow(() -> new CommandException(404, "No data record " + pk + " / " + sk));
-            reply(e, 200, found);
-        });
+                .bean(CommandApi.BEAN, "publishPartial");
+        from("direct:command-publish-sync").routeId("api-command-publish-sync").bean(CommandApi.BEAN, "publishSync");
+        from("direct:command-get").routeId("api-command-get").bean(CommandApi.BEAN, "command");
+        from("direct:data-get").routeId("api-data-get").bean(CommandApi.BEAN, "data");
     }
-
-    private static String module(Exchange e) {
-        return e.getMessage().getHeader("module", String.class);
-    }
-
-    private static String required(Exchange e, String name) {
-        String value = e.getMessage().getHeader(name, String.class);
-        if (value == null || value.isBlank()) {
-            throw new CommandException(400, "Query parameter '" + name + "' is required");
-        }
-        return value;
-    }
-
-    private static JsonNode body(Exchange e) throws JsonProcessingException {
-        String text = e.getMessage().getBody(String.class);
-        if (text == null || text.isBlank()) {
-            throw new CommandException(400, "The request needs a JSON body");
-        }
-        return JSON.readTree(text);
-    }
-
-    private static PublishOptions options(Exchange e, boolean sync) {
-        String requestId = e.getMessage().getHeader("X-Request-Id", e.getExchangeId(), String.class);
-        return new PublishOptions(
-                e.getMessage().getHeader("X-Source", "api:" + e.getFromRouteId(), String.class),
-                requestId,
-                Caller.userId(e, "anonymous"),
-                e.getMessage().getHeader("X-Forwarded-For", "", String.class),
-                sync);
-    }
-
-    private static void published(Exchange e, CommandService.Published published) {
-        reply(e, published.written() ? 201 : 200, published.command());
-    }
-
 }

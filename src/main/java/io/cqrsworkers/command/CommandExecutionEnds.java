@@ -2,16 +2,16 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.stream.ExecutionNames;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;
+import io.cqrsworkers.workflow.Workflows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.util.Map;
@@ -33,25 +33,28 @@ import java.util.Optional;
  */
 public final class CommandExecutionEnds implements ExecutionWatch.Owner {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "commandExecutionEnds";
+
     /** The error a waiting version is failed with when its predecessor's execution ended abnormally. */
     public static final String PREVIOUS_FAILED = "Command.PreviousVersionFailed";
     private static final Logger LOG = LoggerFactory.getLogger(CommandExecutionEnds.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CommandStore store;
     private final CommandStatus status;
     private final Notifier notifier;
     private final TaskCallbacks callbacks;
-    private final SfnClient sfn;
+    private final Workflows workflows;
     private final StateMachines machines;
 
-    public CommandExecutionEnds(CommandStore store, Notifier notifier, TaskCallbacks callbacks, SfnClient sfn,
-                                StateMachines machines) {
+    public CommandExecutionEnds(CommandStore store, CommandStatus status, Notifier notifier, TaskCallbacks callbacks,
+                                Workflows workflows, StateMachines machines) {
         this.store = store;
-        this.status = new CommandStatus(store, notifier);
+        this.status = status;
         this.notifier = notifier;
         this.callbacks = callbacks;
-        this.sfn = sfn;
+        this.workflows = workflows;
         this.machines = machines;
     }
 
@@ -112,12 +115,11 @@ public final class CommandExecutionEnds implements ExecutionWatch.Owner {
      */
     public Optional<String> previousEnded(String module, String pk, String previousSk, JsonNode previous) {
         String name = ExecutionNames.of(module, pk, previousSk);
-        DescribeExecutionResponse execution;
-        try {
-            execution = sfn.describeExecution(b -> b.executionArn(
-                    machines.executionArn(CommandWorkerRoutes.MACHINE, name)));
-        } catch (ExecutionDoesNotExistException e) {
-            return Optional.empty(); // published synchronously, or forgotten after its retention
+        // none: published synchronously, or forgotten after its retention
+        DescribeExecutionResponse execution = workflows.execution(
+                machines.executionArn(CommandWorkerRoutes.MACHINE, name)).orElse(null);
+        if (execution == null) {
+            return Optional.empty();
         }
         if (execution.status() == ExecutionStatus.RUNNING || execution.status() == ExecutionStatus.SUCCEEDED) {
             return Optional.empty();

@@ -2,6 +2,7 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -17,11 +18,14 @@ import java.util.function.BiFunction;
  */
 public final class CommandService {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "commandService";
+
     /** Fields compared to decide whether a command changes anything. */
     private static final List<String> DIRTY_FIELDS =
             List.of("id", "code", "name", "tenantCode", "type", "isDeleted", "seq", "ttl", "attributes");
     private static final List<String> REQUIRED = List.of("pk", "sk", "code", "name", "tenantCode", "type");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     static final String CONDITION_FAILED = "ConditionalCheckFailed";
 
     private final CommandStore store;
@@ -72,7 +76,7 @@ public final class CommandService {
         boolean written;
         if (options.sync()) {
             Long historyTtl = data.map(d -> ttl.calculate(module, CommandTables.HISTORY,
-                    d.path("tenantCode").asText(null))).orElse(null);
+                    CommandKeys.tenantOf(d.path("pk").asText()))).orElse(null);
             DataSync.SyncWrites writes = dataSync.syncWrites(module, command, data, historyTtl);
             List<String> refused = store.transact(writes.puts());
             // only the data record's condition failed: a newer version is in the read model, keep it
@@ -112,7 +116,7 @@ public final class CommandService {
         if (input.has("ttl")) {
             command.set("ttl", input.get("ttl"));
         } else {
-            Long dataTtl = ttlOf.apply(CommandTables.DATA, input.get("tenantCode").asText());
+            Long dataTtl = ttlOf.apply(CommandTables.DATA, CommandKeys.tenantOf(input.get("pk").asText()));
             command.set("ttl", dataTtl == null ? JSON.nullNode() : JSON.getNodeFactory().numberNode(dataTtl));
         }
         command.set("attributes", input.has("attributes") ? input.get("attributes") : JSON.createObjectNode());

@@ -1,14 +1,18 @@
 package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 
 /** Records {@code <state>:STARTED|FINISHED|FAILED} on the command row and notifies {@code command-status}. */
 public final class CommandStatus {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "commandStatus";
+
     /** The status of a command whose execution went through: final, no step moves it back. */
     public static final String FINISHED = "finish:FINISHED";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CommandStore store;
     private final Notifier notifier;

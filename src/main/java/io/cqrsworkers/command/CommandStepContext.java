@@ -11,6 +11,9 @@ import io.cqrsworkers.workflow.StepEvent;
  */
 public record CommandStepContext(StepEvent event, String module, ObjectNode command) {
 
+    /** The exchange property that holds a step's context while its route runs. */
+    public static final String PROPERTY = "CqrsCommandStep";
+
     public static CommandStepContext of(StepEvent event, CommandTables tables) {
         JsonNode record = event.executionInput();
         String arn = record.path("eventSourceARN").asText();

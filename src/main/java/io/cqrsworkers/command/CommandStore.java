@@ -26,6 +26,9 @@ import java.util.Optional;
 /** The command pipeline's reads and writes on its DynamoDB tables, items as plain JSON objects. */
 public final class CommandStore {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "commandStore";
+
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     private static final String ABSENT = "attribute_not_exists(pk) AND attribute_not_exists(sk)";
     private static final String NOT_OLDER = "attribute_not_exists(pk) OR version <= :v";

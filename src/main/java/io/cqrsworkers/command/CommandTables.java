@@ -7,6 +7,9 @@ import java.util.List;
 /** Physical table names of the command pipeline's modules, and the module of a command table. */
 public final class CommandTables {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "commandTables";
+
     public static final String COMMAND = "command";
     public static final String DATA = "data";
     public static final String HISTORY = "history";

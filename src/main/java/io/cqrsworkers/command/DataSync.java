@@ -2,6 +2,10 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.command.steps.SyncData;
+import io.cqrsworkers.json.Jackson;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 
 import java.util.ArrayList;
@@ -11,6 +15,9 @@ import java.util.Optional;
 
 /** The read model: the data record built from a command, and the history copy of the version it replaces. */
 public final class DataSync {
+
+    /** The registry name of the bean. */
+    public static final String BEAN = "dataSync";
 
     private final CommandStore store;
     private final TtlService ttl;
@@ -32,11 +39,19 @@ public final class DataSync {
         return data;
     }
 
+    /**
+     * The default sync handler's bean ({@value SyncHandlers#DEFAULT}): the command as a sync handler receives it
+     * (a Map, the module in header {@value SyncData#MODULE_HEADER}) applied as by {@link #applyData}.
+     */
+    public ObjectNode syncHandler(@Header(SyncData.MODULE_HEADER) String module, @Body Map<String, Object> command) {
+        return applyData(module, Jackson.MAPPER.valueToTree(command));
+    }
+
     /** Copies the current data record to history as {@code skBase@version}; nothing when there is none. */
     public void copyHistory(String module, String pk, String skBase) {
         store.getData(module, pk, skBase, true).ifPresent(data -> store.put(
                 store.tables().table(module, CommandTables.HISTORY),
-                historyRecord(data, ttl.calculate(module, CommandTables.HISTORY, data.path("tenantCode").asText(null)))));
+                historyRecord(data, ttl.calculate(module, CommandTables.HISTORY, CommandKeys.tenantOf(data.path("pk").asText())))));
     }
 
     /**

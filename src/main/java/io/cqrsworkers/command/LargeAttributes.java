@@ -2,6 +2,7 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -16,7 +17,10 @@ import java.util.UUID;
  */
 public final class LargeAttributes {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry name of the bean. */
+    public static final String BEAN = "largeAttributes";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final String SCHEME = "s3://";
 
     private final S3Client s3;

@@ -1,6 +1,7 @@
 package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.BatchingSqs;
 import org.slf4j.Logger;
@@ -20,8 +21,11 @@ import java.util.function.Supplier;
  */
 public final class Notifier {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "notifier";
+
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final SqsClient sqs;
     private final Supplier<String> notificationQueueUrl;

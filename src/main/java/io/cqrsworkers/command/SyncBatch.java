@@ -135,7 +135,7 @@ public final class SyncBatch {
                 return;
             }
             DataSync.SyncWrites writes = dataSync.syncWrites(module, next.get(), entity.data(),
-                    entity.data().map(d -> ttl(CommandTables.HISTORY, d.path("tenantCode").asText(null))).orElse(null));
+                    entity.data().map(d -> ttl(CommandTables.HISTORY, CommandKeys.tenantOf(d.path("pk").asText()))).orElse(null));
             // an upper bound close enough: the data and history records are about the command's size
             int bytes = 3 * writes.command().toString().length();
             if (pendingItems + writes.puts().size() > MAX_ITEMS || pendingBytes + bytes > MAX_BYTES) {

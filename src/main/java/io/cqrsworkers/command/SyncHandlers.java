@@ -13,6 +13,9 @@ import java.util.function.Function;
  */
 public final class SyncHandlers {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "syncHandlers";
+
     public static final String DEFAULT = "direct:sync-data-dynamodb";
 
     private final Function<String, String> config;

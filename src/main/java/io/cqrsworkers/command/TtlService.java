@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TtlService {
 
+    /** The registry name of the bean. */
+    public static final String BEAN = "ttlService";
+
     private static final Logger LOG = LoggerFactory.getLogger(TtlService.class);
     /** Beyond this many tenant/table pairs the cache starts afresh instead of growing. */
     private static final int MAX_ENTRIES = 10_000;
@@ -36,7 +39,12 @@ public final class TtlService {
         this.cacheMillis = cacheFor.toMillis();
     }
 
-    /** Epoch seconds, or null when the tenant has no setting for that table (or it cannot be read). */
+    /**
+     * Epoch seconds, or null when the tenant has no setting for that table (or it cannot be read).
+     *
+     * @param tenantCode the tenant of the record's pk, its last {@code #} segment ({@link CommandKeys#tenantOf}), as
+     *                   the original framework reads it; not the record's tenantCode field
+     */
     public Long calculate(String module, String type, String tenantCode) {
         String table = store.tables().table(module, type);
         Optional<Integer> days;

@@ -13,6 +13,8 @@ import java.util.List;
  */
 public final class CsvBatchProcessor {
 
+    public static final String BEAN = "csvBatchProcessor";
+
     private final RowImporter importer;
     private final ImportJobs jobs;
 

@@ -1,19 +1,31 @@
 package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
+import io.cqrsworkers.workflow.StepEvent;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code csv_rows_handler}, shared by both modes: transforms and validates each row of one batch with its table's
  * strategy, sends the valid rows to the import action queue (where they are applied), and counts the batch on the
- * job once: rows read, rows queued, rows failed (refused by the reader or the strategy, or not queued). Returns
+ * job once: rows read, rows queued, rows failed (refused here or by the strategy, or not queued). Returns
  * {@code {totalRows, succeededRows (= queued), failedRows}}.
+ * <p>
+ * The bad-row rule of both modes (docs/routes-imports.md): a row arrives as the Distributed Map's CSV reader makes
+ * it (short rows padded with empty values, extra columns dropped, blank lines skipped, undecodable bytes as
+ * U+FFFD). Here its keys and values are trimmed and a UTF-8 BOM left in the first header is dropped; a row holding
+ * U+FFFD fails as "invalid UTF-8", and the strategy's validation decides the rest. A failed row is named by its place
+ * in its batch and its code (items carry no line number).
  */
 public final class CsvRowsHandler {
+
+    public static final String BEAN = "csvRowsHandler";
+    static final String INVALID_UTF8 = "invalid UTF-8";
 
     private final ImportStrategies strategies;
     private final ImportActionQueue queue;
@@ -25,18 +37,32 @@ public final class CsvRowsHandler {
         this.jobs = jobs;
     }
 
-    /** @param rejected rows the reader already refused (they are counted, not applied) */
-    public BatchResult handle(String batchKey, JsonNode batch, List<RowError> rejected) {
+    /** The Distributed Map child's step: the child execution is the batch, the same when the step comes again. */
+    public String handleStep(StepEvent step) {
+        BatchResult result = handle(step.executionArn(), step.input());
+        return Jackson.MAPPER.createObjectNode().put("totalRows", result.totalRows())
+                .put("succeededRows", result.succeededRows()).put("failedRows", result.failedRows()).toString();
+    }
+
+    /**
+     * @param batchKey names the batch within its job, the same each time the batch is run
+     * @param batch    {@code {"Items":[...], "BatchInput":{"Attributes": the import request}}}
+     */
+    public BatchResult handle(String batchKey, JsonNode batch) {
         ImportRequest request = ImportRequest.fromAttributes(batch.path("BatchInput").path("Attributes"));
         ImportTarget target = new ImportTarget(request.tableName(), request.tenantCode(), request.sourceId());
-        List<RowError> errors = new ArrayList<>(rejected);
+        List<RowError> errors = new ArrayList<>();
         List<JsonNode> valid = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         JsonNode items = batch.path("Items");
         for (int i = 0; i < items.size(); i++) {
-            String label = label(i, items.get(i));
+            JsonNode item = clean(items.get(i));
+            String label = label(i, item);
             try {
-                JsonNode row = strategies.transform(target, withoutBom(items.get(i)));
+                if (item.toString().indexOf('\uFFFD') >= 0) {
+                    throw new InvalidRowException(INVALID_UTF8, null);
+                }
+                JsonNode row = strategies.transform(target, item);
                 strategies.validate(target, row);
                 valid.add(row);
                 labels.add(label);
@@ -49,7 +75,7 @@ public final class CsvRowsHandler {
         }
         ImportActionQueue.Sent sent = queue.sendRows(target, batchKey, valid, labels);
         errors.addAll(sent.failed());
-        long total = items.size() + rejected.size();
+        long total = items.size();
         jobs.count(request.sourceId(), readMark(batchKey),
                 new ImportJobs.Counts(total, sent.queued(), 0, errors.size(), errors));
         return new BatchResult(total, sent.queued(), errors.size(), errors);
@@ -60,17 +86,20 @@ public final class CsvRowsHandler {
         return batchKey + "/read";
     }
 
-    /** A UTF-8 BOM the Distributed Map's CSV reader may leave in the first header (DIRECT's reader drops it). */
-    private static JsonNode withoutBom(JsonNode item) {
-        if (!item.isObject() || item.isEmpty() || !item.fieldNames().next().startsWith("\uFEFF")) {
+    /** Keys and values trimmed, a UTF-8 BOM left in the first header (AWS's reader keeps it) dropped. */
+    private static JsonNode clean(JsonNode item) {
+        if (!item.isObject()) {
             return item;
         }
-        ObjectNode clean = item.deepCopy();
-        String first = item.fieldNames().next();
-        ObjectNode ordered = JsonNodeFactory.instance.objectNode();
-        ordered.set(first.substring(1), clean.remove(first));
-        ordered.setAll(clean);
-        return ordered;
+        ObjectNode clean = Jackson.MAPPER.createObjectNode();
+        boolean first = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); first = false) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String key = first && field.getKey().startsWith("\uFEFF") ? field.getKey().substring(1) : field.getKey();
+            JsonNode value = field.getValue();
+            clean.set(key.trim(), value.isTextual() ? clean.textNode(value.asText().trim()) : value);
+        }
+        return clean;
     }
 
     /** How a row is named in a reason: its place in the batch (Distributed Map items carry no line) and code. */

@@ -1,5 +1,8 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
+import io.cqrsworkers.workflow.StepEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -11,12 +14,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class FinalizeParentJob {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String BEAN = "finalizeParentJob";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final ImportJobs jobs;
 
     public FinalizeParentJob(ImportJobs jobs) {
         this.jobs = jobs;
+    }
+
+    /**
+     * The import-csv machine's last step, after the map or its Catch: COMPLETED-to-be when the map read the file
+     * (AWS fails the map of a header-only file; that is an import of 0 rows), else FAILED with the map's error.
+     */
+    public String step(StepEvent step) {
+        JsonNode input = step.input();
+        String jobId = input.path("sourceId").asText();
+        JsonNode error = input.path("errorOutput");
+        boolean headerOnly = error.path("Error").asText().equals("States.ItemReaderFailed")
+                && error.path("Cause").asText().contains("only CSV headers");
+        JsonNode job = error.isMissingNode() || headerOnly ? completed(jobId)
+                : failed(jobId, error.path("Error").asText(), error.path("Cause").asText());
+        return JSON.createObjectNode().put("status", job.path("status").asText())
+                .set("result", job.path("result")).toString();
     }
 
     /** The reader read the whole file (a header-only file is 0 rows). */

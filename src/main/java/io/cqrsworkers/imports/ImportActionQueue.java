@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,11 +22,13 @@ import java.util.function.Supplier;
  */
 public final class ImportActionQueue {
 
+    public static final String BEAN = "importActionQueue";
+
     public static final String CSV_BATCH = "csv-batch-process";
     static final int MAX_BODY_BYTES = 256 * 1024 - 1024 - 300;
     private static final int MAX_CALL_BYTES = 256 * 1024;
     private static final int MAX_ENTRIES = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final SqsClient sqs;
     private final Supplier<String> url;

@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,6 +38,8 @@ import java.util.UUID;
  */
 public final class ImportJobs {
 
+    public static final String BEAN = "importJobs";
+
     public static final String CSV_PREFIX = "CSV_IMPORT#";
     public static final String SINGLE_PREFIX = "IMPORT#";
     /** Markers of counted contributions; they expire after a while (ttl). */
@@ -45,7 +48,7 @@ public final class ImportJobs {
     private static final String FAILURE_PREFIX = "DELIVERY_FAILED#";
     private static final Duration MARK_TTL = Duration.ofDays(14);
     static final int MAX_ROW_ERRORS = 100;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
 
     private final DynamoDbClient dynamoDb;

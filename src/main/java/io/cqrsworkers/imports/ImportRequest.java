@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,7 @@ import java.util.List;
 public record ImportRequest(String processingMode, String bucket, String key, String tableName, String tenantCode,
                             String sourceId) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     public static ImportRequest parse(JsonNode body) {
         List<String> problems = new ArrayList<>();

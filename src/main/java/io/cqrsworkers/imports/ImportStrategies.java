@@ -4,24 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.command.CommandStore;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.Route;
 import org.apache.camel.support.DefaultExchange;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Import strategies are Camel endpoints per target table, one per part: {@code transform}, {@code validate},
- * {@code compare} and {@code map}. A part is the route {@code direct:import-<table>.<part>} when one exists, else the
- * endpoint named by {@code app.import.strategies.<table>.<part>}, else the built-in default ({@link RowMapping}, and
+ * {@code compare} and {@code map}. A part is the route whose id is {@code import-<table>.<part>} when one exists
+ * (looked up by id on every use, so routes added or removed at run time count at once), else the endpoint named by
+ * {@code app.import.strategies.<table>.<part>}, else the built-in default ({@link RowMapping}, and
  * a comparison with the table's read model). {@code app.import.strategies.<table>.publish-mode} is SYNC (default:
  * the command is applied at once, as bulk loads need) or ASYNC (the command workflow applies it).
  * <p>
@@ -32,34 +30,23 @@ import java.util.function.Function;
  */
 public final class ImportStrategies {
 
+    public static final String BEAN = "importStrategies";
     public static final String TABLE = "ImportTableName";
     public static final String TENANT = "ImportTenantCode";
     public static final String SOURCE = "ImportSourceId";
     public static final String COMPARISON = "ImportComparison";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     public enum PublishMode { SYNC, ASYNC }
 
     private final CamelContext context;
-    private final Function<String, String> config;
     private final CommandStore store;
     private final ProducerTemplate template;
-    /** Each table part's endpoint: every row asks, and scanning the routes each time showed in profiles. */
-    private final Map<String, Optional<String>> endpoints = new ConcurrentHashMap<>();
 
-    public ImportStrategies(CamelContext context, Function<String, String> config, CommandStore store) {
+    public ImportStrategies(CamelContext context, CommandStore store) {
         this.context = context;
-        this.config = config;
         this.store = store;
         this.template = context.createProducerTemplate();
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.RouteAddedEvent || event instanceof CamelEvent.RouteRemovedEvent) {
-                    endpoints.clear();
-                }
-            }
-        });
     }
 
     public JsonNode transform(ImportTarget target, JsonNode row) {
@@ -94,6 +81,12 @@ public final class ImportStrategies {
             throw new InvalidRowException("map replied " + command + ", not a command object", null);
         }
         return (ObjectNode) command;
+    }
+
+    /** The built-in part as the route {@code direct:import-default.<part>} calls it: the row as JSON text. */
+    public String builtIn(String part, String tableName, String tenantCode, String sourceId, String row)
+            throws java.io.IOException {
+        return builtIn(part, new ImportTarget(tableName, tenantCode, sourceId), JSON.readTree(row)).toString();
     }
 
     /** The built-in part (a user's endpoint may delegate to it: {@code direct:import-default.<part>}). */
@@ -139,24 +132,27 @@ public final class ImportStrategies {
     }
 
     public PublishMode publishMode(String tableName) {
-        String mode = config.apply("app.import.strategies." + tableName + ".publish-mode");
+        String mode = config("app.import.strategies." + tableName + ".publish-mode");
         return mode == null || mode.isBlank() ? PublishMode.SYNC : PublishMode.valueOf(mode.trim().toUpperCase());
     }
 
-    /** The endpoint of a part, if the table has one (looked up again after routes are added or removed). */
-    public Optional<String> endpoint(ImportTarget target, String part) {
-        return endpoints.computeIfAbsent(target.tableName() + "." + part, k -> lookUp(target, part));
+    /** The id of the route that is a table's strategy part, by convention. */
+    public static String routeId(String tableName, String part) {
+        return "import-" + tableName + "." + part;
     }
 
-    private Optional<String> lookUp(ImportTarget target, String part) {
-        String route = "direct:import-" + target.tableName() + "." + part;
-        // a route consuming it, not merely an endpoint: routes may be added and removed at run time
-        if (context.getRoutes().stream().anyMatch(r -> r.getEndpoint().getEndpointUri().replace("://", ":")
-                .equals(route))) {
-            return Optional.of(route);
+    /** The endpoint of a part, if the table has one: the consumer of its route, else the configured endpoint. */
+    public Optional<String> endpoint(ImportTarget target, String part) {
+        Route route = context.getRoute(routeId(target.tableName(), part));
+        if (route != null) {
+            return Optional.of(route.getEndpoint().getEndpointUri());
         }
-        String configured = config.apply("app.import.strategies." + target.tableName() + "." + part);
+        String configured = config("app.import.strategies." + target.tableName() + "." + part);
         return configured == null || configured.isBlank() ? Optional.empty() : Optional.of(configured.trim());
+    }
+
+    private String config(String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse(null);
     }
 
     private static boolean unchanged(JsonNode data, ObjectNode command) {
@@ -191,13 +187,23 @@ public final class ImportStrategies {
             exchange.getMessage().setHeader(COMPARISON, comparison.name());
         }
         Exchange done = template.send(uri, exchange);
-        Exception failure = done.getException();
+        Throwable failure = cause(done.getException());
         if (failure != null) {
             if (RowFailures.isTransient(failure)) {
                 throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
             }
-            throw new InvalidRowException(failure.getMessage(), failure);
+            throw failure instanceof InvalidRowException invalid ? invalid
+                    : new InvalidRowException(failure.getMessage(), failure);
         }
         return done;
+    }
+
+    /** The failure itself, not Camel's wrapper of it (a bean step wraps what its method threw). */
+    private static Throwable cause(Exception failure) {
+        Throwable t = failure;
+        while (t != null && t.getCause() != null && t.getClass().getName().startsWith("org.apache.camel.")) {
+            t = t.getCause();
+        }
+        return t;
     }
 }

@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +22,9 @@ import java.util.List;
  */
 public final class RowImporter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String BEAN = "rowImporter";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final ImportStrategies strategies;
     private final CommandService commands;

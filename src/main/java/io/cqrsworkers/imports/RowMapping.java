@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +16,7 @@ import java.util.Set;
  */
 public final class RowMapping {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final Set<String> KEYS = Set.of("pk", "sk", "code", "name");
 
     private RowMapping() {

@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class SingleImport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String BEAN = "singleImport";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final ImportStrategies strategies;
     private final RowImporter importer;

@@ -64,7 +64,7 @@ public final class LocalAws implements EmbeddedAws {
 
         LocalAws local = new LocalAws(services);
         startAll(local, services.values());
-        StepFunctionsEmulator stepFunctions = StepFunctionsEmulator.builder()
+        StepFunctionsEmulator.Builder stepFunctionsBuilder = StepFunctionsEmulator.builder()
                 .host(host)
                 .port(port(config, "stepfunctions", 8083))
                 .dataDir(dataDir.resolve("stepfunctions"))
@@ -74,7 +74,13 @@ public final class LocalAws implements EmbeddedAws {
                 .s3Endpoint(services.get(AwsClients.S3).endpoint())
                 .dynamoDbEndpoint(services.get(AwsClients.DYNAMODB).endpoint())
                 .executionRetention(Duration.parse(setting(config, "app.local.stepfunctions.execution-retention", "P1D")))
-                .build();
+                .timeScale(Double.parseDouble(setting(config, "app.local.stepfunctions.time-scale", "1")));
+        // Step Functions Local's SFN_MOCK_CONFIG when the property is not set
+        String mockConfig = setting(config, "app.local.stepfunctions.mock-config", System.getenv("SFN_MOCK_CONFIG"));
+        if (mockConfig != null && !mockConfig.isBlank()) {
+            stepFunctionsBuilder.mockConfig(Path.of(mockConfig));
+        }
+        StepFunctionsEmulator stepFunctions = stepFunctionsBuilder.build();
         services.put(AwsClients.STEP_FUNCTIONS, stepFunctions);
         startAll(local, List.of(stepFunctions));
         LOG.debug("Embedded AWS started: {}", local.endpoints());

@@ -3,6 +3,7 @@ package io.cqrsworkers.notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,9 +16,9 @@ import java.time.Duration;
  * Delivery in AWS: the original's AppSync GraphQL mutation {@code sendMessage(message: AWSJSON)}, authenticated by
  * API key. A failed call throws, so the message stays in its queue, is retried and ends in the DLQ.
  */
-public final class AppSyncPublisher {
+public final class AppSyncPublisher implements NotificationTransport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final String MUTATION =
             "mutation SendMessage($message: AWSJSON!) { sendMessage(message: $message) { id } }";
 
@@ -34,6 +35,7 @@ public final class AppSyncPublisher {
         this.apiKey = apiKey;
     }
 
+    @Override
     public void publish(JsonNode message) throws IOException, InterruptedException {
         ObjectNode request = JSON.createObjectNode().put("query", MUTATION);
         request.putObject("variables").put("message", message.toString());

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * Local delivery of notifications to subscribers (the Server-Sent-Events endpoint), filtered like the original's
  * AppSync subscription {@code onMessage(tenantCode, action?, id?)}.
  */
-public final class NotificationHub {
+public final class NotificationHub implements NotificationTransport {
 
     /** A subscription: tenant required, action and id optional (null = any). */
     public record Subscription(String tenantCode, String action, String id, Consumer<String> sink) {
@@ -33,16 +33,14 @@ public final class NotificationHub {
         subscriptions.remove(subscription);
     }
 
-    /** Sends the message to every matching subscriber; returns how many received it. */
-    public int publish(JsonNode message) {
+    /** Sends the message to every matching subscriber. */
+    @Override
+    public void publish(JsonNode message) {
         String text = message.toString();
-        int delivered = 0;
         for (Subscription subscription : subscriptions) {
             if (subscription.accepts(message)) {
                 subscription.sink().accept(text);
-                delivered++;
             }
         }
-        return delivered;
     }
 }

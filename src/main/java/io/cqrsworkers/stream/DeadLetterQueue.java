@@ -1,19 +1,29 @@
 package io.cqrsworkers.stream;
 
-import java.net.URI;
-
 import com.amazonaws.services.dynamodbv2.streamsadapter.serialization.RecordObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sends a record that kept failing to an SQS queue: the record in the DynamoDB Streams JSON shape plus where it
- * came from and the last error, so it can be inspected and replayed.
+ * came from and the last error, so it can be inspected and replayed. Part of the ddb-stream component, which calls
+ * the SDK itself (a component's own producer side). Records are (de)serialized by the streams adapter's mapper,
+ * which knows the DynamoDB Streams record shape, not by the service's shared one.
  */
 final class DeadLetterQueue {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
     private static final ObjectMapper RECORD_JSON = new RecordObjectMapper();
 
     private final SqsClient sqs;
@@ -48,20 +58,19 @@ final class DeadLetterQueue {
      * Takes up to {@code max} (at most 10) letters out of sight for {@code visibilitySeconds}; a body that is not a
      * letter of this endpoint's shape is left alone (it comes back after the visibility timeout).
      */
-    java.util.List<Letter> receive(int max, int visibilitySeconds) {
-        java.util.List<Letter> out = new java.util.ArrayList<>();
-        for (software.amazon.awssdk.services.sqs.model.Message m : sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+    List<Letter> receive(int max, int visibilitySeconds) {
+        List<Letter> out = new ArrayList<>();
+        for (Message m : sqs.receiveMessage(b -> b.queueUrl(queueUrl)
                 .maxNumberOfMessages(Math.min(10, max)).visibilityTimeout(visibilitySeconds)).messages()) {
             try {
-                com.fasterxml.jackson.databind.JsonNode body = RECORD_JSON.readTree(m.body());
+                JsonNode body = RECORD_JSON.readTree(m.body());
                 Record record = withoutInventedImages(RECORD_JSON.treeToValue(body.get("record"), Record.class),
                         body.path("record").path("dynamodb"));
                 out.add(new Letter(body.path("table").asText(), body.path("shardId").asText(), record,
                         m.receiptHandle()));
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(DeadLetterQueue.class)
-                        .warn("Message {} of {} is not a dead-lettered stream record; left there", m.messageId(),
-                                queueUrl, e);
+                LOG.warn("Message {} of {} is not a dead-lettered stream record; left there", m.messageId(),
+                        queueUrl, e);
             }
         }
         return out;
@@ -70,8 +79,8 @@ final class DeadLetterQueue {
     /** Visible and in-flight letters now. */
     int approximateSize() {
         var a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
-                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                 .attributesAsStrings();
         return Integer.parseInt(a.getOrDefault("ApproximateNumberOfMessages", "0"))
                 + Integer.parseInt(a.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
@@ -81,7 +90,7 @@ final class DeadLetterQueue {
      * The adapter's mapper writes an absent image as {} and reads it back as an empty map, where the record delivered
      * first had none (an image always holds the keys, so an empty one means absent).
      */
-    private static Record withoutInventedImages(Record record, com.fasterxml.jackson.databind.JsonNode stored) {
+    private static Record withoutInventedImages(Record record, JsonNode stored) {
         var streamRecord = record.dynamodb().toBuilder();
         if (stored.path(RecordObjectMapper.OLD_IMAGE).isEmpty()) {
             streamRecord.oldImage(null);

@@ -1,9 +1,6 @@
 package io.cqrsworkers.task;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.callback.TaskCallbacks;
-import io.cqrsworkers.api.JsonResponses;
-import org.apache.camel.Exchange;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 
@@ -20,15 +17,8 @@ public class ApprovalRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        TaskModule module = TaskModule.of(getContext());
-        Approvals approvals = new Approvals(module.service(),
-                getContext().getRegistry().lookupByNameAndType("taskCallbacks", TaskCallbacks.class));
-        getContext().getRegistry().bind(Approvals.BEAN, approvals);
-
-        onException(TaskException.class).handled(true).process(e -> {
-            TaskException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, TaskException.class);
-            JsonResponses.error(e, failure.status(), failure.getMessage());
-        });
+        onException(TaskException.class, JsonProcessingException.class).handled(true)
+                .bean(TaskApi.BEAN, "refused");
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api/approvals")
@@ -36,24 +26,17 @@ public class ApprovalRoutes extends RouteBuilder {
                 .post("/{requestId}/reject").to("direct:approval-reject")
                 .get("/{requestId}").to("direct:approval-get");
 
+        // the decision answers the request's waiting step (SendTaskSuccess / SendTaskFailure with its task token)
         from("direct:approval-approve").routeId("api-approval-approve")
-                .process(e -> JsonResponses.reply(e, 200, approvals.decide(requestId(e), true, body(e))));
+                .bean(TaskApi.BEAN, "jsonOrEmpty")
+                .bean(Approvals.BEAN, "decide(${header.requestId}, true, ${body})")
+                .bean(TaskApi.BEAN, "ok");
         from("direct:approval-reject").routeId("api-approval-reject")
-                .process(e -> JsonResponses.reply(e, 200, approvals.decide(requestId(e), false, body(e))));
-        from("direct:approval-get").routeId("api-approval-get").process(e -> {
-            ObjectNode row = approvals.get(requestId(e));
-            row.remove("taskToken");
-            JsonResponses.reply(e, 200, row);
-        });
-    }
-
-    private static String requestId(Exchange e) {
-        return e.getMessage().getHeader("requestId", String.class);
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode body(Exchange e) throws Exception {
-        String text = e.getMessage().getBody(String.class);
-        return text == null || text.isBlank() ? new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                : TaskApiRoutes.body(e);
+                .bean(TaskApi.BEAN, "jsonOrEmpty")
+                .bean(Approvals.BEAN, "decide(${header.requestId}, false, ${body})")
+                .bean(TaskApi.BEAN, "ok");
+        from("direct:approval-get").routeId("api-approval-get")
+                .bean(Approvals.BEAN, "view(${header.requestId})")
+                .bean(TaskApi.BEAN, "ok");
     }
 }

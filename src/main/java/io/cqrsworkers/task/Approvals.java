@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.StepEvent;
 import io.cqrsworkers.workflow.StepHeaders;
 import org.apache.camel.Exchange;
@@ -22,7 +23,7 @@ public final class Approvals {
     private static final String PK = "APPROVAL";
     private static final Map<String, String> STATUS_OF_STATE =
             Map.of("approved", "APPROVED", "rejected", "REJECTED", "timed_out", "TIMED_OUT");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final TaskService tasks;
     private final TaskCallbacks callbacks;
@@ -77,10 +78,16 @@ public final class Approvals {
         return JSON.createObjectNode().put("requestId", requestId).put("decision", approve ? "approve" : "reject");
     }
 
-    public ObjectNode get(String requestId) {
-        ObjectNode row = tasks.store().get(new TaskKeys(PK, requestId))
-                .orElseThrow(() -> new TaskException(404, "No approval request " + requestId));
+    /** API: the request as the API shows it (its task token stays private). */
+    public ObjectNode view(String requestId) {
+        ObjectNode row = get(requestId);
+        row.remove("taskToken");
         return row;
+    }
+
+    private ObjectNode get(String requestId) {
+        return tasks.store().get(new TaskKeys(PK, requestId))
+                .orElseThrow(() -> new TaskException(404, "No approval request " + requestId));
     }
 
     private static String requestId(JsonNode input) {

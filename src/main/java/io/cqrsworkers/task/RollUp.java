@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RollUp {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String BEAN = "taskRollUp";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final TaskService service;
     private final Map<TaskKeys, Turn> turns = new ConcurrentHashMap<>();
 
     public RollUp(TaskService service) {
         this.service = service;
+    }
+
+    /** The sub-task status queue's message: {"action","table","pk","sk",...} of the sub-task that changed. */
+    public void onSubTaskChange(JsonNode message) throws InterruptedException {
+        request(new TaskKeys(message.path("pk").asText(), message.path("sk").asText()));
     }
 
     /** Rolls up the parent of this sub-task; returns when a roll-up covering this request is written. */

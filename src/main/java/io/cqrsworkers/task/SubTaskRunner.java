@@ -3,6 +3,7 @@ package io.cqrsworkers.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.StepEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SubTaskRunner {
 
+    public static final String BEAN = "subTaskRunner";
+    /** The task state machine's step that runs one sub-task. */
     public static final String STATE = "iterator";
     private static final Logger LOG = LoggerFactory.getLogger(SubTaskRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final TaskService service;
     private final TaskHandlers handlers;
@@ -27,8 +30,8 @@ public final class SubTaskRunner {
         this.handlers = handlers;
     }
 
-    /** @return the step's output: the sub-task's key and final status */
-    public JsonNode run(StepEvent event) {
+    /** @return the step's output (JSON text): the sub-task's key and final status */
+    public String run(StepEvent event) {
         TaskKeys key = new TaskKeys(event.input().path("pk").asText(), event.input().path("sk").asText());
         // PROCESSING unless it has finished (one call: the update returns the row with its input); the handler
         // runs while PROCESSING is announced
@@ -36,7 +39,8 @@ public final class SubTaskRunner {
                         TaskStatus.CREATED, TaskStatus.QUEUED, TaskStatus.PROCESSING)
                 .map(processing -> execute(key, processing, event.executionArn()))
                 .orElseGet(() -> current(key));
-        return JSON.createObjectNode().put("pk", key.pk()).put("sk", key.sk()).put("status", status.name());
+        return JSON.createObjectNode().put("pk", key.pk()).put("sk", key.sk()).put("status", status.name())
+                .toString();
     }
 
     private TaskStatus execute(TaskKeys key, TaskService.SubTaskChange processing, String executionArn) {

@@ -1,17 +1,10 @@
 package io.cqrsworkers.task;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.api.JsonResponses;
-import io.cqrsworkers.workflow.WorkflowException;
 import io.cqrsworkers.workflow.Workflows;
-import org.apache.camel.Exchange;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cqrsworkers.workflow.WorkflowException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
-
-import static io.cqrsworkers.api.JsonResponses.error;
-import static io.cqrsworkers.api.JsonResponses.reply;
 
 /**
  * The task and workflow API on the business port:
@@ -22,28 +15,17 @@ import static io.cqrsworkers.api.JsonResponses.reply;
  * POST /api/workflows/{machine}?name= body = execution input                      201 {"executionArn","name"}
  * GET  /api/workflows/{machine}/{name}  the execution: status, output or error and cause
  * </pre>
- * Errors: 400 invalid input, 404 unknown, as {"error","message"}.
+ * Errors: 400 invalid input, 404 unknown, 409 an execution of that name with another input, as {"error","message"}.
  */
 public class TaskApiRoutes extends RouteBuilder {
 
     /** Starts a state machine from a route, see below. */
     public static final String START = "direct:workflow-start";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void configure() {
-        TaskModule module = TaskModule.of(getContext());
-        Workflows workflows = new Workflows(module.machines(), getContext());
-
-        onException(TaskException.class).handled(true).process(e -> {
-            TaskException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, TaskException.class);
-            error(e, failure.status(), failure.getMessage());
-        });
-        onException(WorkflowException.class).handled(true).process(e -> {
-            WorkflowException failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, WorkflowException.class);
-            error(e, failure.status(), failure.getMessage());
-        });
-        onException(JsonProcessingException.class).handled(true).process(JsonResponses::invalidJson);
+        onException(TaskException.class, WorkflowException.class, JsonProcessingException.class).handled(true)
+                .bean(TaskApi.BEAN, "refused");
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
         rest("/api")
@@ -54,57 +36,39 @@ public class TaskApiRoutes extends RouteBuilder {
                 .get("/workflows/{machine}/{name}").to("direct:workflow-get");
 
         from("direct:task-create").routeId("api-task-create")
-                .process(e -> reply(e, 201, module.service().create(body(e), false, requestId(e))));
+                .setHeader("X-Request-Id").method(TaskApi.BEAN, "requestId")
+                .bean(TaskApi.BEAN, "json")
+                .bean(TaskService.BEAN, "create(${body}, false, ${header.X-Request-Id})")
+                .bean(TaskApi.BEAN, "created");
         from("direct:task-create-step-function").routeId("api-task-create-step-function")
-                .process(e -> reply(e, 201, module.service().create(body(e), true, requestId(e))));
-        from("direct:task-get").routeId("api-task-get").process(e -> {
-            TaskKeys key = new TaskKeys(required(e, "pk"), required(e, "sk"));
-            reply(e, 200, module.service().read(key)
-                    .orElseThrow(() -> new TaskException(404, "No task " + key.pk() + " / " + key.sk())));
-        });
-        from("direct:workflow-start-api").routeId("api-workflow-start").process(e -> reply(e, 201,
-                workflows.start(machine(e, "machine"), body(e),
-                        e.getMessage().getHeader("name", String.class))));
-        from("direct:workflow-get").routeId("api-workflow-get").process(e -> reply(e, 200,
-                workflows.describe(machine(e, "machine"),
-                        e.getMessage().getHeader("name", String.class))));
+                .setHeader("X-Request-Id").method(TaskApi.BEAN, "requestId")
+                .bean(TaskApi.BEAN, "json")
+                .bean(TaskService.BEAN, "create(${body}, true, ${header.X-Request-Id})")
+                .bean(TaskApi.BEAN, "created");
+        from("direct:task-get").routeId("api-task-get")
+                .bean(TaskApi.BEAN, "taskKey")
+                .bean(TaskService.BEAN, "get")
+                .bean(TaskApi.BEAN, "ok");
+
+        from("direct:workflow-start-api").routeId("api-workflow-start")
+                .bean(TaskApi.BEAN, "requireMachine(${header.machine})")
+                .bean(TaskApi.BEAN, "json")
+                .bean(Workflows.BEAN, "start(${header.machine}, ${body}, ${header.name})")
+                .bean(TaskApi.BEAN, "created");
+        from("direct:workflow-get").routeId("api-workflow-get")
+                .bean(TaskApi.BEAN, "requireMachine(${header.machine})")
+                .bean(Workflows.BEAN, "describe(${header.machine}, ${header.name})")
+                .bean(TaskApi.BEAN, "ok");
 
         // for routes: starts the machine in header WorkflowMachine with the body (JSON) as input, under the
         // execution name in header WorkflowExecutionName (optional); the reply is {"executionArn","name"}
         from(START).routeId("workflow-start")
                 // the caller gets the exception, not the API's error reply
                 .onException(TaskException.class, WorkflowException.class).handled(false).end()
-                .process(e -> e.getMessage().setBody(workflows.start(
-                machine(e, "WorkflowMachine"), body(e),
-                e.getMessage().getHeader("WorkflowExecutionName", String.class)).toString()));
+                .bean(TaskApi.BEAN, "requireMachine(${header.WorkflowMachine})")
+                .bean(TaskApi.BEAN, "json")
+                .bean(Workflows.BEAN,
+                        "start(${header.WorkflowMachine}, ${body}, ${header.WorkflowExecutionName})")
+                .convertBodyTo(String.class);
     }
-
-    private static String machine(Exchange e, String header) {
-        String machine = e.getMessage().getHeader(header, String.class);
-        if (machine == null || machine.isBlank()) {
-            throw new TaskException(400, "No state machine named");
-        }
-        return machine;
-    }
-
-    static JsonNode body(Exchange e) throws JsonProcessingException {
-        String text = e.getMessage().getBody(String.class);
-        if (text == null || text.isBlank()) {
-            throw new TaskException(400, "The request needs a JSON body");
-        }
-        return JSON.readTree(text);
-    }
-
-    private static String requestId(Exchange e) {
-        return e.getMessage().getHeader("X-Request-Id", e.getExchangeId(), String.class);
-    }
-
-    private static String required(Exchange e, String name) {
-        String value = e.getMessage().getHeader(name, String.class);
-        if (value == null || value.isBlank()) {
-            throw new TaskException(400, "Query parameter '" + name + "' is required");
-        }
-        return value;
-    }
-
 }

@@ -3,6 +3,7 @@ package io.cqrsworkers.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StepEvent;
 import org.slf4j.Logger;
@@ -23,10 +24,11 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 public final class TaskExecutionEnds implements ExecutionWatch.Owner {
 
+    public static final String BEAN = "taskExecutionEnds";
     /** The task state machine's step that reports a caught error. */
     public static final String STATE = "report_failure";
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecutionEnds.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final TaskService service;
 

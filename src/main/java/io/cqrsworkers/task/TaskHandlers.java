@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.cqrsworkers.json.Jackson;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
-import java.util.function.Function;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Task handlers are Camel endpoints chosen by task type: {@code app.task.handlers.<taskType>} when set (any
@@ -19,24 +20,24 @@ import java.util.function.Function;
  */
 public final class TaskHandlers {
 
+    public static final String BEAN = "taskHandlers";
     public static final String PK = "TaskPk";
     public static final String SK = "TaskSk";
     public static final String TYPE = "TaskType";
     public static final String TENANT = "TaskTenantCode";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CamelContext context;
-    private final Function<String, String> config;
     private final ProducerTemplate template;
 
-    public TaskHandlers(CamelContext context, Function<String, String> config) {
+    public TaskHandlers(CamelContext context) {
         this.context = context;
-        this.config = config;
         this.template = context.createProducerTemplate();
     }
 
     public String endpointUri(String taskType) {
-        String configured = config.apply("app.task.handlers." + taskType);
+        String configured = context.getPropertiesComponent().resolveProperty("app.task.handlers." + taskType)
+                .orElse(null);
         return configured != null && !configured.isBlank() ? configured.trim() : "direct:task-" + taskType;
     }
 
@@ -60,7 +61,7 @@ public final class TaskHandlers {
             return NullNode.getInstance();
         }
         if (body instanceof byte[] bytes) {
-            body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            body = new String(bytes, StandardCharsets.UTF_8);
         }
         if (body instanceof String text) {
             try {

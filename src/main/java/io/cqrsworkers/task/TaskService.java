@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.command.Notifier;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import io.cqrsworkers.json.Jackson;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.ProducerTemplate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Creates tasks and changes their status; every change is announced as the original does: {@code task-status}
@@ -25,15 +27,18 @@ import java.util.function.Supplier;
  */
 public final class TaskService {
 
+    /** Its registry name. */
+    public static final String BEAN = "taskService";
+    /** Where a sub-task's change asks for the roll-up of its parent. */
+    static final String SUB_TASK_STATUS_QUEUE = "aws2-sqs:{{queue:sub-task-status-queue}}";
     public static final String TASK_STATUS = "task-status";
     public static final String SUB_TASK_STATUS = "sub-task-status";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final int SUB_TASK_WRITERS = 16;
 
     private final TaskStore store;
     private final Notifier notifier;
-    private final SqsClient sqs;
-    private final Supplier<String> subTaskStatusQueueUrl;
+    private final ProducerTemplate producer;
     /** Sends the announcements of sub-task changes; threads come and go with the load (idle ones end). */
     private final ExecutorService announcers = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "task-announce");
@@ -41,11 +46,11 @@ public final class TaskService {
         return thread;
     });
 
-    public TaskService(TaskStore store, Notifier notifier, SqsClient sqs, Supplier<String> subTaskStatusQueueUrl) {
+    /** @param producer sends the roll-up requests (aws2-sqs) */
+    public TaskService(TaskStore store, Notifier notifier, ProducerTemplate producer) {
         this.store = store;
         this.notifier = notifier;
-        this.sqs = sqs;
-        this.subTaskStatusQueueUrl = subTaskStatusQueueUrl;
+        this.producer = producer;
     }
 
     public TaskStore store() {
@@ -85,6 +90,11 @@ public final class TaskService {
         return task;
     }
 
+    /** As {@link #read}; 404 when there is no such task. */
+    public ObjectNode get(TaskKeys key) {
+        return read(key).orElseThrow(() -> new TaskException(404, "No task " + key.pk() + " / " + key.sk()));
+    }
+
     /** The task with, for a step-function task, its sub-tasks (consistent reads). */
     public Optional<ObjectNode> read(TaskKeys key) {
         return store.get(key).map(task -> {
@@ -94,6 +104,21 @@ public final class TaskService {
             }
             return task;
         });
+    }
+
+    /**
+     * The stream step: a task (not a sub-task) written CREATED becomes QUEUED. A repeated record of a task still
+     * QUEUED (its message may not have been sent before a crash) passes again; one that has moved on does not.
+     */
+    public boolean markQueued(@Header(TaskHandlers.PK) String pk, @Header(TaskHandlers.SK) String sk) {
+        TaskKeys key = new TaskKeys(pk, sk);
+        return key.isTask() && !key.isSubTask()
+                && updateStatus(key, TaskStatus.QUEUED, JSON.createObjectNode(), TaskStatus.CREATED, TaskStatus.QUEUED);
+    }
+
+    /** The task action queue's message that runs a task: {"action":"task-execute","pk","sk"}. */
+    public String executeMessage(@Header(TaskHandlers.PK) String pk, @Header(TaskHandlers.SK) String sk) {
+        return JSON.createObjectNode().put("action", "task-execute").put("pk", pk).put("sk", sk).toString();
     }
 
     /** Sets a task's status (see {@link TaskStore#setStatus}) and notifies {@code task-status}. */
@@ -124,9 +149,16 @@ public final class TaskService {
             return new SubTaskChange(row, CompletableFuture.allOf(
                     CompletableFuture.runAsync(() -> notifier.notify(SUB_TASK_STATUS, store.table(), key.pk(),
                             key.sk(), content), announcers),
-                    CompletableFuture.runAsync(() -> sqs.sendMessage(b -> b.queueUrl(subTaskStatusQueueUrl.get())
-                            .messageBody(message.toString())), announcers)));
+                    CompletableFuture.runAsync(() -> requestRollUp(message.toString()), announcers)));
         });
+    }
+
+    /** One SendMessage through aws2-sqs; its failure (an SDK exception) is thrown as it is. */
+    private void requestRollUp(String message) {
+        Exchange sent = producer.send(SUB_TASK_STATUS_QUEUE, e -> e.getMessage().setBody(message));
+        if (sent.getException() != null) {
+            throw sent.getException() instanceof RuntimeException r ? r : new IllegalStateException(sent.getException());
+        }
     }
 
     /** A sub-task's status change: the updated row, and its announcement (completes when both are sent). */

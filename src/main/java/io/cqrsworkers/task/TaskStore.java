@@ -21,6 +21,8 @@ import java.util.Optional;
 /** Reads and writes of the tasks table, items as plain JSON objects. */
 public final class TaskStore {
 
+    public static final String BEAN = "taskStore";
+
     private final DynamoDbClient dynamo;
     private final String table;
 

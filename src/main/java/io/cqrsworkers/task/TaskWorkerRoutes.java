@@ -1,48 +1,59 @@
 package io.cqrsworkers.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.workflow.StepEvent;
-import io.cqrsworkers.workflow.StepHeaders;
+import io.cqrsworkers.workflow.StartExecution;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The task queues and the task state machine's worker steps: the task action queue runs tasks, the iterator step
  * runs sub-tasks, and the sub-task status queue rolls their changes up into the parent. Executions that end
  * without finishing their task are reported by the report_failure step or by the execution watch, see
- * {@link TaskExecutionEnds}. A task's message stays
- * invisible while it runs (extended as needed) and comes back {@code app.task.retry-delay-seconds} after a failure.
+ * {@link TaskExecutionEnds}.
+ * <p>
+ * Redelivery and dead letters are the queues' own: a message whose exchange fails is not deleted and comes back
+ * after its visibility timeout (a task after {@code app.task.retry-delay-seconds}), until the queue's redrive
+ * policy moves it to its DLQ ({@code <queue>-dlq}). A task's message stays invisible while it runs (extended as
+ * needed).
  */
 public class TaskWorkerRoutes extends RouteBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONSUMER = "?waitTimeSeconds=5&concurrentConsumers={{app.task.concurrency:8}}";
 
     @Override
     public void configure() {
-        TaskModule module = TaskModule.of(getContext());
-        String consumer = "?waitTimeSeconds=5&concurrentConsumers={{app.task.concurrency:8}}";
-
-        from("aws2-sqs:{{queue:task-action-queue}}" + consumer
+        from("aws2-sqs:{{queue:task-action-queue}}" + CONSUMER
                 + "&visibilityTimeout={{app.task.retry-delay-seconds:30}}&extendMessageVisibility=true")
                 .routeId("task-action")
-                .process(e -> module.runner().run(JSON.readTree(e.getMessage().getBody(String.class))));
+                // FAILED with the error and an alarm; the exception goes on, so the message comes back
+                .onException(Exception.class).bean(TaskRunner.BEAN, "failed").end()
+                .setHeader(TaskHandlers.PK, jsonpath("$.pk"))
+                .setHeader(TaskHandlers.SK, jsonpath("$.sk"))
+                .setBody().method(TaskRunner.BEAN, "pending")
+                .filter(body().isNotNull())
+                .choice()
+                    .when(header(TaskHandlers.PK).startsWith(TaskKeys.SFN_TASK + "#"))
+                        .bean(TaskRunner.BEAN, "prepareExecution")
+                        .setHeader(StartExecution.MACHINE, constant(TaskRunner.MACHINE))
+                        .setHeader(StartExecution.NAME).method(TaskRunner.BEAN, "executionName")
+                        .to(StartExecution.URI)
+                        .bean(TaskRunner.BEAN, "watch")
+                    .otherwise()
+                        .bean(TaskRunner.BEAN, "runTask")
+                .end();
 
+        // the step's reply (the sub-task's key and status) answers its task token
         from("direct:" + TaskRunner.MACHINE + "." + SubTaskRunner.STATE)
                 .routeId(TaskRunner.MACHINE + "." + SubTaskRunner.STATE)
-                .process(e -> e.getMessage().setBody(module.subTasks()
-                        .run(e.getMessage().getHeader(StepHeaders.EVENT, StepEvent.class)).toString()));
+                .bean(SubTaskRunner.BEAN, "run");
 
         from("direct:" + TaskRunner.MACHINE + "." + TaskExecutionEnds.STATE)
                 .routeId(TaskRunner.MACHINE + "." + TaskExecutionEnds.STATE)
-                .process(e -> module.executions().reportCaught(
-                        e.getMessage().getHeader(StepHeaders.EVENT, StepEvent.class)))
+                .bean(TaskExecutionEnds.BEAN, "reportCaught")
                 .setBody(constant("{}"));
 
-        from("aws2-sqs:{{queue:sub-task-status-queue}}" + consumer + "&maxMessagesPerPoll=10")
+        from("aws2-sqs:{{queue:sub-task-status-queue}}" + CONSUMER + "&maxMessagesPerPoll=10")
                 .routeId("sub-task-status")
-                .process(e -> {
-                    JsonNode message = JSON.readTree(e.getMessage().getBody(String.class));
-                    module.rollUp().request(new TaskKeys(message.path("pk").asText(), message.path("sk").asText()));
-                });
+                .unmarshal().json(JsonNode.class)
+                .bean(RollUp.BEAN, "onSubTaskChange");
     }
 }

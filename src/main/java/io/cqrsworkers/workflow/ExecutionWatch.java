@@ -1,18 +1,17 @@
 package io.cqrsworkers.workflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.resources.ResourceDescription;
-import org.apache.camel.CamelContext;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 import java.time.Instant;
@@ -27,13 +26,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * StopExecution cannot be caught inside Step Functions, and a worker that is not running when its execution ends
  * learns nothing, so whoever starts an execution that must not stay half done {@link #watch}es it: one row in the
  * {@value #PK} partition of the tasks table (as many rows as watched executions running; the table has no index
- * on status that a query for running work could use). {@link #sweep} (a timer on every replica) describes them and
- * hands each abnormal end to its machine's {@link Owner}; a row is dropped once its execution has ended and the
- * owner has been told. Owners write conditionally, so several replicas, or a sweep after a crash, act once.
+ * on status that a query for running work could use). The route {@code execution-watch} (a timer on every replica,
+ * see {@link WorkflowRoutes}) lists them ({@link #watched}), describes each through {@code aws2-step-functions} and
+ * hands each abnormal end to its machine's {@link Owner} ({@link #ended}); a row is dropped once its execution has
+ * ended and the owner has been told. Owners write conditionally, so several replicas, or a sweep after a crash, act
+ * once.
  */
 public final class ExecutionWatch {
 
-    private static final String BEAN = "executionWatch";
+    /** The registry name of the one instance (bound by {@link WorkflowConfiguration}). */
+    public static final String BEAN = "executionWatch";
+    /** The exchange property that holds the watch row while the sweep looks at its execution. */
+    public static final String ROW = "CqrsWatchRow";
+    /** The exchange property that holds the execution's DescribeExecution answer. */
+    public static final String DESCRIBED = "CqrsWatchDescribed";
     /** The partition of the watched executions in the tasks table. */
     static final String PK = "EXECUTION_WATCH";
     /** The table that holds the partition (logical name). */
@@ -63,28 +69,14 @@ public final class ExecutionWatch {
     }
 
     private final DynamoDbClient dynamo;
-    private final SfnClient sfn;
     private final String table;
     private final String prefix;
     private final Map<String, Owner> owners = new ConcurrentHashMap<>();
 
-    ExecutionWatch(DynamoDbClient dynamo, SfnClient sfn, String table, String prefix) {
+    public ExecutionWatch(DynamoDbClient dynamo, String prefix) {
         this.dynamo = dynamo;
-        this.sfn = sfn;
-        this.table = table;
+        this.table = ResourceDescription.physical(prefix, TABLE);
         this.prefix = prefix;
-    }
-
-    /** The watch of this context, built on first use. */
-    public static synchronized ExecutionWatch of(CamelContext context) {
-        ExecutionWatch watch = context.getRegistry().lookupByNameAndType(BEAN, ExecutionWatch.class);
-        if (watch == null) {
-            AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
-            String prefix = context.resolvePropertyPlaceholders("{{app.prefix}}");
-            watch = new ExecutionWatch(aws.dynamoDb(), aws.sfn(), ResourceDescription.physical(prefix, TABLE), prefix);
-            context.getRegistry().bind(BEAN, watch);
-        }
-        return watch;
     }
 
     /** Registers who is told about the abnormal ends of a machine's executions (logical machine name). */
@@ -123,51 +115,48 @@ public final class ExecutionWatch {
         return rows;
     }
 
-    /** One pass over the watched executions. */
-    public void sweep() {
-        for (ObjectNode row : watched()) {
-            String executionArn = row.path("executionArn").asText();
-            try {
-                check(row, executionArn);
-            } catch (Exception e) {
-                // the row stays: the next sweep tries again
-                LOG.warn("Execution {} not checked: {}", executionArn, e.toString());
-            }
-        }
+    /** The execution ARN of a watch row (the sweep's DescribeExecution). */
+    public String executionArn(@Body ObjectNode row) {
+        return row.path("executionArn").asText();
     }
 
-    private void check(ObjectNode row, String executionArn) throws Exception {
-        DescribeExecutionResponse execution;
-        try {
-            execution = sfn.describeExecution(b -> b.executionArn(executionArn));
-        } catch (ExecutionDoesNotExistException e) {
-            // rows are written after the start, so only an execution whose history has expired
-            LOG.warn("Watched execution {} no longer exists", executionArn);
-            delete(row.path("sk").asText());
+    public boolean running(@Body DescribeExecutionResponse execution) {
+        return execution.status() == ExecutionStatus.RUNNING;
+    }
+
+    public boolean succeeded(@Body DescribeExecutionResponse execution) {
+        return execution.status() == ExecutionStatus.SUCCEEDED;
+    }
+
+    /**
+     * An execution that ended TIMED_OUT, ABORTED or FAILED: its owner is told, then the row is dropped. Without an
+     * owner the row stays (a replica that owns the machine will act on it).
+     *
+     * @param history the newest events first: the last state entered is near the end
+     */
+    public void ended(@ExchangeProperty(ROW) ObjectNode row,
+                      @ExchangeProperty(DESCRIBED) DescribeExecutionResponse execution,
+                      @Body GetExecutionHistoryResponse history) throws Exception {
+        String machine = machine(execution.executionArn());
+        Owner owner = owners.get(machine);
+        if (owner == null) {
+            LOG.warn("Execution {} ended {}, and nobody owns machine {}", execution.executionArn(),
+                    execution.statusAsString(), machine);
             return;
         }
-        if (execution.status() == ExecutionStatus.RUNNING) {
-            return;
-        }
-        if (execution.status() != ExecutionStatus.SUCCEEDED) {
-            String machine = machine(executionArn);
-            Owner owner = owners.get(machine);
-            if (owner == null) {
-                LOG.warn("Execution {} ended {}, and nobody owns machine {}", executionArn, execution.statusAsString(),
-                        machine);
-                return;
-            }
-            owner.ended(row, ending(execution));
-        }
+        owner.ended(row, ending(execution, history));
+        forget(row);
+    }
+
+    /** Drops a row whose execution has ended well, or no longer exists (its history expired). */
+    public void forget(@ExchangeProperty(ROW) ObjectNode row) {
         delete(row.path("sk").asText());
     }
 
-    private Ending ending(DescribeExecutionResponse execution) {
+    private static Ending ending(DescribeExecutionResponse execution, GetExecutionHistoryResponse history) {
         String lastState = null;
         boolean failState = false;
-        // the newest events first: the last state entered is near the end
-        for (HistoryEvent event : sfn.getExecutionHistory(b -> b.executionArn(execution.executionArn())
-                .reverseOrder(true).maxResults(100).includeExecutionData(false)).events()) {
+        for (HistoryEvent event : history.events()) {
             if (event.typeAsString().endsWith("StateEntered") && event.stateEnteredEventDetails() != null) {
                 lastState = event.stateEnteredEventDetails().name();
                 failState = "FailStateEntered".equals(event.typeAsString());

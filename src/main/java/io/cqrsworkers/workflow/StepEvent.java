@@ -2,6 +2,7 @@ package io.cqrsworkers.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 
 /**
  * One worker step as Step Functions sends it to a worker queue: the seed's Lambda payload
@@ -11,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public record StepEvent(String machine, String state, JsonNode context, JsonNode input, String taskToken) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     /** Parses a worker-queue message; fails with a clear message when it is not a step event. */
     public static StepEvent parse(String body, String prefix) {

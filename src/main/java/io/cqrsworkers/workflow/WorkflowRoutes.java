@@ -2,12 +2,12 @@ package io.cqrsworkers.workflow;
 
 import io.cqrsworkers.callback.SfnTaskHeaders;
 import io.cqrsworkers.resources.ResourceDescription;
-import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.stepfunctions.StepFunctions2Constants;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -17,13 +17,13 @@ import java.util.Set;
  * state machine, dispatched by machine and state name to the route {@code direct:<machine>.<state>}, whose result
  * answers the task token (SendTaskSuccess) or whose exception fails it (SendTaskFailure, error and cause).
  * A message that is not a step event, or whose answer cannot be delivered, is not acknowledged: SQS retries it and
- * then moves it to the queue's DLQ. A timer sweeps the watched executions ({@link ExecutionWatch}).
+ * then moves it to the queue's DLQ. A timer sweeps the watched executions ({@link ExecutionWatch}): each one is
+ * described through {@code aws2-step-functions}, and one that ended abnormally is handed to its owner.
  */
 public class WorkflowRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        String prefix = getContext().resolvePropertyPlaceholders("{{app.prefix}}");
         int workers = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{app.workers.concurrency:16}}"));
 
         Set<String> queues = new LinkedHashSet<>();
@@ -42,10 +42,42 @@ public class WorkflowRoutes extends RouteBuilder {
         // every replica sweeps; owners write conditionally, so an end is acted on once
         long watchMillis = 1000L * Long.parseLong(
                 getContext().resolvePropertyPlaceholders("{{app.workflow.watch-interval-seconds:30}}").trim());
-        ExecutionWatch watch = ExecutionWatch.of(getContext());
         from("timer:execution-watch?delay=" + watchMillis + "&period=" + watchMillis)
                 .routeId("execution-watch")
-                .process(e -> watch.sweep());
+                .bean(ExecutionWatch.BEAN, "watched")
+                .split(body())
+                    .setProperty(ExecutionWatch.ROW, body())
+                    .setHeader(StepFunctions2Constants.EXECUTION_ARN).method(ExecutionWatch.BEAN, "executionArn")
+                    .doTry()
+                        .to("aws2-step-functions:execution-watch?operation=describeExecution")
+                        .setProperty(ExecutionWatch.DESCRIBED, body())
+                        .choice()
+                            .when().method(ExecutionWatch.BEAN, "running")
+                                .log(LoggingLevel.TRACE, "Execution ${header." + StepFunctions2Constants.EXECUTION_ARN
+                                        + "} still runs")
+                            .when().method(ExecutionWatch.BEAN, "succeeded")
+                                .bean(ExecutionWatch.BEAN, "forget")
+                            .otherwise()
+                                // TIMED_OUT, ABORTED, FAILED: the owner wants the state it ended in (newest first)
+                                .setHeader(StepFunctions2Constants.EXECUTION_HISTORY_REVERSE_ORDER, constant(true))
+                                .setHeader(StepFunctions2Constants.EXECUTION_HISTORY_MAX_RESULTS, constant(100))
+                                .setHeader(StepFunctions2Constants.EXECUTION_HISTORY_INCLUDE_EXECUTION_DATA,
+                                        constant(false))
+                                .to("aws2-step-functions:execution-watch?operation=getExecutionHistory")
+                                .bean(ExecutionWatch.BEAN, "ended")
+                        .end()
+                    .endDoTry()
+                    .doCatch(ExecutionDoesNotExistException.class)
+                        // rows are written after the start, so only an execution whose history has expired
+                        .log(LoggingLevel.WARN, "Watched execution ${header."
+                                + StepFunctions2Constants.EXECUTION_ARN + "} no longer exists")
+                        .bean(ExecutionWatch.BEAN, "forget")
+                    .doCatch(Exception.class)
+                        // the row stays: the next sweep tries again
+                        .log(LoggingLevel.WARN, "Execution ${header." + StepFunctions2Constants.EXECUTION_ARN
+                                + "} not checked: ${exception}")
+                    .end()
+                .end();
 
         from(StartExecution.URI).routeId("start-execution")
                 .setHeader(StepFunctions2Constants.STATE_MACHINE_ARN)
@@ -67,14 +99,7 @@ public class WorkflowRoutes extends RouteBuilder {
                 .removeHeaders("CamelAwsStepFunctions*");
 
         from("direct:step").routeId("step-dispatch")
-                .process(e -> {
-                    StepEvent event = StepEvent.parse(e.getMessage().getBody(String.class), prefix);
-                    e.getMessage().setHeader(SfnTaskHeaders.TOKEN, event.taskToken());
-                    e.getMessage().setHeader(StepHeaders.MACHINE, event.machine());
-                    e.getMessage().setHeader(StepHeaders.STATE, event.state());
-                    e.getMessage().setHeader(StepHeaders.EVENT, event);
-                    e.getMessage().setBody(event);
-                })
+                .bean(StepDispatch.BEAN, "accept")
                 // a step route's exception arrives here after its own error handler gave up
                 .doTry()
                     .toD("${body.endpointUri()}")
@@ -86,11 +111,8 @@ public class WorkflowRoutes extends RouteBuilder {
                     .endChoice()
                 .endDoTry()
                 .doCatch(Exception.class)
-                    .process(e -> {
-                        Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                        e.getMessage().setHeader(SfnTaskHeaders.ERROR, StepErrors.errorName(failure));
-                        e.getMessage().setHeader(SfnTaskHeaders.CAUSE, StepErrors.cause(failure));
-                    })
+                    .setHeader(SfnTaskHeaders.ERROR).method(StepErrors.class, "errorName(${exception})")
+                    .setHeader(SfnTaskHeaders.CAUSE).method(StepErrors.class, "cause(${exception})")
                     .log(LoggingLevel.WARN, "Step ${header.StepMachine}.${header.StepState} failed: "
                             + "${header.SfnTaskError}: ${header.SfnTaskCause}")
                     .to("sfn-task:failure")

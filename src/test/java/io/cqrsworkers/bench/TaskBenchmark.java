@@ -11,7 +11,8 @@ import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.stream.ExecutionNames;
 import io.cqrsworkers.support.TestEnvironment;
 import io.cqrsworkers.task.TaskKeys;
-import io.cqrsworkers.task.TaskModule;
+import io.cqrsworkers.task.TaskService;
+import io.cqrsworkers.workflow.StateMachines;
 import io.cqrsworkers.task.TaskRunner;
 import io.cqrsworkers.task.TaskStore;
 import org.apache.camel.CamelContext;
@@ -78,7 +79,7 @@ public final class TaskBenchmark {
     /** The cost of single calls to the embedded services, the unit the overhead per sub-task is made of. */
     private static void baseline(CamelContext context) {
         AwsClients aws = context.getRegistry().lookupByNameAndType("awsClients", AwsClients.class);
-        TaskStore store = TaskModule.of(context).service().store();
+        TaskStore store = context.getRegistry().lookupByNameAndType(TaskStore.BEAN, TaskStore.class);
         String queue = aws.sqs().getQueueUrl(b -> b.queueName(
                 context.resolvePropertyPlaceholders("{{queue:notification-queue}}"))).queueUrl();
         int n = 200;
@@ -112,7 +113,7 @@ public final class TaskBenchmark {
                 .createOrUpdateStateMachine(TaskRunner.MACHINE, ResourceDescription.readText(
                         "infra/statemachines/task.asl.json"));
 
-        TaskModule module = TaskModule.of(context);
+        TaskService service = context.getRegistry().lookupByNameAndType(TaskService.BEAN, TaskService.class);
         ArrayNode input = JSON.createArrayNode();
         for (int i = 0; i < items; i++) {
             input.addObject().put("n", i);
@@ -120,18 +121,18 @@ public final class TaskBenchmark {
         ObjectNode request = JSON.createObjectNode().put("taskType", "bench").put("tenantCode", "bench");
         request.set("input", input);
         long start = System.nanoTime();
-        ObjectNode task = module.service().create(request, true, "bench-" + concurrency);
+        ObjectNode task = service.create(request, true, "bench-" + concurrency);
         TaskKeys key = new TaskKeys(task.path("pk").asText(), task.path("sk").asText());
         JsonNode done;
         while (true) {
-            done = module.service().store().get(key).orElseThrow();
+            done = service.store().get(key).orElseThrow();
             if (done.path("status").asText().equals("COMPLETED") || done.path("status").asText().equals("FAILED")) {
                 break;
             }
             Thread.sleep(50);
         }
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        String executionArn = module.machines().executionArn(TaskRunner.MACHINE,
+        String executionArn = context.getRegistry().lookupByNameAndType(StateMachines.BEAN, StateMachines.class).executionArn(TaskRunner.MACHINE,
                 ExecutionNames.of(key.pk(), key.sk()));
         var execution = aws.sfn().describeExecution(b -> b.executionArn(executionArn));
         long mapMillis = execution.stopDate() == null ? -1

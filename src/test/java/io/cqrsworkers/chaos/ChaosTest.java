@@ -716,7 +716,7 @@ class ChaosTest {
         return rows;
     }
 
-    /** As ImportModule names the job's execution. */
+    /** As ImportActions.executionName names the job's execution. */
     private static String importExecutionName(Job job) {
         String name = (job.tenant() + "-" + job.sk()).replaceAll("[^A-Za-z0-9_-]", "-");
         return name.length() > 80 ? name.substring(name.length() - 80) : name;

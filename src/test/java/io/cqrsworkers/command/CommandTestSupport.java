@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CommandTestSupport {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final ObjectMapper JSON = io.cqrsworkers.json.Jackson.MAPPER;
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static {

@@ -1,13 +1,14 @@
 package io.cqrsworkers.foundation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -33,15 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The service boots on the embedded default with its resources, routes, health and metrics. */
+@EmbeddedAws(routes = "classpath:test-routes/foundation.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalServiceTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        TestEnvironment.apply();
-    }
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -66,7 +64,7 @@ class LocalServiceTest {
             assertThat(urls).anyMatch(u -> u.endsWith("/" + prefix() + queue.deadLetterName()));
             Map<QueueAttributeName, String> attributes = aws.sqs().getQueueAttributes(b -> b.queueUrl(url)
                     .attributeNames(QueueAttributeName.ALL)).attributes();
-            JsonNode redrive = JSON.readTree(attributes.get(QueueAttributeName.REDRIVE_POLICY));
+            JsonNode redrive = Jackson.MAPPER.readTree(attributes.get(QueueAttributeName.REDRIVE_POLICY));
             assertThat(redrive.path("deadLetterTargetArn").asText()).endsWith(":" + prefix() + queue.deadLetterName());
             assertThat(redrive.path("maxReceiveCount").asInt()).isEqualTo(resources.maxReceiveCount(queue));
         }
@@ -84,7 +82,7 @@ class LocalServiceTest {
         Map<QueueAttributeName, String> attributes = aws.sqs().getQueueAttributes(b -> b.queueUrl(url)
                 .attributeNames(QueueAttributeName.ALL)).attributes();
         assertThat(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("9");
-        assertThat(JSON.readTree(attributes.get(QueueAttributeName.REDRIVE_POLICY)).path("maxReceiveCount").asInt())
+        assertThat(Jackson.MAPPER.readTree(attributes.get(QueueAttributeName.REDRIVE_POLICY)).path("maxReceiveCount").asInt())
                 .isEqualTo(4);
     }
 
@@ -138,7 +136,7 @@ class LocalServiceTest {
 
     @Test
     void healthIsUpWhenEverythingRunsAndReadinessFallsWhenARouteStops() throws Exception {
-        String base = "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health";
+        String base = kit.managementUrl() + "/observe/health";
         // ready once the stream consumers hold their leases (KCL waits 1-30 s at random on a new application)
         await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(base + "/ready").status() == 200);
         assertThat(Http.get(base + "/ready").body()).contains("\"status\":\"UP\"");
@@ -158,7 +156,7 @@ class LocalServiceTest {
 
     @Test
     void metricsArePublishedForPrometheus() {
-        Http.Response metrics = Http.get("http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/metrics");
+        Http.Response metrics = Http.get(kit.managementUrl() + "/observe/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("# TYPE").contains("camel_");
     }

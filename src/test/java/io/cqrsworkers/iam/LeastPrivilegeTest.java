@@ -10,7 +10,9 @@ import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,9 +53,18 @@ import static org.awaitility.Awaitility.await;
  * Provisioner: CloudFormation's job in AWS) are left out; the test's own calls use clients of their own.
  * Report: target/iam/least-privilege.txt; the raw calls: target/iam/aws-calls.tsv.
  */
-@CamelMainTest(configurationClasses = {AppConfiguration.class, DeployedLeaseTables.class})
+@CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LeastPrivilegeTest {
+
+    /**
+     * The deployment's lease tables, added to the service's configuration classes (application.properties lists them;
+     * that list replaces the annotation's, so a class given there would be ignored).
+     */
+    @Configure
+    void deployedLeaseTables(MainConfigurationProperties main) {
+        main.addConfiguration(DeployedLeaseTables.class);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();

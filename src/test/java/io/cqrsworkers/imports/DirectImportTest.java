@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.command.CommandModule;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DirectImportTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.cqrsworkers.json.Jackson.MAPPER;
 
     static {
         TestEnvironment.apply();
@@ -46,6 +46,15 @@ class DirectImportTest {
     @BeanInject
     AwsClients aws;
 
+    private ImportTestSupport imports;
+
+    @BeforeEach
+    void watchTheDirectRoute() throws Exception {
+        if (imports == null) {
+            imports = new ImportTestSupport(context);
+        }
+    }
+
     private String bucket() {
         return context.resolvePropertyPlaceholders("{{bucket:bucket}}");
     }
@@ -56,16 +65,13 @@ class DirectImportTest {
         return key;
     }
 
-    private record Run(ObjectNode job, List<CsvBatch> batches) {
+    private record Run(ObjectNode job, List<JsonNode> batches) {
     }
 
     private Run importFile(String key, String tenant) {
-        ImportModule module = ImportModule.of(context);
-        ImportRequest request = new ImportRequest("DIRECT", bucket(), key, "sample", tenant, null);
-        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
-        List<CsvBatch> batches = new ArrayList<>();
-        module.direct().run(request.withSourceId(id), batches::add);
-        return new Run(finished(id), batches);
+        ImportRequest job = imports.processing(new ImportRequest("DIRECT", bucket(), key, "sample", tenant, null));
+        imports.readDirect(job, false);
+        return new Run(finished(job.sourceId()), imports.batches(job.sourceId()));
     }
 
     /**
@@ -74,36 +80,33 @@ class DirectImportTest {
      */
     @Test
     void aBatchDeliveredAgainAfterItsCountCompletesTheJob() {
-        ImportModule module = ImportModule.of(context);
-        ImportRequest request = new ImportRequest("DIRECT", bucket(), "none.csv", "sample", "again", null);
-        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
+        ImportJobs jobs = imports.jobs();
+        String id = imports.processing(new ImportRequest("DIRECT", bucket(), "none.csv", "sample", "again", null))
+                .sourceId();
         ImportJobs.Counts rows = new ImportJobs.Counts(0, 0, 2, 0, List.of());
-        assertThat(module.jobs().count(id, "b1/read", new ImportJobs.Counts(2, 2, 0, 0, List.of()))).isTrue();
-        assertThat(module.jobs().count(id, "b1/rows", rows)).isTrue();
+        assertThat(jobs.count(id, "b1/read", new ImportJobs.Counts(2, 2, 0, 0, List.of()))).isTrue();
+        assertThat(jobs.count(id, "b1/rows", rows)).isTrue();
         // the reader's "all read" as it was written before the kill, without its completion check
-        String table = context.resolvePropertyPlaceholders("{{table:" + ImportModule.TABLE + "}}");
+        String table = context.resolvePropertyPlaceholders("{{table:" + ImportActions.TABLE + "}}");
         aws.dynamoDb().updateItem(b -> b.tableName(table).key(ImportJobs.key(id))
                 .updateExpression("SET totalRows = readRows, readerDone = :t")
                 .expressionAttributeValues(java.util.Map.of(":t",
                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true))));
-        assertThat(module.jobs().get(id).orElseThrow().get("status").asText()).isEqualTo("PROCESSING");
+        assertThat(jobs.get(id).orElseThrow().get("status").asText()).isEqualTo("PROCESSING");
 
-        assertThat(module.jobs().count(id, "b1/rows", rows)).as("counted once").isFalse();
-        ObjectNode job = module.jobs().get(id).orElseThrow();
+        assertThat(jobs.count(id, "b1/rows", rows)).as("counted once").isFalse();
+        ObjectNode job = jobs.get(id).orElseThrow();
         assertThat(job.get("status").asText()).isEqualTo("COMPLETED");
         assertThat(job.get("succeededRows").asLong()).isEqualTo(2);
     }
 
     /** The job once every row is applied or rejected. */
     private ObjectNode finished(String id) {
-        ImportJobs jobs = ImportModule.of(context).jobs();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !jobs.get(id).orElseThrow().get("status").asText()
-                .equals("PROCESSING"));
-        return jobs.get(id).orElseThrow();
+        return imports.finished(id);
     }
 
     private JsonNode data(String tenant, String code) {
-        return CommandModule.of(context).store().getData("sample", "SAMPLE#" + tenant, code, true).orElse(null);
+        return imports.data(tenant, code);
     }
 
     @Test
@@ -122,10 +125,12 @@ class DirectImportTest {
 
         Run run = importFile(upload(csv.toByteArray()), "t1");
 
-        assertThat(run.batches()).extracting(b -> b.json().get("Items").size()).containsExactly(100, 100, 50);
-        JsonNode first = run.batches().get(0).json();
-        assertThat(first.at("/Items/0").toString())
-                .isEqualTo("{\"code\":\"c0\",\"name\":\"Smith, John\",\"note\":\"two\\r\\nlines\"}");
+        assertThat(run.batches()).extracting(b -> b.get("Items").size()).containsExactlyInAnyOrder(100, 100, 50);
+        JsonNode first = run.batches().stream().filter(b -> b.at("/Items/0/note").asText().startsWith("two"))
+                .findFirst().orElseThrow();
+        // keyed as AWS's reader keys it (the header as written, BOM included); csv_rows_handler trims and drops it
+        assertThat(first.at("/Items/0").toString()).isEqualTo(
+                "{\"\uFEFF code \":\"c0\",\" name \":\"Smith, John\",\"note\":\"two\\r\\nlines\"}");
         assertThat(first.at("/BatchInput/Attributes/tableName").asText()).isEqualTo("sample");
         assertThat(first.at("/BatchInput/Attributes/sourceId").asText()).isEqualTo(run.job().get("id").asText());
         assertThat(run.job().get("status").asText()).isEqualTo("COMPLETED");
@@ -135,35 +140,6 @@ class DirectImportTest {
         assertThat(run.job().at("/result/total").asLong()).isEqualTo(250);
         assertThat(data("t1", "c0").at("/attributes/note").asText()).isEqualTo("two\r\nlines");
         assertThat(data("t1", "c249").get("name").asText()).isEqualTo("Name 249");
-    }
-
-    @Test
-    void badRowsAreCountedWithTheirLineAndTheRestIsApplied() {
-        byte[] invalid = {'c', '5', ',', (byte) 0xC3, (byte) 0x28, ',', 'x', '\n'};
-        ByteArrayOutputStream csv = new ByteArrayOutputStream();
-        csv.writeBytes(("code,name,note\n" // line 1
-                + "c1,One,a\n"              // 2
-                + "c2,Two\n"                // 3: too few
-                + "\n"                      // 4: blank
-                + "c3,Three,a,extra\n"      // 5: too many
-                + "c4,\"Four\nlines\",b\n"  // 6-7
-                + ",NoCode,c\n").getBytes(StandardCharsets.UTF_8)); // 8: invalid for the strategy
-        csv.writeBytes(invalid);            // 9: invalid UTF-8
-
-        Run run = importFile(upload(csv.toByteArray()), "t2");
-
-        ObjectNode job = run.job();
-        assertThat(job.get("status").asText()).isEqualTo("FAILED");
-        assertThat(job.get("totalRows").asLong()).isEqualTo(6);
-        assertThat(job.get("succeededRows").asLong()).isEqualTo(2);
-        assertThat(job.get("failedRows").asLong()).isEqualTo(4);
-        assertThat(job.get("rowErrors").toString())
-                .contains("{\"line\":3,\"reason\":\"expected 3 columns, found 2\"}")
-                .contains("{\"line\":5,\"reason\":\"expected 3 columns, found 4\"}")
-                .contains("{\"line\":9,\"reason\":\"invalid UTF-8\"}")
-                .contains("code and name are required");
-        assertThat(job.at("/result/message").asText()).isEqualTo("4 of 6 rows failed");
-        assertThat(data("t2", "c4").get("name").asText()).isEqualTo("Four\nlines");
     }
 
     @Test
@@ -190,9 +166,9 @@ class DirectImportTest {
     void aRedeliveredBatchIsAppliedOnce() {
         Run run = importFile(upload("code,name\nr1,One\nr2,Two\n".getBytes(StandardCharsets.UTF_8)), "t5");
         JsonNode before = data("t5", "r1");
-        ImportModule.of(context).rows().handle("direct-0", run.batches().get(0).json(), List.of());
+        imports.rows().handle("direct-0", run.batches().get(0));
         assertThat(data("t5", "r1").get("version")).isEqualTo(before.get("version"));
-        assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#t5", "r1").orElseThrow()
+        assertThat(imports.commands().latest("sample", "SAMPLE#t5", "r1").orElseThrow()
                 .get("version").asLong()).isEqualTo(1);
     }
 
@@ -230,42 +206,46 @@ class DirectImportTest {
         return upload(csv.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The service stops while the file is read (the reader is interrupted, and an S3 or DynamoDB call it makes is
+     * aborted): the job stays PROCESSING, and the start message's next delivery resumes it.
+     */
     @Test
-    void aStoppedImportResumesWhereItStoppedAndCountsEveryRowOnce() throws Exception {
-        ImportModule module = ImportModule.of(context);
-        ImportRequest request = new ImportRequest("DIRECT", bucket(), rows(1000, "r"), "sample", "t7", null);
-        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
-        ImportRequest job = request.withSourceId(id);
-
-        // the service stops (the reader is interrupted) once three batches were handled
+    void aStoppedImportResumesWhereItStoppedAndCountsEveryRowOnce() {
+        ImportRequest job = imports.processing(new ImportRequest("DIRECT", bucket(), rows(1000, "r"), "sample", "t7",
+                null));
         java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread[] reader = new Thread[1];
-        reader[0] = new Thread(() -> {
-            try {
-                module.direct().withHandler((key, batch, rejected) -> {
-                    BatchResult result = module.rows().handle(key, batch, rejected);
-                    if (handled.incrementAndGet() == 3) {
-                        reader[0].interrupt();
-                    }
-                    return result;
-                }).run(job, b -> { });
-            } catch (Throwable t) {
-                outcome.set(t);
+        imports.handler((key, batch) -> {
+            if (handled.incrementAndGet() > 3) {
+                throw software.amazon.awssdk.core.exception.AbortedException.create("Thread was interrupted (test)");
             }
+            return imports.rows().handle(key, batch);
         });
-        reader[0].start();
-        reader[0].join(30_000);
-        assertThat(outcome.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("resumes");
-        assertThat(module.jobs().get(id).orElseThrow().get("status").asText()).isEqualTo("PROCESSING");
+        try {
+            Throwable stopped = org.assertj.core.api.Assertions.catchThrowable(() -> imports.readDirect(job, false));
+            assertThat(stopped).hasCauseInstanceOf(DirectImport.StoppedException.class)
+                    .hasRootCauseInstanceOf(software.amazon.awssdk.core.exception.AbortedException.class);
+            assertThat(stopped.getCause()).hasMessageContaining("resumes");
+        } finally {
+            imports.restoreHandler();
+        }
+        assertThat(imports.jobs().get(job.sourceId()).orElseThrow().get("status").asText()).isEqualTo("PROCESSING");
+        // the three batches handled before the stop may still be finishing (the split stops at the first failure)
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                imports.jobs().get(job.sourceId()).orElseThrow().get("readRows").asLong() == 300);
 
         // the start message comes back: batches already read are skipped, the rest is read
         java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
-        module.direct().withHandler((key, batch, rejected) -> {
+        imports.handler((key, batch) -> {
             resumed.incrementAndGet();
-            return module.rows().handle(key, batch, rejected);
-        }).run(job, true, b -> { });
-        ObjectNode done = finished(id);
+            return imports.rows().handle(key, batch);
+        });
+        try {
+            imports.readDirect(job, true);
+        } finally {
+            imports.restoreHandler();
+        }
+        ObjectNode done = finished(job.sourceId());
         assertThat(resumed.get()).isLessThanOrEqualTo(10 - 3);
         assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
         assertThat(done.get("totalRows").asLong()).isEqualTo(1000);
@@ -282,10 +262,9 @@ class DirectImportTest {
      */
     @Test
     void aBatchWhoseRowsWereQueuedButNotCountedIsCountedOnceOnResume() throws Exception {
-        ImportModule module = ImportModule.of(context);
-        ImportRequest request = new ImportRequest("DIRECT", bucket(), rows(1000, "q"), "sample", "t9", null);
-        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
-        ImportRequest job = request.withSourceId(id);
+        ImportRequest job = imports.processing(new ImportRequest("DIRECT", bucket(), rows(1000, "q"), "sample", "t9",
+                null));
+        String id = job.sourceId();
 
         // the count of batch direct-3's reading fails once, after its rows were queued (AWS unreachable)
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -311,23 +290,28 @@ class DirectImportTest {
                                 throw e.getCause();
                             }
                         });
-        String table = context.resolvePropertyPlaceholders("{{table:" + ImportModule.TABLE + "}}");
+        String table = context.resolvePropertyPlaceholders("{{table:" + ImportActions.TABLE + "}}");
         String queue = aws.sqs().getQueueUrl(b -> b.queueName(
-                context.resolvePropertyPlaceholders("{{queue:" + ImportModule.ACTION_QUEUE + "}}"))).queueUrl();
-        CsvRowsHandler crashing = new CsvRowsHandler(module.strategies(), new ImportActionQueue(aws.sqs(), () -> queue),
-                new ImportJobs(flaky, table, CommandModule.of(context).notifier()));
+                context.resolvePropertyPlaceholders("{{queue:" + ImportActions.ACTION_QUEUE + "}}"))).queueUrl();
+        CsvRowsHandler crashing = new CsvRowsHandler(imports.bean(ImportStrategies.BEAN, ImportStrategies.class),
+                new ImportActionQueue(aws.sqs(), () -> queue), new ImportJobs(flaky, table,
+                context.getRegistry().findSingleByType(io.cqrsworkers.command.Notifier.class)));
 
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(
-                () -> module.direct().withHandler(crashing::handle).run(job, b -> { })))
-                .as("the reader stops instead of finishing without the batch")
-                .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+        imports.handler(crashing::handle);
+        try {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> imports.readDirect(job, false)))
+                    .as("the reader stops instead of finishing without the batch")
+                    .hasCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+        } finally {
+            imports.restoreHandler();
+        }
         assertThat(failed.get()).isTrue();
-        ObjectNode stopped = module.jobs().get(id).orElseThrow();
+        ObjectNode stopped = imports.jobs().get(id).orElseThrow();
         assertThat(stopped.get("status").asText()).isEqualTo("PROCESSING");
         assertThat(stopped.get("readerDone").asBoolean()).isFalse();
 
         // the start message comes back: direct-3 is read again, its rows queued again, and counted once
-        module.direct().run(job, true, b -> { });
+        imports.readDirect(job, true);
         ObjectNode done = finished(id);
         assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
         assertThat(done.get("totalRows").asLong()).isEqualTo(1000);
@@ -336,40 +320,7 @@ class DirectImportTest {
         assertThat(done.get("failedRows").asLong()).isZero();
         assertThat(done.get("processedRows").asLong()).isEqualTo(1000);
         // every row applied once: the rows of direct-3, queued twice, were published once
-        assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#t9", "q350").orElseThrow()
+        assertThat(imports.commands().latest("sample", "SAMPLE#t9", "q350").orElseThrow()
                 .get("version").asLong()).isEqualTo(1);
-    }
-
-    @Test
-    void theReaderWaitsWhileTooManyOfTheJobsRowsAreQueued() throws Exception {
-        ImportModule module = ImportModule.of(context);
-        ImportRequest request = new ImportRequest("DIRECT", bucket(), rows(300, "p"), "sample", "t8", null);
-        String id = module.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
-        java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
-        // one row a batch, and nothing applies them: each batch only counts its row as read
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        DirectImport reader = new DirectImport(aws.s3(), (key, batch, rejected) -> {
-            module.jobs().count(id, key + "/read", new ImportJobs.Counts(1, 1, 0, 0, List.of()));
-            read.incrementAndGet();
-            return new BatchResult(1, 1, 0, List.of());
-        }, new FinalizeParentJob(module.jobs()), pool, 1, 2, module.jobs(), 50);
-        java.util.concurrent.CompletableFuture<ObjectNode> run = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> reader.run(request.withSourceId(id), b -> { }));
-        try {
-            // it looks at the backlog every 100 batches: at the 100th, 100 rows wait (more than 50)
-            await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 100);
-            Thread.sleep(1000);
-            assertThat(read.get()).isEqualTo(100);
-            module.jobs().count(id, "applied-1", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
-            await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 200);
-            Thread.sleep(1000);
-            assertThat(read.get()).isEqualTo(200);
-            assertThat(run).isNotDone();
-            module.jobs().count(id, "applied-2", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
-            run.get(20, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(read.get()).isEqualTo(300);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

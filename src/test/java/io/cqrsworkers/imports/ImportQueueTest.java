@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.command.CommandModule;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
@@ -54,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportQueueTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.cqrsworkers.json.Jackson.MAPPER;
 
     static {
         TestEnvironment.apply();
@@ -82,6 +81,7 @@ class ImportQueueTest {
             return;
         }
         watching = true;
+        imports = new ImportTestSupport(context);
         AdviceWith.adviceWith(context, "import-action", a -> a.weaveAddFirst().process(e -> {
             String body = e.getMessage().getBody(String.class);
             deliveries.add(body);
@@ -103,9 +103,7 @@ class ImportQueueTest {
 
     private volatile boolean streamSendFailed;
 
-    private ImportModule module() {
-        return ImportModule.of(context);
-    }
+    private ImportTestSupport imports;
 
     /** DIRECT mode on a job its test runs itself; returns the job id once the reader has finished. */
     private String readDirect(String tenant, String csv) {
@@ -113,19 +111,19 @@ class ImportQueueTest {
         String key = "queue-test/" + UUID.randomUUID() + ".csv";
         aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(csv));
         ImportRequest request = new ImportRequest("DIRECT", bucket, key, "sample", tenant, null);
-        String id = module().jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
-        module().direct().run(request.withSourceId(id), batch -> { });
-        return id;
+        ImportRequest job = imports.processing(request);
+        imports.readDirect(job, false);
+        return job.sourceId();
     }
 
     private ObjectNode finished(String id) {
         await().atMost(Duration.ofSeconds(30)).until(() -> List.of("COMPLETED", "FAILED")
-                .contains(module().jobs().get(id).orElseThrow().get("status").asText()));
-        return module().jobs().get(id).orElseThrow();
+                .contains(imports.jobs().get(id).orElseThrow().get("status").asText()));
+        return imports.jobs().get(id).orElseThrow();
     }
 
     private JsonNode data(String tenant, String code) {
-        return CommandModule.of(context).store().getData("sample", "SAMPLE#" + tenant, code, true).orElse(null);
+        return imports.store().getData("sample", "SAMPLE#" + tenant, code, true).orElse(null);
     }
 
     @Test
@@ -144,12 +142,12 @@ class ImportQueueTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> deliveries.subList(seen, deliveries.size()).contains(message));
         Thread.sleep(500);
 
-        ObjectNode after = module().jobs().get(id).orElseThrow();
+        ObjectNode after = imports.jobs().get(id).orElseThrow();
         for (String field : List.of("status", "totalRows", "processedRows", "succeededRows", "failedRows")) {
             assertThat(after.get(field)).as(field).isEqualTo(before.get(field));
         }
         assertThat(data("again", "r1").get("version").asLong()).isEqualTo(1);
-        assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#again", "r3").orElseThrow()
+        assertThat(imports.commands().latest("sample", "SAMPLE#again", "r3").orElseThrow()
                 .get("version").asLong()).isEqualTo(1);
     }
 
@@ -159,7 +157,7 @@ class ImportQueueTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:import-sample.compare").routeId("test-flaky-compare").process(e -> {
+                from("direct:import-sample.compare").routeId("import-sample.compare").process(e -> {
                     if (e.getMessage().getBody(String.class).contains("flaky") && failures.getAndIncrement() == 0) {
                         throw SdkClientException.create("DynamoDB unreachable (test)");
                     }
@@ -175,12 +173,12 @@ class ImportQueueTest {
             assertThat(deliveries.stream().filter(d -> d.contains(id))).hasSize(2);
             assertThat(failures.get()).isEqualTo(2);
             // f1 was applied by the first delivery and compared EQUAL in the second
-            assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#flaky", "f1").orElseThrow()
+            assertThat(imports.commands().latest("sample", "SAMPLE#flaky", "f1").orElseThrow()
                     .get("version").asLong()).isEqualTo(1);
             assertThat(data("flaky", "f3").get("source").asText()).isEqualTo(id);
         } finally {
-            context.getRouteController().stopRoute("test-flaky-compare");
-            context.removeRoute("test-flaky-compare");
+            context.getRouteController().stopRoute("import-sample.compare");
+            context.removeRoute("import-sample.compare");
         }
     }
 
@@ -193,7 +191,7 @@ class ImportQueueTest {
         csv.append("bad\n");
         String id = readDirect("gated", csv.toString());
 
-        ObjectNode read = module().jobs().get(id).orElseThrow();
+        ObjectNode read = imports.jobs().get(id).orElseThrow();
         assertThat(read.get("status").asText()).isEqualTo("PROCESSING");
         assertThat(read.get("readerDone").asBoolean()).isTrue();
         assertThat(read.get("totalRows").asLong()).isEqualTo(251);
@@ -206,14 +204,16 @@ class ImportQueueTest {
         assertThat(job.get("status").asText()).isEqualTo("FAILED");
         assertThat(job.get("succeededRows").asLong()).isEqualTo(250);
         assertThat(job.get("processedRows").asLong()).isEqualTo(251);
-        assertThat(job.get("rowErrors").toString()).contains("{\"line\":252,\"reason\":\"expected 2 columns, found 1\"}");
+        // "bad" has too few columns: padded (AWS's rule), its name is empty
+        assertThat(job.get("rowErrors").toString())
+                .contains("{\"line\":0,\"reason\":\"item 50 of its batch (bad): code and name are required\"}");
         assertThat(data("gated", "g249").get("name").asText()).isEqualTo("Gated 249");
     }
 
     @Test
     void csvRowsHandlerQueuesValidRowsInMessagesUnderTheSizeLimit() {
         ImportRequest request = new ImportRequest("DIRECT", "b", "k", "sample", "sizes", null);
-        String id = module().jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
+        String id = imports.jobs().create(request, ImportStatus.PROCESSING).get("id").asText();
         ObjectNode batch = JSON.createObjectNode();
         batch.putObject("BatchInput").set("Attributes", request.withSourceId(id).toJson());
         var items = batch.putArray("Items");
@@ -223,15 +223,17 @@ class ImportQueueTest {
         }
         items.addObject().put("code", "huge").put("name", "H").put("note", "y".repeat(ImportActionQueue.MAX_BODY_BYTES));
         items.addObject().put("code", "").put("name", "no code");
+        items.addObject().put("code", "bad").put("name", "caf\uFFFD");
 
-        BatchResult result = module().rows().handle("b0", batch, List.of(new RowError(7, "expected 3 columns, found 2")));
+        BatchResult result = imports.rows().handle("b0", batch);
 
         assertThat(result.totalRows()).isEqualTo(63);
         assertThat(result.succeededRows()).isEqualTo(60);
         assertThat(result.failedRows()).isEqualTo(3);
         assertThat(result.errors()).extracting(RowError::reason).anyMatch(r -> r.startsWith("item 60 of its batch (huge)"
-                + ": the row is larger than an SQS message")).anyMatch(r -> r.contains("code and name are required"));
-        module().finalizer().completed(id);
+                + ": the row is larger than an SQS message")).anyMatch(r -> r.contains("code and name are required"))
+                .contains("item 62 of its batch (bad): invalid UTF-8");
+        imports.bean(FinalizeParentJob.BEAN, FinalizeParentJob.class).completed(id);
         ObjectNode job = finished(id);
         assertThat(job.get("succeededRows").asLong()).isEqualTo(60);
         assertThat(job.get("failedRows").asLong()).isEqualTo(3);
@@ -368,7 +370,7 @@ class ImportQueueTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:import-sample.compare").routeId("test-down-compare").process(e -> {
+                from("direct:import-sample.compare").routeId("import-sample.compare").process(e -> {
                     if (e.getMessage().getBody(String.class).contains("doomed")) {
                         throw SdkClientException.create("DynamoDB unreachable (test)");
                     }
@@ -395,8 +397,8 @@ class ImportQueueTest {
                             + "import-action-queue-dlq after failing every delivery; last error: "
                             + "software.amazon.awssdk.core.exception.SdkClientException: DynamoDB unreachable (test)");
         } finally {
-            context.getRouteController().stopRoute("test-down-compare");
-            context.removeRoute("test-down-compare");
+            context.getRouteController().stopRoute("import-sample.compare");
+            context.removeRoute("import-sample.compare");
         }
     }
 
@@ -405,7 +407,7 @@ class ImportQueueTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:import-sample.transform").routeId("test-poison-transform").process(e -> {
+                from("direct:import-sample.transform").routeId("import-sample.transform").process(e -> {
                     if (e.getMessage().getBody(String.class).contains("poison")) {
                         throw SdkClientException.create("S3 unreachable (test)");
                     }
@@ -421,12 +423,11 @@ class ImportQueueTest {
             String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
             String key = "queue-test/" + UUID.randomUUID() + ".csv";
             aws.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(csv.toString()));
-            String id = module().start(new ImportRequest("DIRECT", bucket, key, "sample", "deadstart", null))
-                    .get("id").asText();
+            String id = imports.created(new ImportRequest("DIRECT", bucket, key, "sample", "deadstart", null));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> List.of("COMPLETED", "FAILED")
-                    .contains(module().jobs().get(id).orElseThrow().get("status").asText()));
-            ObjectNode job = module().jobs().get(id).orElseThrow();
+                    .contains(imports.jobs().get(id).orElseThrow().get("status").asText()));
+            ObjectNode job = imports.jobs().get(id).orElseThrow();
             String start = "\"sk\":\"" + job.get("sk").asText() + "\"";
             assertThat(deliveries.stream().filter(d -> d.contains(start)).count()).as("maxReceiveCount").isEqualTo(10);
             assertThat(job.get("status").asText()).isEqualTo("FAILED");
@@ -441,8 +442,8 @@ class ImportQueueTest {
             assertThat(data("deadstart", "k0")).isNotNull();
             assertThat(data("deadstart", "k150")).isNull();
         } finally {
-            context.getRouteController().stopRoute("test-poison-transform");
-            context.removeRoute("test-poison-transform");
+            context.getRouteController().stopRoute("import-sample.transform");
+            context.removeRoute("import-sample.transform");
         }
     }
 
@@ -458,7 +459,7 @@ class ImportQueueTest {
         assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
         String sk = created.get("sk").asText();
         assertThat(deliveries.stream().filter(d -> d.contains(sk))).hasSize(1);
-        assertThat(CommandModule.of(context).service().latest("sample", "SAMPLE#restream", "re1").orElseThrow()
+        assertThat(imports.commands().latest("sample", "SAMPLE#restream", "re1").orElseThrow()
                 .get("version").asLong()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> statuses(sk).contains("COMPLETED"));
         assertThat(statuses(sk)).containsExactly("QUEUED", "PROCESSING", "COMPLETED");

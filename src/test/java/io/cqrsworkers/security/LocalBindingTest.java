@@ -1,7 +1,8 @@
 package io.cqrsworkers.security;
 
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -19,16 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The local profile (no authentication) listens on the loopback interface only, business and management port. */
+@EmbeddedAws
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalBindingTest {
 
-    static {
-        TestEnvironment.apply();
-    }
-
     @BeanInject
     CamelContext context;
+
+    EmbeddedAwsClient aws;
 
     @Test
     void bothPortsListenOnLoopbackOnly() throws Exception {
@@ -40,7 +40,7 @@ class LocalBindingTest {
         List<InetAddress> elsewhere = NetworkInterface.networkInterfaces()
                 .flatMap(NetworkInterface::inetAddresses)
                 .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
-        for (int port : new int[] {TestEnvironment.serverPort(), TestEnvironment.managementPort()}) {
+        for (int port : new int[] {aws.serverPort(), aws.managementPort()}) {
             connect(InetAddress.getLoopbackAddress(), port).close();
             for (InetAddress address : elsewhere) {
                 assertThatThrownBy(() -> connect(address, port).close()).as(address + ":" + port)

@@ -8,6 +8,9 @@ import java.nio.file.Path;
  * Puts the service of a {@code @CamelMainTest} on free ports and a throw-away data folder, so tests never collide
  * with a running service or with each other. System properties win over application.properties in camel-main;
  * call {@link #apply()} from a static initialiser, before the test's Camel context is built.
+ * <p>
+ * The properties stay set for the rest of the JVM. New tests use {@link io.cqrsworkers.testkit.EmbeddedAws} instead,
+ * which sets none and gives each test class its own ports and data folder.
  */
 public final class TestEnvironment {
 

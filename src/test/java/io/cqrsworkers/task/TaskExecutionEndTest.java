@@ -8,6 +8,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.stream.ExecutionNames;
 import io.cqrsworkers.support.Http;
+import io.cqrsworkers.workflow.StartExecution;
 import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,8 +74,8 @@ class TaskExecutionEndTest {
         });
     }
 
-    private TaskModule module() {
-        return context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class);
+    private TaskService service() {
+        return context.getRegistry().lookupByNameAndType(TaskService.BEAN, TaskService.class);
     }
 
     private JsonNode createHangingTask(String tenant) throws Exception {
@@ -87,7 +89,7 @@ class TaskExecutionEndTest {
 
     private JsonNode awaitTask(TaskKeys key, String status) {
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> module().service().store().get(key).orElseThrow(),
+                .until(() -> service().store().get(key).orElseThrow(),
                         t -> status.equals(t.path("status").asText()));
     }
 
@@ -112,7 +114,7 @@ class TaskExecutionEndTest {
         });
         assertThat(awaitTask(key.subTask(0), "FAILED").at("/attributes/error").asText())
                 .startsWith("Execution TIMED_OUT: States.Timeout");
-        await().atMost(Duration.ofSeconds(5)).until(() -> io.cqrsworkers.workflow.ExecutionWatch.of(context).watched().stream()
+        await().atMost(Duration.ofSeconds(5)).until(() -> context.getRegistry().lookupByNameAndType(io.cqrsworkers.workflow.ExecutionWatch.BEAN, io.cqrsworkers.workflow.ExecutionWatch.class).watched().stream()
                 .noneMatch(w -> w.path("parentSk").asText().equals(key.sk())));
     }
 
@@ -120,7 +122,7 @@ class TaskExecutionEndTest {
     void aStoppedExecutionEndsItsTaskFailed() throws Exception {
         TaskKeys key = key(createHangingTask("abort"));
         String executionArn = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> module().service().store().get(key).orElseThrow().path("attributes")
+                .until(() -> service().store().get(key).orElseThrow().path("attributes")
                         .path("executionArn").asText(""), arn -> !arn.isEmpty());
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
                 .until(() -> aws.sfn().describeExecution(b -> b.executionArn(executionArn)).statusAsString(),
@@ -142,26 +144,28 @@ class TaskExecutionEndTest {
         JsonNode failedSubTask = awaitTask(subTask, "FAILED");
         assertThat(failedSubTask.at("/attributes/error").asText())
                 .isEqualTo("Execution ABORTED: Operator.Stop: stopped by hand");
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> module().service()
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> service()
                 .store().get(key).orElseThrow().at("/attributes/subTaskFailedCount").asInt() == 1);
         // its handler's late result does not turn it COMPLETED
         assertThat(handlerReturned.matches(20, TimeUnit.SECONDS)).isTrue();
-        JsonNode after = module().service().store().get(subTask).orElseThrow();
+        JsonNode after = service().store().get(subTask).orElseThrow();
         assertThat(after.path("status").asText()).isEqualTo("FAILED");
         assertThat(after.at("/attributes/result").isMissingNode()).isTrue();
-        assertThat(module().service().store().get(key).orElseThrow().path("status").asText()).isEqualTo("FAILED");
+        assertThat(service().store().get(key).orElseThrow().path("status").asText()).isEqualTo("FAILED");
     }
 
     @Test
     void anErrorOfTheMapIsCaughtAndFailsTheTaskAndTheExecution() throws Exception {
         // a parent whose sub-task row is missing: the iterator step fails, which fails the Map
         TaskKeys parent = new TaskKeys("SFN_TASK#caught", "batch#" + System.nanoTime());
-        module().service().store().put(JSON.createObjectNode().put("pk", parent.pk()).put("sk", parent.sk())
+        service().store().put(JSON.createObjectNode().put("pk", parent.pk()).put("sk", parent.sk())
                 .put("status", "PROCESSING").set("attributes", JSON.createObjectNode()));
         ArrayNode input = JSON.createArrayNode();
         input.addObject().put("pk", parent.pk()).put("sk", parent.subTask(0).sk());
         String name = ExecutionNames.of(parent.pk(), parent.sk());
-        String executionArn = module().machines().start(TaskRunner.MACHINE, name, input.toString());
+        String executionArn = context.createProducerTemplate().requestBodyAndHeaders(StartExecution.URI,
+                input.toString(), Map.of(StartExecution.MACHINE, TaskRunner.MACHINE, StartExecution.NAME, name),
+                String.class);
 
         JsonNode attributes = awaitTask(parent, "FAILED").path("attributes");
         assertThat(attributes.path("executionStatus").asText()).isEqualTo("FAILED");
@@ -177,7 +181,7 @@ class TaskExecutionEndTest {
 
     @Test
     void aLateRollUpKeepsAFailedExecutionsTaskFailed() throws Exception {
-        TaskService service = module().service();
+        TaskService service = service();
         TaskKeys parent = new TaskKeys("SFN_TASK#late", "batch#" + System.nanoTime());
         service.store().put(JSON.createObjectNode().put("pk", parent.pk()).put("sk", parent.sk())
                 .put("status", "PROCESSING").set("attributes", JSON.createObjectNode()));

@@ -9,6 +9,7 @@ import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.stream.ExecutionNames;
 import io.cqrsworkers.support.Http;
 import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -180,7 +181,7 @@ class TaskPipelineTest {
                 .contains(parentSk + "#1", parentSk + "#3", parentSk + "#4");
 
         // one execution, named after the task, whose input is the list of sub-task keys
-        String arn = context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class).machines()
+        String arn = context.getRegistry().lookupByNameAndType(StateMachines.BEAN, StateMachines.class)
                 .arn(TaskRunner.MACHINE).replace(":stateMachine:", ":execution:") + ":"
                 + ExecutionNames.of(created.path("pk").asText(), parentSk);
         var execution = aws.sfn().describeExecution(b -> b.executionArn(arn));
@@ -223,8 +224,18 @@ class TaskPipelineTest {
     }
 
     @Test
+    void aTaskActionThatIsNotATaskMessageEndsInTheDeadLetterQueue() throws Exception {
+        String queue = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + "task-action-queue")).queueUrl();
+        String dlq = aws.sqs().getQueueUrl(b -> b.queueName(prefix() + "task-action-queue-dlq")).queueUrl();
+        String body = "not a task message " + System.nanoTime();
+        aws.sqs().sendMessage(b -> b.queueUrl(queue).messageBody(body));
+        await().atMost(Duration.ofSeconds(40)).until(() -> aws.sqs().receiveMessage(b -> b.queueUrl(dlq)
+                .waitTimeSeconds(1).maxNumberOfMessages(10)).messages().stream().anyMatch(m -> m.body().equals(body)));
+    }
+
+    @Test
     void theRollUpCountsSiblingsAndFailsTheParentWhenAllFinishedAndOneFailed() throws Exception {
-        TaskService service = context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class).service();
+        TaskService service = context.getRegistry().lookupByNameAndType(TaskService.BEAN, TaskService.class);
         TaskKeys parent = new TaskKeys("SFN_TASK#rollup", "batch#" + System.nanoTime());
         service.store().put(JSON.createObjectNode().put("pk", parent.pk()).put("sk", parent.sk())
                 .put("status", "PROCESSING").set("attributes", JSON.createObjectNode()));
@@ -248,7 +259,7 @@ class TaskPipelineTest {
 
     @Test
     void subTasksFinishingAtTheSameMomentLoseNoUpdate() throws Exception {
-        TaskService service = context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class).service();
+        TaskService service = context.getRegistry().lookupByNameAndType(TaskService.BEAN, TaskService.class);
         TaskKeys parent = new TaskKeys("SFN_TASK#race", "batch#" + System.nanoTime());
         int n = 24;
         service.store().put(JSON.createObjectNode().put("pk", parent.pk()).put("sk", parent.sk())
@@ -283,7 +294,7 @@ class TaskPipelineTest {
 
     @Test
     void theTaskMachineTakesItsLimitsFromConfiguration() throws Exception {
-        String arn = context.getRegistry().lookupByNameAndType("taskModule", TaskModule.class).machines()
+        String arn = context.getRegistry().lookupByNameAndType(StateMachines.BEAN, StateMachines.class)
                 .arn(TaskRunner.MACHINE);
         JsonNode definition = JSON.readTree(aws.sfn().describeStateMachine(b -> b.stateMachineArn(arn)).definition());
         assertThat(definition.path("TimeoutSeconds").isInt()).isTrue();

@@ -409,11 +409,16 @@ public class CqrsWorkersStack extends Stack {
         role.addToPolicy(PolicyStatement.Builder.create().sid("ListQueuesHasNoResourceLevel")
                 .actions(List.of("sqs:ListQueues")).resources(List.of("*")).build());
 
-        // S3: GetObject and PutObject only: large attributes (ddb/...), staged CSV files (csv-imports/...); nothing
-        // is listed or deleted
+        // S3: GetObject and PutObject: large attributes (ddb/...), staged CSV files (csv-imports/...); nothing is
+        // deleted
         role.addToPolicy(PolicyStatement.Builder.create().sid("BucketObjects")
                 .actions(List.of("s3:GetObject", "s3:PutObject")).resources(List.of(bucket.arnForObjects("*")))
                 .build());
+        // s3:ListBucket on the bucket itself: Camel's aws2-s3 endpoints check their bucket with HeadBucket when they
+        // start, and without it S3 answers GetObject of a missing key with 403 instead of 404 (NoSuchKey), which an
+        // import must report as a missing file
+        role.addToPolicy(PolicyStatement.Builder.create().sid("BucketCheck")
+                .actions(List.of("s3:ListBucket")).resources(List.of(bucket.getBucketArn())).build());
 
         // Step Functions: start executions of the stack's machines, describe them (ExecutionWatch, Workflows) and
         // read the history of one that ended abnormally (ExecutionWatch: the last state it entered)

@@ -2,9 +2,10 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
 import io.cqrsworkers.command.Notifier;
@@ -13,9 +14,14 @@ import io.cqrsworkers.command.Notifier;
  * Is this version next? 0: apply now; 1: wait for the previous version; -1: it is behind the read model (an alarm,
  * and the execution ends in its Fail state). Consistent reads, unlike the original's.
  */
-public final class CheckVersion implements CommandStep {
+public final class CheckVersion {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "checkVersion";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "check_version";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CommandStore store;
     private final Notifier notifier;
@@ -25,13 +31,8 @@ public final class CheckVersion implements CommandStep {
         this.notifier = notifier;
     }
 
-    @Override
-    public String state() {
-        return "check_version";
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         long next = 1 + store.getData(c.module(), c.pk(), c.skBase(), true)
                 .map(d -> d.path("version").asLong()).orElse(0L);
         long version = c.version();

@@ -2,10 +2,11 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
 import io.cqrsworkers.command.Notifier;
@@ -22,10 +23,15 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
  * version's wait timed out, or its token was answered already), raises a {@code push_resume_failed} alarm. The
  * execution has then done its work, so it is no longer watched.
  */
-public final class Finish implements CommandStep {
+public final class Finish {
+
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "finishCommand";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "finish";
 
     private static final Logger LOG = LoggerFactory.getLogger(Finish.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CommandStore store;
     private final TaskCallbacks callbacks;
@@ -39,13 +45,8 @@ public final class Finish implements CommandStep {
         this.watch = watch;
     }
 
-    @Override
-    public String state() {
-        return "finish";
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         String nextSk = CommandKeys.addVersion(c.skBase(), c.version() + 1);
         String token = store.getCommand(c.module(), c.pk(), nextSk, true)
                 .map(next -> next.path("taskToken").asText(null)).orElse(null);

@@ -2,14 +2,20 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.command.CommandStep;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.DataSync;
 
 /** The data record about to be replaced is copied to history (so history holds the previous versions). */
-public final class HistoryCopy implements CommandStep {
+public final class HistoryCopy {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "historyCopy";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "history_copy";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final DataSync dataSync;
 
@@ -17,13 +23,8 @@ public final class HistoryCopy implements CommandStep {
         this.dataSync = dataSync;
     }
 
-    @Override
-    public String state() {
-        return "history_copy";
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         dataSync.copyHistory(c.module(), c.pk(), c.skBase());
         return JSON.createObjectNode().put("result", "ok");
     }

@@ -2,17 +2,23 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
 import io.cqrsworkers.command.TtlService;
 
 /** The previous version's command row expires after the command TTL of its tenant (none when not configured). */
-public final class SetTtlCommand implements CommandStep {
+public final class SetTtlCommand {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "setTtlCommand";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "set_ttl_command";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CommandStore store;
     private final TtlService ttl;
@@ -22,16 +28,11 @@ public final class SetTtlCommand implements CommandStep {
         this.ttl = ttl;
     }
 
-    @Override
-    public String state() {
-        return "set_ttl_command";
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         if (c.version() > 1) {
             // one conditional write: a previous version already gone (expired by its own TTL) is left alone
-            Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, c.command().path("tenantCode").asText(null));
+            Long expiry = ttl.calculate(c.module(), CommandTables.COMMAND, CommandKeys.tenantOf(c.command().path("pk").asText()));
             store.setCommandTtl(c.module(), c.pk(), CommandKeys.addVersion(c.skBase(), c.version() - 1), expiry);
         }
         return JSON.createObjectNode().put("result", "ok");

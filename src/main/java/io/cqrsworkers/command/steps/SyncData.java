@@ -1,41 +1,45 @@
 package io.cqrsworkers.command.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStepContext;
 import io.cqrsworkers.command.LargeAttributes;
 import io.cqrsworkers.command.SyncHandlers;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import io.cqrsworkers.json.Jackson;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+
+import java.util.Map;
 
 /**
- * Runs one sync handler: a Camel endpoint that receives the full command (attributes from S3 when offloaded) as a
- * Map, with the module in header {@value #MODULE_HEADER}. Its reply body is the step's output.
+ * One sync handler of a command, inside the state machine's sync_data_all Map (one item per handler, named by the
+ * item's {@code result}): {@link #request} checks that the handler is one of the module's and makes the request,
+ * the full command (attributes read back from S3 when offloaded) as a Map; the step route sends it to the handler
+ * through a recipient list ({@link SyncHandlerCall}).
  */
-public final class SyncData implements CommandStep {
+public final class SyncData {
 
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "syncData";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "sync_data";
     public static final String MODULE_HEADER = "CqrsModule";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The handler's endpoint URI, for the recipient list. */
+    public static final String HANDLER_HEADER = "CqrsSyncHandler";
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final SyncHandlers handlers;
     private final LargeAttributes attributes;
-    private final ProducerTemplate producer;
 
-    public SyncData(SyncHandlers handlers, LargeAttributes attributes, ProducerTemplate producer) {
+    public SyncData(SyncHandlers handlers, LargeAttributes attributes) {
         this.handlers = handlers;
         this.attributes = attributes;
-        this.producer = producer;
     }
 
-    @Override
-    public String state() {
-        return "sync_data";
-    }
-
-    @Override
-    public JsonNode run(CommandStepContext c) throws Exception {
+    /** Names the handler (header {@value #HANDLER_HEADER}) and makes the body the command; refuses an unknown one. */
+    public Map<String, Object> request(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c,
+                                       Message message) {
         String uri = c.input().path("result").asText(null);
         if (uri == null) {
             throw new IllegalArgumentException("SyncDataHandler not found! The item has no 'result' naming a handler");
@@ -46,29 +50,8 @@ public final class SyncData implements CommandStep {
         }
         ObjectNode command = c.command().deepCopy();
         command.set("attributes", attributes.resolve(command.get("attributes")));
+        message.setHeader(HANDLER_HEADER, uri);
         // a Map, so routes can read it with the simple language, e.g. ${body[attributes]}
-        java.util.Map<String, Object> body = JSON.convertValue(command, new com.fasterxml.jackson.core.type.TypeReference<>() { });
-        Exchange reply = producer.request(uri, e -> {
-            e.getMessage().setBody(body);
-            e.getMessage().setHeader(MODULE_HEADER, c.module());
-        });
-        if (reply.getException() != null) {
-            throw reply.getException();
-        }
-        Object output = reply.getMessage().getBody();
-        if (output == null) {
-            return JSON.nullNode();
-        }
-        if (output instanceof JsonNode node) {
-            return node;
-        }
-        if (output instanceof String text) {
-            try {
-                return JSON.readTree(text);
-            } catch (Exception notJson) {
-                return JSON.getNodeFactory().textNode(text);
-            }
-        }
-        return JSON.valueToTree(output);
+        return JSON.convertValue(command, new TypeReference<>() { });
     }
 }

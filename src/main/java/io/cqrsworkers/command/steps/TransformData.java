@@ -2,15 +2,21 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.SyncHandlers;
 
 /** One item per sync handler of the module; sync_data_all runs them in parallel. */
-public final class TransformData implements CommandStep {
+public final class TransformData {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "transformData";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "transform_data";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final SyncHandlers handlers;
 
@@ -18,16 +24,11 @@ public final class TransformData implements CommandStep {
         this.handlers = handlers;
     }
 
-    @Override
-    public String state() {
-        return "transform_data";
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         ArrayNode items = JSON.createArrayNode();
         for (String uri : handlers.of(c.module())) {
-            items.addObject().put("prevStateName", state()).put("result", uri);
+            items.addObject().put("prevStateName", STATE).put("result", uri);
         }
         return items;
     }

@@ -2,13 +2,14 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.callback.TaskCallbacks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.command.CommandExecutionEnds;
 import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStep;
 import io.cqrsworkers.command.CommandStatus;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
 import io.cqrsworkers.command.Notifier;
@@ -26,10 +27,15 @@ import java.util.Set;
  * predecessor whose execution ended without finishing: the execution watch fails the token it finds stored, and
  * this step, having stored it, fails itself when that execution has ended (see {@link CommandExecutionEnds}).
  */
-public final class WaitPrevCommand implements CommandStep {
+public final class WaitPrevCommand {
+
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "waitPrevCommand";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "wait_prev_command";
 
     private static final Logger LOG = LoggerFactory.getLogger(WaitPrevCommand.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Jackson.MAPPER;
     private static final Set<String> FINISHING = Set.of("finish:STARTED", CommandStatus.FINISHED);
 
     private final CommandStore store;
@@ -44,18 +50,9 @@ public final class WaitPrevCommand implements CommandStep {
         this.ends = ends;
     }
 
-    @Override
-    public String state() {
-        return "wait_prev_command";
-    }
 
-    @Override
-    public boolean defersAnswer() {
-        return true;
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) throws InterruptedException {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) throws InterruptedException {
         String token = c.event().taskToken();
         store.setTaskToken(c.module(), c.pk(), c.sk(), token);
         if (c.version() <= 1) {
@@ -72,7 +69,9 @@ public final class WaitPrevCommand implements CommandStep {
                 break;
             } catch (RuntimeException e) {
                 failure = e;
-                Thread.sleep(100L << attempt);
+                if (attempt < 2) {
+                    Thread.sleep(100L << attempt); // 100 then 200 ms between the three reads, none after the last
+                }
             }
         }
         String table = store.tables().table(c.module(), CommandTables.COMMAND);

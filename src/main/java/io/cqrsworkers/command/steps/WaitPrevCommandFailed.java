@@ -2,8 +2,9 @@ package io.cqrsworkers.command.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.command.CommandStep;
+import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.command.CommandStepContext;
+import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.CommandTables;
 import io.cqrsworkers.command.Notifier;
@@ -12,9 +13,14 @@ import io.cqrsworkers.command.Notifier;
  * The Catch of wait_prev_command (its 24 h timeout, typically because the previous version failed): records
  * {@code wait_prev_command:FAILED}, raises an alarm and hands error and cause to the Fail state.
  */
-public final class WaitPrevCommandFailed implements CommandStep {
+public final class WaitPrevCommandFailed {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registry name of this step's bean. */
+    public static final String BEAN = "waitPrevCommandFailed";
+    /** The state of command-handler.asl.json it runs. */
+    public static final String STATE = "wait_prev_command_failed";
+
+    private static final ObjectMapper JSON = Jackson.MAPPER;
 
     private final CommandStore store;
     private final Notifier notifier;
@@ -24,18 +30,9 @@ public final class WaitPrevCommandFailed implements CommandStep {
         this.notifier = notifier;
     }
 
-    @Override
-    public String state() {
-        return "wait_prev_command_failed";
-    }
 
-    @Override
-    public boolean recordsStatus() {
-        return false;
-    }
 
-    @Override
-    public JsonNode run(CommandStepContext c) {
+    public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         JsonNode waitError = c.input().path("waitError");
         String error = waitError.path("Error").asText("States.Timeout");
         String cause = "version " + c.version() + " of " + c.pk() + " / " + c.skBase()

@@ -51,6 +51,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         this.threads = b.threads;
         this.ttlInterval = b.ttlInterval;
         this.db = new Database(b.region, b.accountId, b.shardRollover, b.streamRetention, b.clock);
+        this.db.statusDelay(b.tableStatusDelay);
     }
 
     public static Builder builder() {
@@ -72,7 +73,7 @@ public final class DynamoDbEmulator implements EmbeddedService {
         }
         AwsJsonServer starting = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
                 new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
-                        true, "dynamodb-http"));
+                        true, "dynamodb-http", true));
         try {
             address = starting.start(host, port, threads);
         } catch (Exception e) {
@@ -164,6 +165,17 @@ public final class DynamoDbEmulator implements EmbeddedService {
         private int threads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private Clock clock = Clock.systemUTC();
         private Duration ttlInterval = Duration.ofSeconds(5);
+        private Duration tableStatusDelay = Duration.ZERO;
+
+        /**
+         * How long a created or updated table stays CREATING / UPDATING before it is ACTIVE (default 0: ACTIVE at
+         * once; CreateTable still answers CREATING, as DynamoDB does). Item operations on a CREATING table answer
+         * ResourceNotFoundException.
+         */
+        public Builder tableStatusDelay(Duration delay) {
+            this.tableStatusDelay = delay;
+            return this;
+        }
 
         public Builder host(String host) {
             this.host = host;

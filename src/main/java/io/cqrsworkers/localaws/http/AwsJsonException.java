@@ -42,4 +42,12 @@ public class AwsJsonException extends RuntimeException {
     public ObjectNode extra() {
         return extra;
     }
+
+    /**
+     * The body field that carries the message: {@code message} for most errors; AWS's Coral front answers some
+     * (SerializationException) with {@code Message}. A null message is left out of the body.
+     */
+    public String messageField() {
+        return "message";
+    }
 }

@@ -60,8 +60,21 @@ public final class AwsJsonServer {
             String errorNamespace,
             /* DynamoDB's SDK checks an x-amz-crc32 header on every response; others do not */
             boolean crc32,
-            String threadName) {
+            String threadName,
+            /*
+             * DynamoDB's front end (Coral): OPTIONS with an Origin answered as CORS, other methods than GET/POST and
+             * bodies that are not JSON content answered 404 <UnknownOperationException/>, the body parsed before the
+             * target is looked at, errors from the front without a message, request ids of 52 characters
+             * [0-9A-Z], and the request's JSON content type echoed. Off for SQS.
+             */
+            boolean coralFront) {
+
+        public Settings(String healthName, String errorNamespace, boolean crc32, String threadName) {
+            this(healthName, errorNamespace, crc32, threadName, false);
+        }
     }
+
+    private static final char[] ID_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Operation> operations;
@@ -107,29 +120,51 @@ public final class AwsJsonServer {
         try (InputStream in = ex.getRequestBody()) {
             body = in.readAllBytes();
         }
-        if ("GET".equals(ex.getRequestMethod())) {
+        String method = ex.getRequestMethod();
+        if (settings.coralFront() && "OPTIONS".equals(method)
+                && ex.getRequestHeaders().getFirst("Origin") != null) {
+            answerCors(ex);
+            return;
+        }
+        if ("GET".equals(method)) {
             // AWS answers a plain GET on the endpoint with a health line; load balancers and scripts use it
             try (ex) {
                 byte[] ok = ("healthy: " + settings.healthName() + " ").getBytes(StandardCharsets.UTF_8);
+                if (settings.coralFront()) {
+                    ex.getResponseHeaders().set("x-amzn-RequestId", requestId());
+                    ex.getResponseHeaders().set("x-amz-crc32", crc32(ok));
+                }
                 ex.sendResponseHeaders(200, ok.length);
                 ex.getResponseBody().write(ok);
             }
             return;
         }
+        String contentType = null;
+        if (settings.coralFront()) {
+            String ct = ex.getRequestHeaders().getFirst("Content-Type");
+            ct = ct == null ? "" : ct.split(";", 2)[0].trim();
+            boolean json = ct.equals("application/json") || ct.equals("application/x-amz-json-1.0");
+            if (!"POST".equals(method) || body.length > 0 && !json) {
+                notFound(ex);
+                return;
+            }
+            contentType = ct.equals("application/json") ? ct : "application/x-amz-json-1.0";
+        }
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
         CompletableFuture<ObjectNode> answer;
         try {
-            answer = dispatch(target, body);
+            answer = settings.coralFront() ? dispatchCoral(target, body) : dispatch(target, body);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
+        String responseType = contentType;
         if (answer.isDone()) {
-            respond(ex, target, answer);
+            respond(ex, target, answer, responseType);
         } else {
             CompletableFuture<ObjectNode> pending = answer;
             pending.whenCompleteAsync((r, e) -> {
                 try {
-                    respond(ex, target, pending);
+                    respond(ex, target, pending, responseType);
                 } catch (IOException io) {
                     LOG.debug("Answering {} failed: {}", target, io.getMessage());
                 }
@@ -137,7 +172,52 @@ public final class AwsJsonServer {
         }
     }
 
-    private void respond(HttpExchange ex, String target, CompletableFuture<ObjectNode> answer) throws IOException {
+    /** A preflight request with an Origin: DynamoDB allows any origin and echoes the asked headers and method. */
+    private static void answerCors(HttpExchange ex) throws IOException {
+        try (ex) {
+            var in = ex.getRequestHeaders();
+            var out = ex.getResponseHeaders();
+            out.set("x-amzn-RequestId", requestId());
+            out.set("Access-Control-Allow-Origin", "*");
+            if (in.getFirst("Access-Control-Request-Headers") != null) {
+                out.set("Access-Control-Allow-Headers", in.getFirst("Access-Control-Request-Headers"));
+            }
+            if (in.getFirst("Access-Control-Request-Method") != null) {
+                out.set("Access-Control-Allow-Methods", in.getFirst("Access-Control-Request-Method"));
+            }
+            out.set("Access-Control-Max-Age", "172800");
+            ex.sendResponseHeaders(200, -1);
+        }
+    }
+
+    private static void notFound(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] out = "<UnknownOperationException/>\n".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("x-amzn-RequestId", requestId());
+            ex.getResponseHeaders().set("x-amz-crc32", crc32(out));
+            ex.sendResponseHeaders(404, out.length);
+            ex.getResponseBody().write(out);
+        }
+    }
+
+    /** DynamoDB's request ids: 52 characters of [0-9A-Z]. */
+    static String requestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[52];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
+        }
+        return new String(id);
+    }
+
+    private static String crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return Long.toString(crc.getValue());
+    }
+
+    private void respond(HttpExchange ex, String target, CompletableFuture<ObjectNode> answer, String contentType)
+            throws IOException {
         try (ex) {
             int status = 200;
             ObjectNode response;
@@ -160,14 +240,16 @@ public final class AwsJsonServer {
             }
             byte[] out = mapper.writeValueAsBytes(response);
             var headers = ex.getResponseHeaders();
-            headers.set("Content-Type", "application/x-amz-json-1.0");
-            // request ids need no SecureRandom
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            headers.set("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
+            headers.set("Content-Type", contentType != null ? contentType : "application/x-amz-json-1.0");
+            if (settings.coralFront()) {
+                headers.set("x-amzn-RequestId", requestId());
+            } else {
+                // request ids need no SecureRandom
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                headers.set("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
+            }
             if (settings.crc32()) {
-                CRC32 crc = new CRC32();
-                crc.update(out);
-                headers.set("x-amz-crc32", Long.toString(crc.getValue()));
+                headers.set("x-amz-crc32", crc32(out));
             }
             if (queryError != null) {
                 headers.set("x-amzn-query-error", queryError);
@@ -198,10 +280,49 @@ public final class AwsJsonServer {
         return op.handleAsync(request);
     }
 
+    /**
+     * DynamoDB's front: a body that is not JSON is a SerializationException, then the target is looked up (an
+     * unknown one is an UnknownOperationException), then an empty body is a SerializationException; both without a
+     * message.
+     */
+    private CompletableFuture<ObjectNode> dispatchCoral(String target, byte[] body) {
+        JsonNode request = null;
+        if (body.length > 0) {
+            try {
+                request = mapper.readTree(body);
+            } catch (IOException e) {
+                request = null;
+            }
+            if (request == null) {
+                throw new AwsJsonException("com.amazon.coral.service#SerializationException", null, 400, null, null);
+            }
+        }
+        Operation op = target == null ? null : operations.get(target);
+        if (op == null) {
+            throw new AwsJsonException("com.amazon.coral.service#UnknownOperationException", null, 400, null, null);
+        }
+        if (request == null) {
+            throw new AwsJsonException("com.amazon.coral.service#SerializationException", null, 400, null, null);
+        }
+        if (!request.isObject()) {
+            throw new AwsJsonException("com.amazon.coral.service#SerializationException",
+                    request.isArray() ? "Unrecognized collection type class " + "java.lang.Object"
+                            : "Unexpected field type", 400, null, null) {
+                @Override
+                public String messageField() {
+                    return "Message";
+                }
+            };
+        }
+        return op.handleAsync(request);
+    }
+
     private ObjectNode error(AwsJsonException e) {
         ObjectNode o = mapper.createObjectNode();
         o.put("__type", e.fullType());
-        o.put("message", e.getMessage());
+        if (e.getMessage() != null) {
+            o.put(e.messageField(), e.getMessage());
+        }
         if (e.extra() != null) {
             o.setAll(e.extra());
         }

@@ -49,7 +49,17 @@ public final class Arns {
 
     /** AWS's name rule for machines, executions and activities: 1-80 characters, none of the reserved ones. */
     public static void requireValidName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 80) {
+        // the API model limits 'name' to 1-80 characters; AWS checks such constraints before its own rules and
+        // answers ValidationException (as recorded for CreateStateMachineAlias in LocalStack's test_sfn_api_aliasing)
+        if (name != null && name.length() > 80) {
+            throw new SfnException("ValidationException", "1 validation error detected: Value '" + name
+                    + "' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80");
+        }
+        if (name != null && name.isEmpty()) {
+            throw new SfnException("ValidationException", "1 validation error detected: Value '' at 'name' failed to satisfy"
+                    + " constraint: Member must have length greater than or equal to 1");
+        }
+        if (name == null) {
             throw new SfnException("InvalidName", "Invalid Name: '" + name + "'");
         }
         for (int i = 0; i < name.length(); i++) {

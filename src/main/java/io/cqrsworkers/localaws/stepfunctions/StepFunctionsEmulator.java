@@ -7,6 +7,7 @@ import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.StatesIntegration;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
+import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;
 import io.cqrsworkers.localaws.persist.JsonLinesLog;
 import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.slf4j.Logger;
@@ -60,6 +61,11 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         integrations.add("states", StatesIntegration::new);
         EngineJournal journal = config.dataDir == null ? null : EngineJournal.open(config.dataDir, config.snapshotAfterBytes);
         engine = new Engine(config.region, config.account, config.clock, integrations, journal, config.workerThreads);
+        engine.timeScale(config.timeScale);
+        if (config.mockConfig != null) {
+            engine.mockConfig(MockConfig.load(config.mockConfig));
+            LOG.info("Step Functions mock configuration {}", config.mockConfig);
+        }
         LOG.info("Step Functions {}", engine.recover());
         engine.retainClosedExecutions(config.executionRetention);
         engine.compactEvery(Duration.ofSeconds(30));
@@ -110,6 +116,8 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         private int httpThreads = 16;
         private Duration executionRetention = Duration.ofDays(90);
         private long snapshotAfterBytes = JsonLinesLog.MIN_JOURNAL_BYTES;
+        private Path mockConfig;
+        private double timeScale = 1.0;
 
         public Builder host(String host) {
             this.host = host;
@@ -183,12 +191,38 @@ public final class StepFunctionsEmulator implements EmbeddedService {
             return this;
         }
 
+        /**
+         * A mock configuration in Step Functions Local's format: an execution started on
+         * {@code <stateMachineArn>#<test case>} answers the Task states the case names with its mocked responses.
+         */
+        public Builder mockConfig(Path file) {
+            this.mockConfig = file;
+            return this;
+        }
+
+        /**
+         * Shortens (or stretches) every delay of a workflow: Wait, Retry intervals, TimeoutSeconds, HeartbeatSeconds;
+         * 0.01 runs a 60 s Wait in 0.6 s. The history keeps the definition's values. Default 1. A {@link #clock}
+         * ManualClock stays the way to control time exactly.
+         */
+        public Builder timeScale(double factor) {
+            if (!(factor > 0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("The time scale must be a positive number, not " + factor);
+            }
+            this.timeScale = factor;
+            return this;
+        }
+
         public StepFunctionsEmulator build() {
             return new StepFunctionsEmulator(this);
         }
     }
 
-    /** Runs the engine alone: {@code [port] [dataDir]}; endpoints of integrations from SQS_ENDPOINT, S3_ENDPOINT, DYNAMODB_ENDPOINT. */
+    /**
+     * Runs the engine alone: {@code [port] [dataDir]}; endpoints of integrations from SQS_ENDPOINT, S3_ENDPOINT,
+     * DYNAMODB_ENDPOINT, a mock configuration from SFN_MOCK_CONFIG (as Step Functions Local), a time scale from
+     * SFN_TIME_SCALE.
+     */
     public static void main(String[] args) throws Exception {
         Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 8083);
         if (args.length > 1) {
@@ -205,6 +239,14 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         }
         if (ddb != null) {
             b.dynamoDbEndpoint(URI.create(ddb));
+        }
+        String mocks = System.getenv("SFN_MOCK_CONFIG");
+        if (mocks != null && !mocks.isBlank()) {
+            b.mockConfig(Path.of(mocks));
+        }
+        String scale = System.getenv("SFN_TIME_SCALE");
+        if (scale != null && !scale.isBlank()) {
+            b.timeScale(Double.parseDouble(scale));
         }
         StepFunctionsEmulator e = b.build();
         Runtime.getRuntime().addShutdownHook(new Thread(e::close));

@@ -46,6 +46,27 @@ class StepFunctionsApiTest {
         emulator.close();
     }
 
+    /**
+     * Names of machines and executions: 1 to 80 characters. 80 is accepted; 81 is a ValidationException naming the
+     * model's length constraint, as AWS answers it for the same 1-80 constraint on an alias name (LocalStack's
+     * recorded test_sfn_api_aliasing test_error_create_alias_invalid_name).
+     */
+    @Test
+    void namesOfOneToEightyCharacters() {
+        String n80 = "n".repeat(80);
+        String arn = createMachine(sfn, n80, PASS);
+        assertThat(arn).endsWith(":" + n80);
+        assertThat(sfn.startExecution(b -> b.stateMachineArn(arn).name("e".repeat(80))).executionArn()).endsWith(":" + "e".repeat(80));
+        assertThat(sfn.startExecution(b -> b.stateMachineArn(arn).name("x")).executionArn()).endsWith(":x");
+        assertThatThrownBy(() -> createMachine(sfn, "n".repeat(81), PASS))
+                .isInstanceOf(software.amazon.awssdk.services.sfn.model.SfnException.class)
+                .hasMessageStartingWith("1 validation error detected: Value '" + "n".repeat(81)
+                        + "' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80")
+                .satisfies(e -> assertThat(((software.amazon.awssdk.services.sfn.model.SfnException) e).awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+        assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(arn).name("e".repeat(81))))
+                .hasMessageStartingWith("1 validation error detected: Value '" + "e".repeat(81) + "' at 'name'");
+    }
+
     @Test
     void createDescribeListUpdateDelete() {
         String arn = createMachine(sfn, "crud", PASS);
@@ -69,7 +90,7 @@ class StepFunctionsApiTest {
         assertThatThrownBy(() -> createMachine(sfn, "bad", """
                 {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"X"}}}"""))
                 .isInstanceOf(InvalidDefinitionException.class)
-                .hasMessageContaining("Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /States/A/Next'");
+                .hasMessageContaining("MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state at null'");
         assertThatThrownBy(() -> createMachine(sfn, "bad", "{not json"))
                 .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("INVALID_JSON_DESCRIPTION");
         assertThatThrownBy(() -> createMachine(sfn, "bad name", PASS)).isInstanceOf(InvalidNameException.class)

@@ -38,6 +38,8 @@ final class BatchGetItem implements AwsJsonServer.Operation {
         }
         ObjectNode out = Requests.object();
         ObjectNode responses = out.putObject("Responses");
+        String mode = Capacity.mode(req);
+        var capacity = mode == null ? null : Requests.array();
         for (Map.Entry<String, JsonNode> e : iterable(requestItems)) {
             ObjectNode tableReq = ((ObjectNode) e.getValue().deepCopy()).put("TableName", e.getKey());
             Table table = Requests.table(db, tableReq);
@@ -46,6 +48,8 @@ final class BatchGetItem implements AwsJsonServer.Operation {
             ctx.checkAllUsed(tableReq.hasNonNull("ProjectionExpression"));
             ArrayNode items = responses.putArray(e.getKey());
             Set<RowKey> seen = new HashSet<>();
+            Capacity.Usage usage = new Capacity.Usage(e.getKey());
+            boolean consistent = tableReq.path("ConsistentRead").asBoolean(false);
             for (JsonNode key : tableReq.path("Keys")) {
                 RowKey k = table.keys().keyOfKeyParam(AvJson.parseMap(key));
                 if (!seen.add(k)) {
@@ -55,9 +59,17 @@ final class BatchGetItem implements AwsJsonServer.Operation {
                 if (item != null) {
                     items.add(Requests.project(item, projection));
                 }
+                // each key is read as a GetItem of its own (Developer Guide, "Capacity unit consumption")
+                usage.tableUnits += Capacity.readUnits(item == null ? 0 : item.size(), consistent);
+            }
+            if (capacity != null) {
+                capacity.add(usage.render(mode));
             }
         }
         out.putObject("UnprocessedKeys");
+        if (capacity != null) {
+            out.set("ConsumedCapacity", capacity);
+        }
         return out;
     }
 

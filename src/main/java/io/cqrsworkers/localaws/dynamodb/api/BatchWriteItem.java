@@ -64,16 +64,27 @@ final class BatchWriteItem implements AwsJsonServer.Operation {
             throw DynamoDbException.validation("1 validation error detected: Value null at 'requestItems' failed to "
                     + "satisfy constraint: Member must not be null");
         }
+        String mode = Capacity.mode(req);
+        Map<String, Capacity.Usage> usage = new java.util.LinkedHashMap<>();
         for (Write w : writes) {
             w.table().lock().lock();
             try {
-                w.table().commit(w.key(), w.table().items().get(w.key()), w.item(), false);
+                Item old = w.table().items().get(w.key());
+                w.table().commit(w.key(), old, w.item(), false);
+                if (mode != null) {
+                    Capacity.write(usage.computeIfAbsent(w.table().name(), Capacity.Usage::new), w.table(), old,
+                            w.item(), 1);
+                }
             } finally {
                 w.table().lock().unlock();
             }
         }
         ObjectNode out = Requests.object();
         out.putObject("UnprocessedItems");
+        if (mode != null) {
+            var list = out.putArray("ConsumedCapacity");
+            usage.values().forEach(u -> list.add(u.render(mode)));
+        }
         return out;
     }
 }

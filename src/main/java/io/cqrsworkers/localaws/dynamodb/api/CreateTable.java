@@ -63,7 +63,9 @@ final class CreateTable implements AwsJsonServer.Operation {
         }
         db.changeLog().tableChanged(table);
         ObjectNode out = Requests.object();
-        out.set("TableDescription", table.describe("ACTIVE"));
+        table.beginTransition("CREATING");
+        // DynamoDB answers CreateTable with CREATING whatever the delay (API reference, CreateTable)
+        out.set("TableDescription", table.describe("CREATING"));
         return out;
     }
 

@@ -23,7 +23,7 @@ final class DescribeTable implements AwsJsonServer.Operation {
             throw DynamoDbException.notFound("Requested resource not found: Table: " + name + " not found");
         }
         ObjectNode out = Requests.object();
-        out.set("Table", t.describe("ACTIVE"));
+        out.set("Table", t.describe(t.status()));
         return out;
     }
 }

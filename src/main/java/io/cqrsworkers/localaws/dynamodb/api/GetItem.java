@@ -29,7 +29,7 @@ final class GetItem implements AwsJsonServer.Operation {
         if (item != null) {
             out.set("Item", Requests.project(item, projection));
         }
-        Requests.consumedCapacity(req, out, table.name(), 0.5);
+        Capacity.putRead(req, out, table, null, item == null ? 0 : item.size());
         return out;
     }
 }

@@ -3,17 +3,46 @@ package io.cqrsworkers.localaws.dynamodb.api;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.http.AwsJsonServer.Operation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Every operation the emulator answers, keyed by X-Amz-Target. */
+/**
+ * Every operation the emulator answers, keyed by X-Amz-Target. Each request passes DynamoDB's checks in DynamoDB's
+ * order: serialization ({@link Shapes}), then parameter validation ({@link Constraints}), then the action's own
+ * checks (expressions, keys), then the table's existence.
+ */
 public final class Operations {
 
     private static final String DYNAMODB = "DynamoDB_20120810.";
     private static final String STREAMS = "DynamoDBStreams_20120810.";
 
     private Operations() {
+    }
+
+    private static Operation checked(String name, Operation op) {
+        return new Operation() {
+            @Override
+            public ObjectNode handle(JsonNode request) {
+                check(request);
+                return op.handle(request);
+            }
+
+            @Override
+            public CompletableFuture<ObjectNode> handleAsync(JsonNode request) {
+                check(request);
+                return op.handleAsync(request);
+            }
+
+            private void check(JsonNode request) {
+                Shapes.check(name, (ObjectNode) request);
+                Constraints.check(name, (ObjectNode) request);
+            }
+        };
     }
 
     /** @param address host:port this emulator answers on, for DescribeEndpoints */
@@ -47,6 +76,7 @@ public final class Operations {
         ops.put(STREAMS + "DescribeStream", new DescribeStream(db));
         ops.put(STREAMS + "GetShardIterator", new GetShardIterator(db));
         ops.put(STREAMS + "GetRecords", new GetRecords(db));
+        ops.replaceAll((target, op) -> checked(target.substring(target.indexOf('.') + 1), op));
         return ops;
     }
 }

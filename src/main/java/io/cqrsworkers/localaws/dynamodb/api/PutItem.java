@@ -64,7 +64,7 @@ final class PutItem implements AwsJsonServer.Operation {
         if ("ALL_OLD".equals(returnValues) && old != null) {
             out.set("Attributes", AvJson.writeItem(old));
         }
-        Requests.consumedCapacity(req, out, p.table().name(), 1.0);
+        Capacity.putWrite(req, out, p.table(), old, p.item());
         return out;
     }
 }

@@ -139,7 +139,7 @@ final class Query implements AwsJsonServer.Operation {
         ObjectNode out = forward && rangeCond instanceof Cond.FunctionCall
                 ? plan.page(range.entrySet().iterator(), keyTest, item -> true)
                 : plan.page(range.entrySet().iterator(), item -> true, keyTest);
-        Requests.consumedCapacity(req, out, plan.table.name(), 0.5);
+        Capacity.putRead(req, out, plan.table, plan.index, plan.bytesRead);
         return out;
     }
 

@@ -39,6 +39,8 @@ final class ReadPlan {
     final String select;
     final int limit;
     final Map<String, Av> startKey;
+    /** The size of the items read by {@link #page}, for ConsumedCapacity. */
+    long bytesRead;
 
     ReadPlan(Database db, JsonNode req, String filterExpressionName, String legacyFilterName) {
         table = Requests.table(db, req);
@@ -156,6 +158,7 @@ final class ReadPlan {
                 }
             }
         }
+        bytesRead = bytes;
         if (more && last != null) {
             out.set("LastEvaluatedKey", AvJson.writeMap(lastKey(last)));
         }

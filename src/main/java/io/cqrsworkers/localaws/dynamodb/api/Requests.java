@@ -47,7 +47,8 @@ final class Requests {
 
     static Table table(Database db, JsonNode req) {
         Table t = db.findTable(required(req, "TableName", "tableName"));
-        if (t == null) {
+        if (t == null || "CREATING".equals(t.status())) {
+            // a table still CREATING is not found by the item operations (dynalite db/index.js getTable)
             throw DynamoDbException.notFound("Requested resource not found");
         }
         return t;
@@ -138,18 +139,6 @@ final class Requests {
             return new DynamoDbException("ConditionalCheckFailedException", "The conditional request failed", 400, extra);
         }
         return DynamoDbException.conditionFailed();
-    }
-
-    static void consumedCapacity(JsonNode req, ObjectNode response, String table, double units) {
-        String mode = text(req, "ReturnConsumedCapacity");
-        if ("TOTAL".equals(mode) || "INDEXES".equals(mode)) {
-            ObjectNode c = response.putObject("ConsumedCapacity");
-            c.put("TableName", table);
-            c.put("CapacityUnits", units);
-            if ("INDEXES".equals(mode)) {
-                c.putObject("Table").put("CapacityUnits", units);
-            }
-        }
     }
 
     static ArrayNode array() {

@@ -65,7 +65,7 @@ final class Scan implements AwsJsonServer.Operation {
             range = to == null ? range : range.headMap(to, false);
         }
         ObjectNode out = plan.page(range.entrySet().iterator(), item -> true, item -> true);
-        Requests.consumedCapacity(req, out, plan.table.name(), 0.5);
+        Capacity.putRead(req, out, plan.table, plan.index, plan.bytesRead);
         return out;
     }
 }

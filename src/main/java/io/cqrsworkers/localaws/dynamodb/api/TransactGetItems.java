@@ -52,10 +52,15 @@ final class TransactGetItems implements AwsJsonServer.Operation {
         gets.forEach(g -> tables.put(g.table().name(), g.table()));
         ObjectNode out = Requests.object();
         ArrayNode responses = out.putArray("Responses");
+        String mode = Capacity.mode(req);
+        java.util.Map<String, Capacity.Usage> usage = new java.util.LinkedHashMap<>();
         tables.values().forEach(t -> t.lock().lock());
         try {
             for (Get g : gets) {
                 Item item = g.table().items().get(g.key());
+                // a transactional read costs twice a consistent read (Developer Guide)
+                usage.computeIfAbsent(g.table().name(), Capacity.Usage::new).tableUnits +=
+                        2 * Capacity.readUnits(item == null ? 0 : item.size(), true);
                 ObjectNode r = responses.addObject();
                 if (item != null) {
                     r.set("Item", Requests.project(item, g.projection()));
@@ -63,6 +68,10 @@ final class TransactGetItems implements AwsJsonServer.Operation {
             }
         } finally {
             tables.descendingMap().values().forEach(t -> t.lock().unlock());
+        }
+        if (mode != null) {
+            ArrayNode list = out.putArray("ConsumedCapacity");
+            usage.values().forEach(u -> list.add(u.render(mode)));
         }
         return out;
     }

@@ -55,6 +55,8 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
         this.db = db;
     }
 
+    private static final long MAX_TRANSACTION_BYTES = 4L * 1024 * 1024;
+
     @Override
     public ObjectNode handle(JsonNode req) {
         JsonNode items = req.path("TransactItems");
@@ -87,6 +89,16 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
             }
             ops.add(op);
         }
+        long total = 0;
+        for (JsonNode entry : items) {
+            JsonNode put = entry.path("Put").path("Item");
+            total += put.isMissingNode() ? 0 : Item.of(AvJson.parseMap(put)).size();
+        }
+        if (total > MAX_TRANSACTION_BYTES) {
+            // the aggregate size of the items in a transaction cannot exceed 4 MB (API reference, TransactWriteItems)
+            throw DynamoDbException.validation("Transaction request cannot be larger than 4 MB");
+        }
+        ObjectNode result = Requests.object();
         TreeMap<String, Table> tables = new TreeMap<>();
         ops.forEach(o -> tables.put(o.table().name(), o.table()));
         tables.values().forEach(t -> t.lock().lock());
@@ -126,6 +138,18 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
                         + "cancellation reasons for specific reasons " + codes, 400, extra);
             }
             // one journal line for the whole transaction: a kill -9 keeps all of it or none
+            String mode = Capacity.mode(req);
+            if (mode != null) {
+                Map<String, Capacity.Usage> usage = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < ops.size(); i++) {
+                    Op op = ops.get(i);
+                    // a transactional write costs twice a standard one (Developer Guide)
+                    Capacity.write(usage.computeIfAbsent(op.table().name(), Capacity.Usage::new), op.table(),
+                            olds.get(i), op.change() == null ? null : news.get(i), 2);
+                }
+                ArrayNode list = result.putArray("ConsumedCapacity");
+                usage.values().forEach(u -> list.add(u.render(mode)));
+            }
             db.changeLog().atomically(() -> {
                 for (int i = 0; i < ops.size(); i++) {
                     Op op = ops.get(i);
@@ -142,7 +166,7 @@ final class TransactWriteItems implements AwsJsonServer.Operation {
             tokens.put(token, used);
             issued.add(Map.entry(token, used));
         }
-        return Requests.object();
+        return result;
     }
 
     private void expireTokens(long now) {

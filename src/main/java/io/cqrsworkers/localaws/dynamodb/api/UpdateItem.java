@@ -136,7 +136,7 @@ final class UpdateItem implements AwsJsonServer.Operation {
         if (attributes != null && !attributes.isEmpty()) {
             out.set("Attributes", AvJson.writeMap(attributes));
         }
-        Requests.consumedCapacity(req, out, p.table().name(), 1.0);
+        Capacity.putWrite(req, out, p.table(), old, updated);
         return out;
     }
 

@@ -89,7 +89,8 @@ final class UpdateTable implements AwsJsonServer.Operation {
         table.settings(settings);
         db.changeLog().tableChanged(table);
         ObjectNode out = Requests.object();
-        out.set("TableDescription", table.describe("ACTIVE"));
+        table.beginTransition("UPDATING");
+        out.set("TableDescription", table.describe(table.status()));
         return out;
     }
 }

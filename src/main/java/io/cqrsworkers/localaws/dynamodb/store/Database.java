@@ -48,6 +48,17 @@ public final class Database {
         return accountId;
     }
 
+    private volatile long statusDelayMillis;
+
+    /** How long a table stays CREATING or UPDATING (AWS: seconds to minutes; default 0). */
+    public void statusDelay(Duration delay) {
+        this.statusDelayMillis = delay.toMillis();
+    }
+
+    public long statusDelayMillis() {
+        return statusDelayMillis;
+    }
+
     public Clock clock() {
         return clock;
     }

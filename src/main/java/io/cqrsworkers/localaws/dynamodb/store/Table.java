@@ -36,6 +36,9 @@ public final class Table {
     private final ConcurrentSkipListMap<RowKey, Item> items = new ConcurrentSkipListMap<>();
     private final Map<String, ConcurrentSkipListMap<RowKey, Item>> indexItems = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** CREATING or UPDATING until {@link #transitionEndsMillis}, then ACTIVE. */
+    private volatile String transition;
+    private volatile long transitionEndsMillis;
     private final AtomicLong itemCount = new AtomicLong();
     private final AtomicLong sizeBytes = new AtomicLong();
     private volatile Stream stream;
@@ -88,6 +91,28 @@ public final class Table {
 
     public void settings(ObjectNode settings) {
         this.settings = settings;
+    }
+
+    /** Starts a CREATING or UPDATING phase of the database's status delay (none when the delay is 0). */
+    public void beginTransition(String status) {
+        long delay = db.statusDelayMillis();
+        if (delay > 0) {
+            transitionEndsMillis = db.clock().millis() + delay;
+            transition = status;
+        }
+    }
+
+    /** ACTIVE, or CREATING / UPDATING while the status delay runs. */
+    public String status() {
+        String t = transition;
+        if (t == null) {
+            return "ACTIVE";
+        }
+        if (db.clock().millis() >= transitionEndsMillis) {
+            transition = null;
+            return "ACTIVE";
+        }
+        return t;
     }
 
     public List<IndexDef> indexes() {

@@ -21,7 +21,7 @@ final class StartSyncExecution extends Action {
 
     @Override
     CompletableFuture<JsonNode> handleAsync(JsonNode request) {
-        if (!engine.machine(required(request, "stateMachineArn")).express()) {
+        if (!StartExecution.machine(engine, required(request, "stateMachineArn")).express()) {
             throw new SfnException("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
         }
         Execution e = StartExecution.start(engine, request);

@@ -7,10 +7,13 @@ import io.cqrsworkers.localaws.stepfunctions.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
+import io.cqrsworkers.localaws.stepfunctions.runtime.Inspection;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,10 +56,37 @@ final class TestState extends Action {
         StateMachine m = new StateMachine(engine.arns().stateMachine(name), name, "EXPRESS", text, parsed,
                 optional(request, "roleArn"), now, now, "test");
         String input = optional(request, "input");
-        Execution e = engine.start(m, engine.arns().expressExecution(name, name, UUID.randomUUID().toString()), name, input == null ? "{}" : input, null);
+        String level = optional(request, "inspectionLevel");
+        if (level != null && !List.of("INFO", "DEBUG", "TRACE").contains(level)) {
+            throw SfnException.validation("1 validation error detected: Value '" + level
+                    + "' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]");
+        }
+        Inspection inspection = new Inspection(NAME, variables(optional(request, "variables")));
+        Execution e = engine.startInspected(m, engine.arns().expressExecution(name, name, UUID.randomUUID().toString()), name,
+                input == null ? "{}" : input, inspection);
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
-        e.whenEnded(done -> result.complete(render(done)));
+        // TRACE adds the raw HTTP request and response of an HTTP Task, which this engine does not run: it shows what DEBUG does
+        boolean detailed = "DEBUG".equals(level) || "TRACE".equals(level);
+        e.whenEnded(done -> result.complete(render(done, inspection, detailed)));
         return result;
+    }
+
+    private static Map<String, JsonNode> variables(String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        JsonNode v;
+        try {
+            v = Json.parse(text);
+        } catch (Exception ex) {
+            v = null;
+        }
+        if (v == null || !v.isObject()) {
+            throw SfnException.validation("The variables must be a JSON object literal");
+        }
+        Map<String, JsonNode> m = new HashMap<>();
+        v.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue()));
+        return m;
     }
 
     private static Set<String> targets(JsonNode state) {
@@ -78,7 +108,7 @@ final class TestState extends Action {
         return t;
     }
 
-    private static ObjectNode render(Execution e) {
+    private static ObjectNode render(Execution e, Inspection inspection, boolean detailed) {
         ObjectNode o = Json.object();
         List<ObjectNode> events = e.history.snapshot();
         boolean caught = false;
@@ -103,12 +133,15 @@ final class TestState extends Action {
             if (e.cause() != null) {
                 o.put("cause", e.cause());
             }
-            o.put("status", "FAILED");
+            o.put("status", inspection.isRetriable() ? "RETRIABLE" : "FAILED");
         } else {
-            o.put("status", caught ? "CAUGHT_ERROR" : "SUCCEEDED");
+            o.put("status", caught || inspection.isCaught() ? "CAUGHT_ERROR" : "SUCCEEDED");
             if (nextState != null) {
                 o.put("nextState", nextState);
             }
+        }
+        if (detailed) {
+            o.set("inspectionData", inspection.data());
         }
         return o;
     }

@@ -24,7 +24,11 @@ final class ValidateStateMachineDefinition extends Action {
             int colon = m.indexOf(": ");
             int at = m.lastIndexOf(" at ");
             diagnostics.addObject().put("severity", "ERROR").put("code", m.substring(0, colon))
-                    .put("message", m.substring(colon + 2, at)).put("location", m.substring(at + 4));
+                    .put("message", m.substring(colon + 2, at));
+            if (!m.endsWith(" at null")) {
+                // AWS gives MISSING_END_STATE no location (floci-io/floci#2786 records AWS's answer)
+                ((com.fasterxml.jackson.databind.node.ObjectNode) diagnostics.get(diagnostics.size() - 1)).put("location", m.substring(at + 4));
+            }
         }
         o.put("truncated", false);
         return o;

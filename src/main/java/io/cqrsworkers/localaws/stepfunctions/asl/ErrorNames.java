@@ -12,8 +12,14 @@ public final class ErrorNames {
     private ErrorNames() {
     }
 
-    /** States.ALL matches every error except the terminal States.Runtime and States.DataLimitExceeded. */
+    /**
+     * States.ALL matches every error except the terminal States.Runtime and States.DataLimitExceeded. A failure
+     * without an error name (a Fail state without Error) matches only States.ALL.
+     */
     public static boolean matches(List<String> errorEquals, String error) {
+        if (error == null) {
+            return errorEquals.contains(ALL);
+        }
         for (String e : errorEquals) {
             if (e.equals(error) || (e.equals(ALL) && !isTerminal(error)) || (e.equals("States.TaskFailed") && isTaskFailure(error))) {
                 return true;

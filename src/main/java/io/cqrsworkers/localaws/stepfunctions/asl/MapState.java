@@ -23,6 +23,8 @@ public final class MapState extends State {
     public final JsonNode resultWriter;
     public final JsonNode toleratedFailurePercentage;
     public final JsonNode toleratedFailureCount;
+    public final String toleratedFailurePercentagePath;
+    public final String toleratedFailureCountPath;
     public final String label;
     /** The ItemProcessor as written, the definition of a distributed Map's child executions. */
     public final JsonNode processorDefinition;
@@ -61,9 +63,12 @@ public final class MapState extends State {
         this.resultWriter = f.get("ResultWriter");
         this.toleratedFailurePercentage = f.get("ToleratedFailurePercentage");
         this.toleratedFailureCount = f.get("ToleratedFailureCount");
+        this.toleratedFailurePercentagePath = f.string("ToleratedFailurePercentagePath", false);
+        this.toleratedFailureCountPath = f.string("ToleratedFailureCountPath", false);
         this.label = f.string("Label", false);
         if (!distributed) {
-            for (String field : new String[]{"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount", "Label"}) {
+            for (String field : new String[]{"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount",
+                    "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "Label"}) {
                 if (f.has(field)) {
                     f.problems.add("SCHEMA_VALIDATION_FAILED", "The field '" + field + "' is only supported in DISTRIBUTED mode", f.path + "/" + field);
                 }

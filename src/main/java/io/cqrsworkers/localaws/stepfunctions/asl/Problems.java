@@ -9,8 +9,9 @@ import java.util.List;
 public final class Problems {
     private final List<String> messages = new ArrayList<>();
 
+    /** A problem at {@code path}; a null path (MISSING_END_STATE) reads "at null", as AWS words it. */
     public void add(String code, String message, String path) {
-        messages.add(code + ": " + message + " at " + (path.isEmpty() ? "/" : path));
+        messages.add(code + ": " + message + " at " + (path == null ? "null" : path.isEmpty() ? "/" : path));
     }
 
     public List<String> messages() {

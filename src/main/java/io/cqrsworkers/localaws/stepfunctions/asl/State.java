@@ -101,6 +101,11 @@ public abstract class State {
         return v;
     }
 
+    /** Whether the state type has Retry (Task, Parallel, Map): only those show $$.State.RetryCount. */
+    public boolean canRetry() {
+        return this instanceof TaskState || this instanceof ParallelState || this instanceof MapState;
+    }
+
     /** Whether ResultPath/ResultSelector apply to this state type's result (Pass, Task, Parallel, Map). */
     public boolean producesResult() {
         return false;

@@ -57,6 +57,14 @@ public final class StateGraph {
                 c.checkTargets(states.keySet(), f.problems, base + s.name);
             }
         }
+        // AWS (validate-state-machine-definition answers recorded in floci-io/floci#2735 and #2786): a graph with
+        // no terminal state is MISSING_END_STATE without a location, reported after dangling targets and instead of
+        // the reachability walk; TimeoutSeconds is no way out (the rule looks at the states only)
+        boolean hasTerminal = states.values().stream().anyMatch(s -> s.end || s instanceof SucceedState || s instanceof FailState);
+        if (!hasTerminal && !states.isEmpty()) {
+            f.problems.add("MISSING_END_STATE", "Workflow has no terminal state", f.path.isEmpty() ? null : f.path);
+            return;
+        }
         if (startAt == null || !states.containsKey(startAt) || problemsBefore != f.problems.messages().size()) {
             return;
         }
@@ -72,12 +80,8 @@ public final class StateGraph {
         }
         for (String name : states.keySet()) {
             if (!seen.contains(name)) {
-                f.problems.add("MISSING_TRANSITION_TARGET", "State \"" + name + "\" is not reachable", base + name);
+                f.problems.add("MISSING_TRANSITION_TARGET", "State \"" + name + "\" is not reachable.", base + name);
             }
-        }
-        boolean hasTerminal = states.values().stream().anyMatch(s -> s.end || s instanceof SucceedState || s instanceof FailState);
-        if (!hasTerminal) {
-            f.problems.add("MISSING_END_STATE", "Workflow has no terminal state", f.path);
         }
     }
 

@@ -106,6 +106,14 @@ public final class S3ItemReader implements AutoCloseable {
         return key != null && key.endsWith(".gz") ? new GZIPInputStream(in) : in;
     }
 
+    /**
+     * A CSV object's rows as items keyed by the header. AWS documents how its reader treats a row whose field count
+     * differs from the header's ("How Step Functions parses input CSV files",
+     * https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html): fewer fields get empty
+     * strings for the missing values, more fields have the additional ones skipped; this reader does the same. It
+     * documents nothing for blank lines and invalid UTF-8: here blank lines are skipped and undecodable bytes read
+     * as U+FFFD (the decoder's replacement), and an object without even a header row fails the reader.
+     */
     private static Source csv(InputStream in, JsonNode config) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         CsvRecords records = new CsvRecords(reader, DELIMITERS.getOrDefault(config.path("CSVDelimiter").asText("COMMA"), ','));
@@ -120,7 +128,7 @@ public final class S3ItemReader implements AutoCloseable {
                 if (headers == null) {
                     headers = records.next();
                     if (headers == null) {
-                        return null;
+                        throw new StatesError("States.ItemReaderFailed", "The CSV file is empty: no header row");
                     }
                 }
                 List<String> row = records.next();

@@ -86,7 +86,7 @@ public final class Activities {
             d.put("heartbeatInSeconds", heartbeat);
         }
         run.event("ActivityScheduled", "activityScheduledEventDetails", d);
-        TaskAttempt attempt = new TaskAttempt(run, "activity", activityArn, true, Tasks.millis(timeout), Tasks.millis(heartbeat), Tasks.millis(heartbeat));
+        TaskAttempt attempt = new TaskAttempt(run, "activity", activityArn, true, engine.tasks().millis(timeout), engine.tasks().millis(heartbeat), engine.tasks().millis(heartbeat));
         String token = run.taskToken();
         attempt.parkOn(token);
         a.attempts.put(token, attempt);

@@ -152,10 +152,10 @@ public final class DistributedMapRun {
     }
 
     private void configureTolerance() {
-        JsonNode count = number(state.toleratedFailureCount);
-        JsonNode pct = number(state.toleratedFailurePercentage);
-        toleratedCount = count != null ? count.asLong() : pct != null ? Long.MAX_VALUE : 0;
-        toleratedPercentage = pct != null ? pct.asDouble() : count != null ? 100 : 0;
+        Long count = MapItems.toleratedCount(state, run);
+        Double pct = MapItems.toleratedPercentage(state, run);
+        toleratedCount = count != null ? count : pct != null ? Long.MAX_VALUE : 0;
+        toleratedPercentage = pct != null ? pct : count != null ? 100 : 0;
     }
 
     private JsonNode number(JsonNode field) {
@@ -290,7 +290,7 @@ public final class DistributedMapRun {
         String arn = childMachine.express()
                 ? engine.arns().expressExecution(childMachine.name(), name, UUID.randomUUID().toString())
                 : engine.arns().execution(childMachine.name(), name);
-        Execution child = engine.startChild(childMachine, arn, name, Json.write(input), mapRun.arn, index);
+        Execution child = engine.startChild(childMachine, arn, name, Json.write(input), mapRun.arn, index, run.execution().mock);
         mapRun.addChild(child);
         adopt(index, child, batching ? input.path("Items").size() : 1);
     }

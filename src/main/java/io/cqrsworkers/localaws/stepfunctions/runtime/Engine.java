@@ -58,6 +58,8 @@ public final class Engine implements AutoCloseable {
     /** Standard executions per machine, newest first (the order ListExecutions returns). */
     private final Map<String, Queue<Execution>> byMachine = new ConcurrentHashMap<>();
     private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
+    private volatile MockConfig mockConfig;
+    private volatile double timeScale = 1.0;
 
     public Engine(String region, String account, Clock clock, Integrations integrations, EngineJournal journal, int workerThreads) {
         this.region = region;
@@ -107,6 +109,35 @@ public final class Engine implements AutoCloseable {
 
     public Integrations integrations() {
         return integrations;
+    }
+
+    /** The mock configuration executions started on {@code <machine arn>#<test case>} use; null for none. Set before {@link #recover}. */
+    public void mockConfig(MockConfig config) {
+        this.mockConfig = config;
+    }
+
+    public MockConfig mockConfig() {
+        return mockConfig;
+    }
+
+    /**
+     * Multiplies every delay of a workflow (Wait, Retry intervals, TimeoutSeconds, HeartbeatSeconds, the machine's
+     * TimeoutSeconds) by {@code factor}, e.g. 0.01 for local runs; the history keeps the values of the definition.
+     * Set before {@link #recover}.
+     */
+    public void timeScale(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("The time scale must be a positive number, not " + factor);
+        }
+        this.timeScale = factor;
+    }
+
+    /** A delay of the workflow, in real milliseconds after the time scale; a delay stays at least 1 ms. */
+    public long scaled(long millis) {
+        if (millis <= 0 || timeScale == 1.0) {
+            return millis;
+        }
+        return Math.max(1, Math.round(millis * timeScale));
     }
 
     /** Runs {@code r} on the worker pool; whatever it throws is logged, and the worker lives on. */
@@ -209,15 +240,26 @@ public final class Engine implements AutoCloseable {
      * same (idempotent start) and ExecutionAlreadyExists otherwise.
      */
     public Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn) {
-        return start(m, arn, name, inputText, mapRunArn, -1);
+        return start(m, arn, name, inputText, mapRunArn, -1, null, null);
     }
 
-    /** Starts child {@code index} of a distributed map's run. */
-    Execution startChild(StateMachine m, String arn, String name, String inputText, String mapRunArn, long index) {
-        return start(m, arn, name, inputText, mapRunArn, index);
+    /** Starts TestState's execution: what its state under test does is recorded in {@code inspection}. */
+    public Execution startInspected(StateMachine m, String arn, String name, String inputText, Inspection inspection) {
+        return start(m, arn, name, inputText, null, -1, null, inspection);
     }
 
-    private Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn, long childIndex) {
+    /** Starts an execution that answers the Task states {@code mock} names with its mocked responses (null: none). */
+    public Execution startTestCase(StateMachine m, String arn, String name, String inputText, MockConfig.TestCase mock) {
+        return start(m, arn, name, inputText, null, -1, mock, null);
+    }
+
+    /** Starts child {@code index} of a distributed map's run; it runs the test case of the execution of the map. */
+    Execution startChild(StateMachine m, String arn, String name, String inputText, String mapRunArn, long index, MockConfig.TestCase mock) {
+        return start(m, arn, name, inputText, mapRunArn, index, mock, null);
+    }
+
+    private Execution start(StateMachine m, String arn, String name, String inputText, String mapRunArn, long childIndex,
+                            MockConfig.TestCase mock, Inspection inspection) {
         JsonNode input;
         try {
             input = Json.parse(inputText);
@@ -239,6 +281,8 @@ public final class Engine implements AutoCloseable {
             boolean persistent = journal != null && (!m.express() || mapRunArn != null);
             e = new Execution(arn, name, m, inputText, input, clock.millis(), mapRunArn, persistent ? this::journalEntry : null);
             e.childIndex = childIndex;
+            e.mock = mock;
+            e.inspection = inspection;
             if (persistent) {
                 // durable before it is acknowledged: a start that cannot be written is refused, not lost
                 journal.started(startLine(e));
@@ -255,7 +299,7 @@ public final class Engine implements AutoCloseable {
         d.put("roleArn", m.roleArn());
         long startedId = e.history.add(e.startMillis, "ExecutionStarted", 0, "executionStartedEventDetails", d);
         armMachineTimeout(e);
-        rootFlow(e, Map.of(), startedId).start(input);
+        rootFlow(e, inspection == null ? Map.of() : inspection.variables(), startedId).start(input);
         return e;
     }
 
@@ -298,6 +342,9 @@ public final class Engine implements AutoCloseable {
         if (e.mapRunArn != null) {
             l.put("mapRun", e.mapRunArn).put("index", e.childIndex);
         }
+        if (e.mock != null) {
+            l.put("mockMachine", e.mock.machine).put("mockCase", e.mock.name);
+        }
         return l;
     }
 
@@ -335,7 +382,7 @@ public final class Engine implements AutoCloseable {
     private void armMachineTimeout(Execution e) {
         Integer timeout = e.machine.definition().timeoutSeconds;
         if (timeout != null) {
-            e.machineTimeout = timers.at(Instant.ofEpochMilli(e.startMillis + timeout * 1000L), () -> timeOut(e));
+            e.machineTimeout = timers.at(Instant.ofEpochMilli(e.startMillis + scaled(timeout * 1000L)), () -> timeOut(e));
         }
     }
 
@@ -381,6 +428,13 @@ public final class Engine implements AutoCloseable {
                     x.end == null ? Json.parseUnchecked(inputText) : null, s.path("start").asLong(),
                     s.path("mapRun").asText(null), this::journalEntry);
             e.childIndex = s.path("index").asLong(-1);
+            if (s.has("mockCase") && x.end == null) {
+                e.mock = mockConfig == null ? null : mockConfig.testCase(s.path("mockMachine").asText(), s.path("mockCase").asText());
+                if (e.mock == null) {
+                    LOG.warn("Execution {} ran test case {} of {}, which the mock configuration no longer has: it goes on unmocked",
+                            e.arn, s.path("mockCase").asText(), s.path("mockMachine").asText());
+                }
+            }
             executions.put(e.arn, e);
             if (!m.express()) {
                 byMachine.computeIfAbsent(m.arn(), k -> new ConcurrentLinkedDeque<>());
@@ -398,6 +452,7 @@ public final class Engine implements AutoCloseable {
                 e.releaseParsedInput();
             } else {
                 x.entries.forEach(line -> e.history.restore(entryOf(line)));
+                Tasks.restoreMockCalls(e);
                 running.add(e);
             }
         }

@@ -6,9 +6,11 @@ import io.cqrsworkers.localaws.stepfunctions.Json;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -37,6 +39,12 @@ public final class Execution {
     Timers.Timer machineTimeout;
     /** The position of a distributed map's child among the children of its map run; -1 for other executions. */
     long childIndex = -1;
+    /** The mock configuration's test case it runs ({@code <machine arn>#<case>}), null for none; children inherit it. */
+    MockConfig.TestCase mock;
+    /** TestState's record of the state under test; null for every other execution. */
+    Inspection inspection;
+    /** Calls made so far per mocked state (a retry is a call): the index of the next response. */
+    final Map<String, AtomicInteger> mockCalls = new ConcurrentHashMap<>();
 
     Execution(String arn, String name, StateMachine machine, String inputText, JsonNode input, long startMillis,
               String mapRunArn, BiConsumer<Execution, History.Entry> journal) {

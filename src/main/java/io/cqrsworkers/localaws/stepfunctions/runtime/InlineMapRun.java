@@ -22,7 +22,15 @@ public final class InlineMapRun extends FanOut {
 
     public void start() {
         mapInput = run.effectiveInput();
-        items = MapItems.inline(state, run);
+        try {
+            items = MapItems.inline(state, run);
+        } catch (StatesError e) {
+            // AWS logs EvaluationFailed, then MapStateFailed (LocalStack's recorded test_map_state_items_eval_jsonata_fail)
+            String cause = run.evaluationFailed(e.error(), e.cause());
+            run.event("MapStateFailed", null, null);
+            run.fail(e.error(), cause);
+            return;
+        }
         int max = MapItems.maxConcurrency(state, run);
         ObjectNode d = Json.object().put("length", items.size());
         startedId = run.event("MapStateStarted", "mapStateStartedEventDetails", d);

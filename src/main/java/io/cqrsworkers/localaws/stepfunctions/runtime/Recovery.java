@@ -117,6 +117,7 @@ final class Recovery {
         ObjectNode details = own.get(entered).event().path("stateEnteredEventDetails").deepCopy();
         State state = flow.graph.state(details.path("name").asText());
         StateRun run = new StateRun(flow, state, parse(details.path("input").asText()), own.get(entered).millis());
+        run.enteredAt(own.get(entered).eventId());
         resumeState(run, own.subList(entered + 1, own.size()));
     }
 

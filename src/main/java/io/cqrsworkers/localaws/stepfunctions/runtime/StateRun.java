@@ -36,6 +36,8 @@ public final class StateRun {
     private final JsonNode input;
     private final long enteredMillis;
     private final int[] retriesUsed;
+    /** The id of this state's StateEntered event: AWS names it in the cause of a runtime error. */
+    private long enteredEventId;
     private int retryCount;
     private JsonNode effectiveInput;
     private String taskToken;
@@ -60,8 +62,55 @@ public final class StateRun {
         d.put("name", state.name);
         d.set("input", Json.lazyText(input));
         d.set("inputDetails", Json.NOT_TRUNCATED);
-        flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
+        enteredEventId = flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
+        inspect("input", input);
         attempt();
+    }
+
+    /** After a restart: the id of the StateEntered event this run began with. */
+    void enteredAt(long eventId) {
+        this.enteredEventId = eventId;
+    }
+
+    /**
+     * The cause AWS gives an error the interpreter raised while it evaluated this state: States.Runtime and
+     * States.QueryEvaluationError start with "An error occurred while executing the state 'X' (entered at the
+     * event id #N). " (recorded AWS histories: LocalStack's snapshot tests, e.g. test_invalid_jsonpath, test_wait).
+     */
+    String causeOf(String error, String cause) {
+        if (!StatesError.RUNTIME.equals(error) && !StatesError.QUERY_EVALUATION_ERROR.equals(error)) {
+            return cause;
+        }
+        return "An error occurred while executing the state '" + state.name + "' (entered at the event id #"
+                + enteredEventId + "). " + (cause == null ? "" : cause);
+    }
+
+    /** The state itself failed with a runtime error: fails it with AWS's cause (see {@link #causeOf}). */
+    public void failRuntime(String error, String cause) {
+        fail(error, evaluationFailed(error, cause));
+    }
+
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("specified for the field '([^']+)'");
+
+    /**
+     * The cause of a runtime error of this state (see {@link #causeOf}); a States.QueryEvaluationError is first
+     * logged as AWS logs it, in an EvaluationFailed event naming the state and the field ("location") that failed
+     * (recorded AWS histories: LocalStack's test_undefined_reference, test_map_state_items_eval_jsonata_fail).
+     */
+    public String evaluationFailed(String error, String cause) {
+        String full = causeOf(error, cause);
+        if (StatesError.QUERY_EVALUATION_ERROR.equals(error) && !flow.cancelled()) {
+            ObjectNode d = Json.object();
+            d.put("error", error);
+            d.put("cause", full);
+            java.util.regex.Matcher m = cause == null ? null : FIELD.matcher(cause);
+            if (m != null && m.find()) {
+                d.put("location", m.group(1));
+            }
+            d.put("state", state.name);
+            flow.event("EvaluationFailed", "evaluationFailedEventDetails", d);
+        }
+        return full;
     }
 
     /** Runs (or, after a restart, re-runs) the state's behaviour. */
@@ -74,9 +123,9 @@ public final class StateRun {
         try {
             state.execute(this);
         } catch (StatesError e) {
-            fail(e.error(), e.cause());
+            failRuntime(e.error(), e.cause());
         } catch (RuntimeException e) {
-            fail("States.Runtime", String.valueOf(e.getMessage()));
+            failRuntime(StatesError.RUNTIME, String.valueOf(e.getMessage()));
         }
     }
 
@@ -158,6 +207,9 @@ public final class StateRun {
             } else {
                 effectiveInput = JsonPaths.read(state.inputPath, scope(input));
             }
+            if (state.language == QueryLanguage.JSONPATH) {
+                inspect("afterInputPath", effectiveInput);
+            }
         }
         return effectiveInput;
     }
@@ -166,10 +218,14 @@ public final class StateRun {
     public ObjectNode context() {
         ObjectNode c = Json.object();
         c.set("Execution", flow.execution.contextExecution());
+        // AWS: Name and EnteredTime, in that order; RetryCount only in states that can retry (recorded AWS
+        // outputs: LocalStack's test_query_context_object_values for a Pass, lambda_invoke_with_retry for a Task)
         ObjectNode s = c.putObject("State");
-        s.put("EnteredTime", Instant.ofEpochMilli(enteredMillis).toString());
         s.put("Name", state.name);
-        s.put("RetryCount", retryCount);
+        s.put("EnteredTime", Instant.ofEpochMilli(enteredMillis).toString());
+        if (state.canRetry()) {
+            s.put("RetryCount", retryCount);
+        }
         ObjectNode m = c.putObject("StateMachine");
         m.put("Id", flow.execution.machine.arn());
         m.put("Name", flow.execution.machine.name());
@@ -182,7 +238,7 @@ public final class StateRun {
         return c;
     }
 
-    EvalScope scope(JsonNode over) {
+    public EvalScope scope(JsonNode over) {
         return new EvalScope(over, context(), flow.variables);
     }
 
@@ -193,9 +249,19 @@ public final class StateRun {
 
     /** Applies a payload template (Parameters, ItemSelector, Arguments) in this state's language. */
     public JsonNode payload(JsonNode template, JsonNode over) {
-        return state.language == QueryLanguage.JSONATA
-                ? Jsonata.applyTemplate(template, states(null, null), flow.variables)
+        boolean jsonata = state.language == QueryLanguage.JSONATA;
+        JsonNode p = jsonata ? Jsonata.applyTemplate(template, states(null, null), flow.variables, "Arguments")
                 : PayloadTemplates.apply(template, scope(over));
+        inspect(jsonata ? "afterArguments" : "afterParameters", p);
+        return p;
+    }
+
+    /** Records a step of this state's data processing when TestState inspects it. */
+    private void inspect(String field, JsonNode value) {
+        Inspection i = flow.execution.inspection;
+        if (i != null && i.watches(this)) {
+            i.put(field, value);
+        }
     }
 
     /** ItemSelector of a Map: like {@link #payload} with $$.Map.Item set to {@code item}. */
@@ -203,7 +269,7 @@ public final class StateRun {
         ObjectNode ctx = context();
         ctx.putObject("Map").set("Item", item);
         return state.language == QueryLanguage.JSONATA
-                ? Jsonata.applyTemplate(template, EvalScope.jsonataStates(input, null, null, ctx), flow.variables)
+                ? Jsonata.applyTemplate(template, EvalScope.jsonataStates(input, null, null, ctx), flow.variables, "ItemSelector")
                 : PayloadTemplates.apply(template, new EvalScope(over, ctx, flow.variables));
     }
 
@@ -230,9 +296,14 @@ public final class StateRun {
         return ChoiceRules.matchesJsonata(rule, states(null, null), flow.variables, "Condition");
     }
 
-    /** Parks this flow until {@code when}, then runs {@code then} on the worker pool. */
+    /**
+     * Parks this flow until {@code when}, then runs {@code then} on the worker pool. The wait counts from when the
+     * state was entered, shortened by the engine's time scale (a past {@code when} goes on at once).
+     */
     public void sleepUntil(Instant when, Runnable then) {
-        flow.engine.timers().at(when, () -> {
+        long delay = when.toEpochMilli() - enteredMillis;
+        Instant at = delay <= 0 ? when : Instant.ofEpochMilli(enteredMillis + flow.engine.scaled(delay));
+        flow.engine.timers().at(at, () -> {
             if (!flow.cancelled()) {
                 guarded(then);
             }
@@ -244,9 +315,9 @@ public final class StateRun {
         try {
             r.run();
         } catch (StatesError e) {
-            fail(e.error(), e.cause());
+            failRuntime(e.error(), e.cause());
         } catch (RuntimeException e) {
-            fail("States.Runtime", String.valueOf(e.getMessage()));
+            failRuntime(StatesError.RUNTIME, String.valueOf(e.getMessage()));
         }
     }
 
@@ -277,14 +348,21 @@ public final class StateRun {
         try {
             if (state.language == QueryLanguage.JSONATA) {
                 ObjectNode states = states(result, null);
+                if (state.producesResult()) {
+                    inspect("result", result);
+                }
                 out = outputTemplate != null ? Jsonata.applyTemplate(outputTemplate, states, flow.variables) : result;
                 if (assign != null) {
-                    assigned = fieldsOf(Jsonata.applyTemplate(assign, states, flow.variables));
+                    assigned = fieldsOf(Jsonata.applyTemplate(assign, states, flow.variables, "Assign"));
                 }
             } else {
                 JsonNode r = result;
+                if (state.producesResult()) {
+                    inspect("result", result);
+                }
                 if (state.producesResult() && state.resultSelector != null) {
                     r = PayloadTemplates.apply(state.resultSelector, scope(r));
+                    inspect("afterResultSelector", r);
                 }
                 if (assign != null) {
                     assigned = fieldsOf(PayloadTemplates.apply(assign, scope(r)));
@@ -293,11 +371,12 @@ public final class StateRun {
                 if (state.producesResult()) {
                     out = state.resultPath == null ? input : "$".equals(state.resultPath) ? r
                             : JsonPaths.applyResultPath(input, state.resultPath, r);
+                    inspect("afterResultPath", out);
                 }
                 out = state.outputPath == null ? Json.object() : "$".equals(state.outputPath) ? out : JsonPaths.read(state.outputPath, scope(out));
             }
         } catch (StatesError e) {
-            fail(e.error(), e.cause());
+            failRuntime(e.error(), e.cause());
             return;
         }
         exit(out, assigned, next);
@@ -325,6 +404,9 @@ public final class StateRun {
             flow.variables = vars;
             ObjectNode av = d.putObject("assignedVariables");
             assigned.forEach((k, v) -> av.put(k, Json.write(v)));
+            ObjectNode all = Json.object();
+            vars.forEach(all::set);
+            inspect("variables", all);
             d.set("assignedVariablesDetails", Json.object().put("truncated", false));
         }
         d.set("output", Json.lazyText(out));
@@ -344,7 +426,9 @@ public final class StateRun {
         if (flow.cancelled()) {
             return;
         }
-        String err = error == null ? "States.TaskFailed" : error;
+        // a Fail state without Error (or a branch that ended in one) fails with no error at all, as on AWS
+        // (LocalStack's recorded test_state_fail_empty / test_map_state_catch_empty_fail: executionFailedEventDetails {})
+        String err = error;
         if (!(state instanceof FailState)) {
             for (int i = 0; i < state.retriers.size(); i++) {
                 Retrier r = state.retriers.get(i);
@@ -354,9 +438,17 @@ public final class StateRun {
                         if (r.fullJitter) {
                             delay = ThreadLocalRandom.current().nextDouble() * delay;
                         }
+                        Inspection inspection = flow.execution.inspection;
+                        if (inspection != null && inspection.watches(this)) {
+                            inspection.errorDetail("retryIndex", i);
+                            inspection.errorDetail("retryBackoffIntervalSeconds", (long) delay);
+                            inspection.retriable();
+                            flow.done(Outcome.failure(err, cause));
+                            return;
+                        }
                         retriesUsed[i]++;
                         retryCount++;
-                        long due = flow.engine.clock().millis() + (long) (delay * 1000);
+                        long due = flow.engine.clock().millis() + flow.engine.scaled((long) (delay * 1000));
                         flow.mark(Recovery.RETRY, Json.object().put("retrier", i).put("due", due));
                         retryAt(due);
                         return;
@@ -364,8 +456,13 @@ public final class StateRun {
                     break;
                 }
             }
-            for (Catcher c : state.catchers) {
+            for (int i = 0; i < state.catchers.size(); i++) {
+                Catcher c = state.catchers.get(i);
                 if (ErrorNames.matches(c.errorEquals, err)) {
+                    Inspection inspection = flow.execution.inspection;
+                    if (inspection != null && inspection.watches(this)) {
+                        inspection.errorDetail("catchIndex", i);
+                    }
                     caught(c, err, cause);
                     return;
                 }
@@ -376,7 +473,9 @@ public final class StateRun {
 
     private void caught(Catcher c, String error, String cause) {
         ObjectNode errorOutput = Json.object();
-        errorOutput.put("Error", error);
+        if (error != null) {
+            errorOutput.put("Error", error);
+        }
         if (cause != null) {
             errorOutput.put("Cause", cause);
         }
@@ -387,7 +486,7 @@ public final class StateRun {
                 ObjectNode states = states(null, errorOutput);
                 out = c.output != null ? Jsonata.applyTemplate(c.output, states, flow.variables) : errorOutput;
                 if (c.assign != null) {
-                    assigned = fieldsOf(Jsonata.applyTemplate(c.assign, states, flow.variables));
+                    assigned = fieldsOf(Jsonata.applyTemplate(c.assign, states, flow.variables, "Assign"));
                 }
             } else {
                 out = c.resultPath == null ? input : "$".equals(c.resultPath) ? errorOutput
@@ -397,7 +496,7 @@ public final class StateRun {
                 }
             }
         } catch (StatesError e) {
-            flow.done(Outcome.failure(e.error(), e.cause()));
+            flow.done(Outcome.failure(e.error(), evaluationFailed(e.error(), e.cause())));
             return;
         }
         exit(out, assigned, c.next);

@@ -8,6 +8,8 @@ import io.cqrsworkers.localaws.stepfunctions.asl.TaskState;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integration;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /** Runs Task states: resolves the resource, computes arguments and timeouts, calls the integration. */
 public final class Tasks {
     private static final String SERVICE_PREFIX = "arn:aws:states:::";
@@ -20,6 +22,11 @@ public final class Tasks {
 
     public void run(TaskState task, StateRun run) {
         String res = task.resource;
+        MockConfig.TestCase mock = run.execution().mock;
+        if (mock != null && mock.mocks(task.name)) {
+            runMocked(task, run, mock);
+            return;
+        }
         if (res.contains(":activity:")) {
             Long timeout = seconds(run, task.timeoutSeconds, task.timeoutSecondsPath, "TimeoutSeconds");
             Long heartbeat = seconds(run, task.heartbeatSeconds, task.heartbeatSecondsPath, "HeartbeatSeconds");
@@ -92,6 +99,78 @@ public final class Tasks {
     }
 
     /**
+     * A Task the execution's test case mocks: the call is answered from the mock configuration, no service is
+     * reached. The history shows the task scheduled, started and settled with the mocked result or error; a
+     * {@code .waitForTaskToken} task gets a token (for its Parameters) and is settled by the response, as in Step
+     * Functions Local.
+     */
+    private void runMocked(TaskState task, StateRun run, MockConfig.TestCase mock) {
+        if (task.resource.contains(":activity:")) {
+            // Step Functions Local's words (recorded in aws-samples/aws-stepfunctions-examples#69)
+            run.fail("States.Runtime", "Activity state cannot be mocked. Please remove mocks mapped for all activity state in the mock config file.");
+            return;
+        }
+        String service = task.resource;
+        String resource = task.resource;
+        if (resource.startsWith(SERVICE_PREFIX) && resource.indexOf(':', SERVICE_PREFIX.length()) > 0) {
+            int colon = resource.indexOf(':', SERVICE_PREFIX.length());
+            service = resource.substring(SERVICE_PREFIX.length(), colon);
+            resource = resource.substring(colon + 1);
+        } else if (resource.startsWith("arn:aws:lambda:")) {
+            service = "lambda";
+        }
+        if (resource.endsWith(".waitForTaskToken")) {
+            run.taskToken();
+        }
+        JsonNode args = arguments(task, run);
+        Long timeout = seconds(run, task.timeoutSeconds, task.timeoutSecondsPath, "TimeoutSeconds");
+        Long heartbeat = seconds(run, task.heartbeatSeconds, task.heartbeatSecondsPath, "HeartbeatSeconds");
+        int call = run.execution().mockCalls.computeIfAbsent(task.name, k -> new AtomicInteger()).getAndIncrement();
+        MockConfig.Answer answer = mock.answer(task.name, call);
+        if (!answer.configured()) {
+            run.fail(answer.error(), answer.cause());
+            return;
+        }
+        ObjectNode d = Json.object();
+        d.put("resourceType", service);
+        d.put("resource", resource);
+        d.put("region", engine.region());
+        d.put("parameters", Json.write(args));
+        if (timeout != null) {
+            d.put("timeoutInSeconds", timeout);
+        }
+        if (heartbeat != null) {
+            d.put("heartbeatInSeconds", heartbeat);
+        }
+        // the call's number beside the event: after a restart the next call takes the next response
+        run.event("TaskScheduled", "taskScheduledEventDetails", d, Json.object().put(MOCK_STATE, task.name).put(MOCK_CALL, call));
+        run.event("TaskStarted", "taskStartedEventDetails", Json.object().put("resourceType", service).put("resource", resource));
+        TaskAttempt attempt = new TaskAttempt(run, service, resource, false, 0, 0, 0);
+        if (answer.failed()) {
+            attempt.fail(answer.error(), answer.cause());
+        } else {
+            attempt.succeed(answer.result());
+        }
+    }
+
+    private static final String MOCK_STATE = "mockState";
+    private static final String MOCK_CALL = "mockCall";
+
+    /** After a restart: the mocked calls an execution had made, from the marks beside its TaskScheduled events. */
+    static void restoreMockCalls(Execution e) {
+        if (e.mock == null) {
+            return;
+        }
+        for (History.Entry entry : e.history.entries()) {
+            ObjectNode data = entry.data();
+            if (data != null && data.has(MOCK_STATE)) {
+                AtomicInteger calls = e.mockCalls.computeIfAbsent(data.get(MOCK_STATE).asText(), k -> new AtomicInteger());
+                calls.accumulateAndGet(data.path(MOCK_CALL).asInt() + 1, Math::max);
+            }
+        }
+    }
+
+    /**
      * After a restart: the task had been submitted and waited for its task token or its child execution. It waits
      * again, for what was left of its TimeoutSeconds and HeartbeatSeconds when the engine stopped.
      */
@@ -101,9 +180,9 @@ public final class Tasks {
         long scheduledMillis = scheduled.millis();
         long timeout = 0;
         if (details.has("timeoutInSeconds")) {
-            timeout = Math.max(1, scheduledMillis + details.get("timeoutInSeconds").asLong() * 1000 - now);
+            timeout = Math.max(1, scheduledMillis + engine.scaled(details.get("timeoutInSeconds").asLong() * 1000) - now);
         }
-        long heartbeat = details.path("heartbeatInSeconds").asLong(0) * 1000;
+        long heartbeat = engine.scaled(details.path("heartbeatInSeconds").asLong(0) * 1000);
         long firstBeat = heartbeat == 0 ? 0 : Math.max(1, Math.max(scheduledMillis, lastHeartbeat) + heartbeat - now);
         String service = details.path("resourceType").asText();
         String resource = details.path("resource").asText();
@@ -129,8 +208,9 @@ public final class Tasks {
         integration.awaitCompletion(resource.substring(0, dot), response, resource.endsWith(".sync:2"), attempt);
     }
 
-    static long millis(Long seconds) {
-        return seconds == null ? 0 : seconds * 1000;
+    /** TimeoutSeconds or HeartbeatSeconds as the timer waits: in milliseconds, after the engine's time scale; 0 for none. */
+    long millis(Long seconds) {
+        return seconds == null ? 0 : engine.scaled(seconds * 1000);
     }
 
     private static JsonNode arguments(TaskState task, StateRun run) {

@@ -1,0 +1,71 @@
+package io.cqrsworkers.imports;
+
+import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.support.TestEnvironment;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** DIRECT mode's reader waits while more than max-pending-rows of its job's rows wait in the import action queue. */
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties = {"app.import.max-items-per-batch=1",
+        "app.import.max-concurrency=2", "app.import.max-pending-rows=50"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectImportBackPressureTest {
+
+    static {
+        TestEnvironment.apply();
+    }
+
+    @BeanInject
+    CamelContext context;
+
+    @BeanInject
+    AwsClients aws;
+
+    @Test
+    void theReaderWaitsWhileTooManyOfTheJobsRowsAreQueued() throws Exception {
+        ImportTestSupport imports = new ImportTestSupport(context);
+        String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+        StringBuilder csv = new StringBuilder("code,name\n");
+        for (int i = 0; i < 300; i++) {
+            csv.append('p').append(i).append(",Name ").append(i).append('\n');
+        }
+        aws.s3().putObject(b -> b.bucket(bucket).key("pending.csv"), RequestBody.fromString(csv.toString()));
+        ImportRequest job = imports.processing(new ImportRequest("DIRECT", bucket, "pending.csv", "sample", "t8",
+                null));
+        String id = job.sourceId();
+        // one row a batch, and nothing applies them: each batch only counts its row as read
+        AtomicInteger read = new AtomicInteger();
+        imports.handler((key, batch) -> {
+            imports.jobs().count(id, key + "/read", new ImportJobs.Counts(1, 1, 0, 0, List.of()));
+            read.incrementAndGet();
+            return new BatchResult(1, 1, 0, List.of());
+        });
+        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> imports.readDirect(job, false));
+        // it looks at the backlog every 100 batches: at the 100th, 100 rows wait (more than 50); it waits until
+        // rows are applied, which the reader's own progress cannot bring about
+        await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 100);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> read.get() == 100);
+        imports.jobs().count(id, "applied-1", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 200);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> read.get() == 200);
+        assertThat(run).isNotDone();
+        imports.jobs().count(id, "applied-2", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
+        run.get(20, TimeUnit.SECONDS);
+        assertThat(read.get()).isEqualTo(300);
+        assertThat(imports.jobs().get(id).orElseThrow().get("readerDone").asBoolean()).isTrue();
+    }
+}

@@ -1,0 +1,87 @@
+package io.cqrsworkers.testkit;
+
+import io.cqrsworkers.localaws.FreePort;
+import org.apache.camel.CamelContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The environment of one test class: its data folder, its ports, the properties that put the service there, and
+ * the Camel context that was built with them (attached by {@link KitProperties} when the context reads them).
+ */
+final class KitSession {
+
+    private static final String[] SERVICES = {"sqs", "s3", "dynamodb", "stepfunctions"};
+
+    private final Class<?> testClass;
+    private final Path dataDir;
+    private final int serverPort;
+    private final int managementPort;
+    private final Properties properties = new Properties();
+    private volatile CamelContext context;
+
+    KitSession(Class<?> testClass, EmbeddedAws settings) {
+        this.testClass = testClass;
+        try {
+            Path root = Files.createDirectories(Path.of("target", "embedded-aws"));
+            this.dataDir = Files.createTempDirectory(root, testClass.getSimpleName() + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder of " + testClass.getName(), e);
+        }
+        this.serverPort = FreePort.find("127.0.0.1");
+        this.managementPort = FreePort.find("127.0.0.1");
+
+        properties.setProperty("app.local.enabled", "true");
+        properties.setProperty("app.local.data-dir", dataDir.toString());
+        for (String service : SERVICES) {
+            properties.setProperty("app.local." + service + ".port", "0");
+        }
+        properties.setProperty("camel.server.port", String.valueOf(serverPort));
+        properties.setProperty("camel.management.port", String.valueOf(managementPort));
+        List<String> routes = new ArrayList<>(List.of("file:routes/*.camel.yaml"));
+        routes.addAll(List.of(settings == null ? new String[0] : settings.routes()));
+        properties.setProperty("camel.main.routes-include-pattern", String.join(",", routes));
+        // Other test classes of the same JVM set system properties and never clear them (e.g. their own sync
+        // handlers); camel-main and the properties component let system properties win by default. Here they only
+        // fill gaps, so a class on the kit sees its own settings whatever ran before it.
+        properties.setProperty("camel.main.auto-configuration-system-properties-enabled", "false");
+        properties.setProperty("camel.component.properties.system-properties-mode", "1");
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    int serverPort() {
+        return serverPort;
+    }
+
+    int managementPort() {
+        return managementPort;
+    }
+
+    Properties properties() {
+        return properties;
+    }
+
+    void attach(CamelContext context) {
+        this.context = context;
+    }
+
+    /** The Camel context of the test (the latest one: with a test instance per method each test builds its own). */
+    CamelContext context() {
+        CamelContext current = context;
+        if (current == null) {
+            throw new IllegalStateException("No Camel context was built on the embedded AWS of " + testClass.getName()
+                    + " yet: annotate the class with @CamelMainTest(configurationClasses = AppConfiguration.class) "
+                    + "next to @EmbeddedAws, and use the client from a test or @BeforeEach method");
+        }
+        return current;
+    }
+}
