@@ -18,8 +18,11 @@ final class ServerSentEvents implements ExtendedStartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        NotificationHub hub = context.getRegistry().lookupByNameAndType(NotificationTransport.BEAN,
-                NotificationHub.class);
+        // by the bound type: a lazy bean is matched on the type its method declares, not the object it returns
+        if (!(context.getRegistry().lookupByNameAndType(NotificationTransport.BEAN, NotificationTransport.class)
+                instanceof NotificationHub hub)) {
+            throw new IllegalStateException("Server-Sent Events need the local notification transport");
+        }
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));

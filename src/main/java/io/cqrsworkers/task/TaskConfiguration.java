@@ -79,7 +79,7 @@ public class TaskConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener((StartupListener) (started, alreadyStarted) -> started.getRegistry()
-                .lookupByNameAndType(ExecutionWatch.BEAN, ExecutionWatch.class).owner(TaskRunner.MACHINE, started.getRegistry().lookupByNameAndType(TaskExecutionEnds.BEAN,
-                        TaskExecutionEnds.class)));
+                .lookupByNameAndType(ExecutionWatch.BEAN, ExecutionWatch.class).owner(TaskRunner.MACHINE,
+                        started.getRegistry().lookupByNameAndType(TaskExecutionEnds.BEAN, TaskExecutionEnds.class)));
     }
 }

@@ -29,7 +29,7 @@ public class DeployedLeaseTables implements CamelConfiguration {
 
     /** Added before the service's configuration classes run: the work waits for the start, before the routes. */
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         context.addStartupListener((StartupListener) (started, alreadyStarted) -> createLeaseTables(started));
     }
 
