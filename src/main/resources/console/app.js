@@ -404,8 +404,9 @@
             h('td', { class: 'num', text: j.kind === 'csv' ? String(j.succeededRows || 0) : '' }),
             h('td', { class: 'num', text: j.kind === 'csv' ? String(j.failedRows || 0) : '' }),
             h('td', {}, errors.length ? h('details', {}, h('summary', {}, errors.length + ' rejected rows'),
-              table('Rejected rows', ['Line', 'Reason'], errors.map(function (e) {
-                return h('tr', {}, h('td', { class: 'num', text: String(e.line) }), h('td', { text: e.reason }));
+              table('Rejected rows', ['Row', 'Reason'], errors.map(function (e) {
+                // e.line: jobs stored before rows were numbered
+                return h('tr', {}, h('td', { class: 'num', text: String(e.row != null ? e.row : e.line) }), h('td', { text: e.reason }));
               }))) : (j.readerError ? h('span', { class: 'mono', text: j.readerError }) : '')));
         });
         if (!rows.length) rows = [h('tr', {}, h('td', { colspan: 8, class: 'muted', text: 'No imports.' }))];

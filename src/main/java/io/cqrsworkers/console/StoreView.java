@@ -169,7 +169,7 @@ public class StoreView {
         message.setHeader(Ddb2Constants.FILTER_EXPRESSION_ATTRIBUTE_VALUES, values);
     }
 
-    /** The page read: import jobs and single-row imports with their counters and rejected rows (line, reason). */
+    /** The page read: import jobs and single-row imports with their counters and rejected rows (row number, reason). */
     public JsonNode imports(@Header(Ddb2Constants.ITEMS) List<Map<String, AttributeValue>> items,
                             @Header(Ddb2Constants.LAST_EVALUATED_KEY) Map<String, AttributeValue> last) {
         ObjectNode answer = Jackson.MAPPER.createObjectNode();

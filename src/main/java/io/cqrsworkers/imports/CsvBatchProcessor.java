@@ -37,11 +37,16 @@ public final class CsvBatchProcessor {
             if (failures.get(i) == null) {
                 succeeded++;
             } else {
-                errors.add(new RowError(0, "row " + rows.get(i).path("code").asText("") + ": "
-                        + failures.get(i).getMessage()));
+                errors.add(ref(message, i).error(failures.get(i).getMessage()));
             }
         }
         jobs.count(target.sourceId(), message.path("batchKey").asText(messageId),
                 new ImportJobs.Counts(0, 0, succeeded, errors.size(), errors));
+    }
+
+    /** The i-th item of a {@code csv-batch-process} message as reasons name it: its row number and code. */
+    static CsvRowsHandler.RowRef ref(JsonNode message, int i) {
+        return new CsvRowsHandler.RowRef(message.path(ImportActionQueue.ROW_NUMBERS).path(i).asLong(0),
+                message.path("items").path(i).path("code").asText(""));
     }
 }

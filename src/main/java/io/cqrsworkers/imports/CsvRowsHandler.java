@@ -16,11 +16,13 @@ import java.util.Map;
  * job once: rows read, rows queued, rows failed (refused here or by the strategy, or not queued). Returns
  * {@code {totalRows, succeededRows (= queued), failedRows}}.
  * <p>
- * The bad-row rule of both modes (docs/routes.md, "The bad-row rule"): a row arrives as the Distributed Map's CSV reader makes
- * it (short rows padded with empty values, extra columns dropped, blank lines skipped, undecodable bytes as
- * U+FFFD). Here its keys and values are trimmed and a UTF-8 BOM left in the first header is dropped; a row holding
- * U+FFFD fails as "invalid UTF-8", and the strategy's validation decides the rest. A failed row is named by its place
- * in its batch and its code (items carry no line number).
+ * The bad-row rule of both modes (docs/routes.md, "The bad-row rule"): an item is {@code {"index": i, "value": row}},
+ * as the map's ItemSelector makes it from {@code $$.Map.Item.Index} and {@code $$.Map.Item.Value} (DIRECT makes the
+ * same): the row as the Distributed Map's CSV reader makes it (short rows padded with empty values, extra columns
+ * dropped, blank lines skipped, undecodable bytes as U+FFFD) and its 0-based index in the reader's order. Here the
+ * row's keys and values are trimmed and a UTF-8 BOM left in the first header is dropped; a row holding U+FFFD fails
+ * as "invalid UTF-8", and the strategy's validation decides the rest. A failed row is reported with its row number,
+ * index + 1: the data row as the reader counts rows (header excluded, blank lines skipped).
  */
 public final class CsvRowsHandler {
 
@@ -53,11 +55,14 @@ public final class CsvRowsHandler {
         ImportTarget target = new ImportTarget(request.tableName(), request.tenantCode(), request.sourceId());
         List<RowError> errors = new ArrayList<>();
         List<JsonNode> valid = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
+        List<RowRef> refs = new ArrayList<>();
         JsonNode items = batch.path("Items");
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode item = clean(items.get(i));
-            String label = label(i, item);
+        long lastRow = 0;
+        for (JsonNode raw : items) {
+            long number = raw.path("index").asLong(-1) + 1;
+            lastRow = Math.max(lastRow, number);
+            JsonNode item = clean(raw.path("value"));
+            RowRef ref = new RowRef(number, item.path("code").asText(""));
             try {
                 if (item.toString().indexOf('\uFFFD') >= 0) {
                     throw new InvalidRowException(INVALID_UTF8, null);
@@ -65,20 +70,30 @@ public final class CsvRowsHandler {
                 JsonNode row = strategies.transform(target, item);
                 strategies.validate(target, row);
                 valid.add(row);
-                labels.add(label);
+                refs.add(ref);
             } catch (RuntimeException e) {
                 if (RowFailures.isTransient(e)) {
                     throw e;
                 }
-                errors.add(new RowError(0, label + ": " + e.getMessage()));
+                errors.add(ref.error(e.getMessage()));
             }
         }
-        ImportActionQueue.Sent sent = queue.sendRows(target, batchKey, valid, labels);
+        ImportActionQueue.Sent sent = queue.sendRows(target, batchKey, valid, refs);
         errors.addAll(sent.failed());
         long total = items.size();
         jobs.count(request.sourceId(), readMark(batchKey),
-                new ImportJobs.Counts(total, sent.queued(), 0, errors.size(), errors));
+                new ImportJobs.Counts(total, sent.queued(), 0, errors.size(), errors, lastRow));
         return new BatchResult(total, sent.queued(), errors.size(), errors);
+    }
+
+    /**
+     * A row as reasons name it: its number (index + 1 as the reader counts rows; 0 when unknown) and its code.
+     */
+    public record RowRef(long number, String code) {
+
+        RowError error(String why) {
+            return new RowError(number, "row " + number + " (" + code + "): " + why);
+        }
     }
 
     /** The mark under which a batch's reading is counted once. */
@@ -100,10 +115,5 @@ public final class CsvRowsHandler {
             clean.set(key.trim(), value.isTextual() ? clean.textNode(value.asText().trim()) : value);
         }
         return clean;
-    }
-
-    /** How a row is named in a reason: its place in the batch (Distributed Map items carry no line) and code. */
-    static String label(int index, JsonNode row) {
-        return "item " + index + " of its batch (" + row.path("code").asText("") + ")";
     }
 }

@@ -1,6 +1,7 @@
 package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.json.Jackson;
 import org.slf4j.Logger;
@@ -16,10 +17,11 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * The business steps of DIRECT mode, the Distributed Map's mirror as the route {@value #URI} ({@link ImportRoutes}):
- * the CSV records become items as AWS's CSV ItemReader makes them, the reader pauses while too many of the job's rows
- * wait in the import action queue, a resumed run skips the batches already counted, and a failure either ends the
- * job with its reason or leaves it PROCESSING for the start message's next delivery.
+ * The business steps of DIRECT mode, the Distributed Map's mirror as the route {@value #URI}
+ * ({@link DirectImportRoutes}): the CSV records become items as AWS's CSV ItemReader and the map's ItemSelector make
+ * them, the reader pauses while too many of the job's rows wait in the import action queue, a resumed run skips the
+ * batches already counted, and a failure waits for the batches running, then either ends the job with its reason or
+ * leaves it PROCESSING for the start message's next delivery.
  */
 public final class DirectImport {
 
@@ -50,14 +52,14 @@ public final class DirectImport {
     }
 
     /**
-     * The records (the header first) as the Distributed Map's items: each row an object keyed by the header, short
-     * rows padded with empty strings, extra fields dropped (AWS's documented CSV rules, see S3ItemReader). Every
-     * {@value #PENDING_CHECK_EVERY} batches it waits while more than maxPendingRows of the job's rows are queued
-     * and not applied; this runs on the reading thread, so reading pauses.
+     * The records (the header first) as the rows of the Distributed Map's items, each with its index in the
+     * reader's order ({@code $$.Map.Item.Index}). The items themselves are made per batch ({@link #batch}), on the
+     * batch's thread, not on the reading one. Every {@value #PENDING_CHECK_EVERY} batches it waits while more than
+     * maxPendingRows of the job's rows are queued and not applied; this runs on the reading thread, so reading pauses.
      *
      * @throws EmptyFileException when there is not even a header
      */
-    public Iterator<ObjectNode> items(Iterator<List<String>> records, String jobId, int batchSize) {
+    public Iterator<Row> rows(Iterator<List<String>> records, String jobId, int batchSize) {
         if (!records.hasNext()) {
             throw new EmptyFileException();
         }
@@ -72,22 +74,34 @@ public final class DirectImport {
             }
 
             @Override
-            public ObjectNode next() {
+            public Row next() {
                 if (!records.hasNext()) {
                     throw new NoSuchElementException();
                 }
                 if (read > 0 && read % every == 0) {
                     awaitBacklog(jobId);
                 }
-                List<String> row = records.next();
-                read++;
-                ObjectNode item = Jackson.MAPPER.createObjectNode();
-                for (int i = 0; i < header.size(); i++) {
-                    item.put(header.get(i), i < row.size() ? row.get(i) : "");
-                }
-                return item;
+                return new Row(read++, header, records.next());
             }
         };
+    }
+
+    /** A CSV record, its index among the file's rows (0-based, after the header) and the header. */
+    public record Row(long index, List<String> header, List<String> values) {
+
+        /**
+         * The Distributed Map's item for this row with the map's ItemSelector applied: {@code {"index": i, "value":
+         * row}}, the row keyed by the header, short rows padded with empty strings, extra fields dropped (AWS's
+         * documented CSV rules, see S3ItemReader).
+         */
+        ObjectNode item() {
+            ObjectNode item = Jackson.MAPPER.createObjectNode().put("index", index);
+            ObjectNode value = item.putObject("value");
+            for (int i = 0; i < header.size(); i++) {
+                value.put(header.get(i), i < values.size() ? values.get(i) : "");
+            }
+            return item;
+        }
     }
 
     private void awaitBacklog(String jobId) {
@@ -103,16 +117,63 @@ public final class DirectImport {
     }
 
     /** A batch in the Distributed Map's shape {@code {"Items":[...], "BatchInput":{"Attributes":{...}}}}. */
-    public ObjectNode batch(List<JsonNode> items, JsonNode attributes) {
+    public ObjectNode batch(List<Row> rows, JsonNode attributes) {
         ObjectNode batch = Jackson.MAPPER.createObjectNode();
-        batch.putArray("Items").addAll(items);
+        ArrayNode items = batch.putArray("Items");
+        for (Row row : rows) {
+            items.add(row.item());
+        }
         batch.putObject("BatchInput").set("Attributes", attributes);
         return batch;
     }
 
-    /** Whether to run a batch: a resumed run skips those counted before (their rows were read and queued). */
-    public boolean toRead(String jobId, String batchKey, boolean resume) {
-        return !resume || !jobs.counted(jobId, CsvRowsHandler.readMark(batchKey));
+    /** The batches of one run that are being handled, so that a failed run ends only after them. */
+    public Batches batches() {
+        return new Batches();
+    }
+
+    /**
+     * Whether to run a batch: not once the run has failed, and on a resumed run not when it was counted before (its
+     * rows were read and queued). A batch to run is counted in {@code running} until {@link Batches#ended}.
+     */
+    public boolean toRead(String jobId, String batchKey, boolean resume, Batches running) {
+        return (!resume || !jobs.counted(jobId, CsvRowsHandler.readMark(batchKey))) && running.started();
+    }
+
+    /** A batch that {@link #toRead} let run has ended, handled or failed. */
+    public void ended(Batches running) {
+        running.ended();
+    }
+
+    /**
+     * A run's batches being handled. The split stops at the first failure without waiting for the batches it had
+     * already handed to the pool, so the run waits for them here: a resume must not overlap them.
+     */
+    public static final class Batches {
+        private int running;
+        private boolean stopped;
+
+        /** @return false once the run has stopped: the batch is not handled */
+        synchronized boolean started() {
+            if (stopped) {
+                return false;
+            }
+            running++;
+            return true;
+        }
+
+        synchronized void ended() {
+            running--;
+            notifyAll();
+        }
+
+        /** No batch starts after this; returns once those running have ended. */
+        synchronized void stopAndAwait() throws InterruptedException {
+            stopped = true;
+            while (running > 0) {
+                wait();
+            }
+        }
     }
 
     /** Stops the object's download, read to its end or not (closing alone would read the rest first). */
@@ -123,15 +184,25 @@ public final class DirectImport {
     }
 
     /**
-     * The run failed. A missing, empty or unreadable file fails the job with the reason; a transient failure (AWS
-     * unavailable, also a batch whose count failed after its rows were queued) and a stop leave it PROCESSING and are
-     * rethrown, so the start message comes back and the run resumes at the batches not counted (until the message
-     * reaches the DLQ, which ends the job).
+     * The run failed. It first waits for its batches still being handled. Then a missing, empty or unreadable file
+     * fails the job with the reason; a transient failure (AWS unavailable, also a batch whose count failed after its
+     * rows were queued) and a stop leave it PROCESSING and are rethrown, so the start message comes back and the run
+     * resumes at the batches not counted (until the message reaches the DLQ, which ends the job).
      *
+     * @param running null when the run failed before its split began
      * @return the job, when it ended here
      */
-    public ObjectNode failed(String jobId, String bucket, String key, Exception failure) {
+    public ObjectNode failed(String jobId, String bucket, String key, Exception failure, Batches running) {
         String object = "s3://" + bucket + "/" + key;
+        if (running != null) {
+            try {
+                running.stopAndAwait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoppedException("Import " + jobId + " stopped while its batches ended; it resumes when "
+                        + "its start message is delivered again", failure);
+            }
+        }
         Throwable cause = unwrap(failure);
         if (interrupted(cause)) {
             throw new StoppedException("Import " + jobId + " stopped while reading " + object

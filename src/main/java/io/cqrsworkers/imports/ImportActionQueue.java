@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Sends rows to the import action queue as {@code csv-batch-process} messages
- * {@code {"action","tableName","tenantCode","sourceId","batchKey","items":[...]}}, each under the original's body limit
+ * {@code {"action","tableName","tenantCode","sourceId","batchKey","rowNumbers":[...],"items":[...]}} (each item's row
+ * number at the same place in {@code rowNumbers}), each under the original's body limit
  * (256 KiB - 1024 - 300 bytes), with SendMessageBatch: up to 10 entries and 256 KiB per call. A row too large for a
  * message alone, and the rows of an entry SQS refused, are returned as failed. {@code batchKey} names the message
  * for counting it once (the caller's batch key + the message's index in it, the same when the batch is re-run).
@@ -25,6 +26,8 @@ public final class ImportActionQueue {
     public static final String BEAN = "importActionQueue";
 
     public static final String CSV_BATCH = "csv-batch-process";
+    /** The message field holding each item's row number (see {@link RowError}). */
+    static final String ROW_NUMBERS = "rowNumbers";
     static final int MAX_BODY_BYTES = 256 * 1024 - 1024 - 300;
     private static final int MAX_CALL_BYTES = 256 * 1024;
     private static final int MAX_ENTRIES = 10;
@@ -46,42 +49,30 @@ public final class ImportActionQueue {
         sqs.sendMessage(b -> b.queueUrl(url.get()).messageBody(message.toString()));
     }
 
-    /** @param rows the rows in order, each labelled for error messages by {@code labels} */
-    public Sent sendRows(ImportTarget target, String batchKey, List<JsonNode> rows, List<String> labels) {
+    /** @param rows the rows in order, each named in reasons and in its message by {@code refs} */
+    public Sent sendRows(ImportTarget target, String batchKey, List<JsonNode> rows, List<CsvRowsHandler.RowRef> refs) {
         List<RowError> failed = new ArrayList<>();
         List<Body> bodies = new ArrayList<>();
-        StringBuilder items = new StringBuilder();
-        int count = 0;
-        int bytes = 0;
-        List<Integer> members = new ArrayList<>();
-        int envelope = utf8Length(envelope(target, batchKey + "/0", ""));
+        Pending pending = new Pending();
+        int envelope = utf8Length(envelope(target, batchKey + "/0", "", ""));
         for (int i = 0; i < rows.size(); i++) {
             String row = rows.get(i).toString();
-            int size = utf8Length(row);
+            String number = Long.toString(refs.get(i).number());
+            // the row and its number, each with a comma after the first
+            int size = utf8Length(row) + number.length() + 2;
             if (envelope + size > MAX_BODY_BYTES) {
-                failed.add(new RowError(0, labels.get(i) + ": the row is larger than an SQS message ("
-                        + MAX_BODY_BYTES + " bytes)"));
+                failed.add(refs.get(i).error("the row is larger than an SQS message (" + MAX_BODY_BYTES + " bytes)"));
                 continue;
             }
-            if (count > 0 && envelope + bytes + 1 + size > MAX_BODY_BYTES) {
-                bodies.add(body(target, batchKey + "/" + bodies.size(), items, envelope + bytes, members));
-                envelope = utf8Length(envelope(target, batchKey + "/" + bodies.size(), ""));
-                items.setLength(0);
-                count = 0;
-                bytes = 0;
-                members = new ArrayList<>();
+            if (!pending.members.isEmpty() && envelope + pending.bytes + size > MAX_BODY_BYTES) {
+                bodies.add(pending.body(target, batchKey + "/" + bodies.size(), envelope));
+                envelope = utf8Length(envelope(target, batchKey + "/" + bodies.size(), "", ""));
+                pending = new Pending();
             }
-            if (count > 0) {
-                items.append(',');
-                bytes++;
-            }
-            items.append(row);
-            bytes += size;
-            count++;
-            members.add(i);
+            pending.add(i, row, number, size);
         }
-        if (count > 0) {
-            bodies.add(body(target, batchKey + "/" + bodies.size(), items, envelope + bytes, members));
+        if (!pending.members.isEmpty()) {
+            bodies.add(pending.body(target, batchKey + "/" + bodies.size(), envelope));
         }
         long queued = 0;
         for (List<Body> call : calls(bodies)) {
@@ -93,8 +84,7 @@ public final class ImportActionQueue {
             SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(url.get()).entries(entries));
             for (BatchResultErrorEntry error : response.failed()) {
                 for (int i : call.get(Integer.parseInt(error.id())).rows()) {
-                    failed.add(new RowError(0, labels.get(i) + ": not queued: " + error.code() + " "
-                            + error.message()));
+                    failed.add(refs.get(i).error("not queued: " + error.code() + " " + error.message()));
                 }
             }
             for (var ok : response.successful()) {
@@ -104,13 +94,32 @@ public final class ImportActionQueue {
         return new Sent(queued, failed);
     }
 
-    /** A message body, its size in UTF-8 and the rows in it. */
-    private record Body(String text, int bytes, List<Integer> rows) {
+    /** The rows of the message being filled: their JSON, their numbers, their size with commas. */
+    private static final class Pending {
+        private final StringBuilder items = new StringBuilder();
+        private final StringBuilder numbers = new StringBuilder();
+        private final List<Integer> members = new ArrayList<>();
+        private int bytes;
+
+        void add(int index, String row, String number, int size) {
+            if (!members.isEmpty()) {
+                items.append(',');
+                numbers.append(',');
+            }
+            items.append(row);
+            numbers.append(number);
+            members.add(index);
+            bytes += members.size() == 1 ? size - 2 : size;
+        }
+
+        Body body(ImportTarget target, String messageKey, int envelope) {
+            return new Body(envelope(target, messageKey, numbers.toString(), items.toString()), envelope + bytes,
+                    members);
+        }
     }
 
-    private static Body body(ImportTarget target, String messageKey, CharSequence items, int bytes,
-                             List<Integer> rows) {
-        return new Body(envelope(target, messageKey, items.toString()), bytes, rows);
+    /** A message body, its size in UTF-8 and the rows in it. */
+    private record Body(String text, int bytes, List<Integer> rows) {
     }
 
     /** Groups message bodies into SendMessageBatch calls: 10 entries and 256 KiB of bodies at most. */
@@ -133,11 +142,12 @@ public final class ImportActionQueue {
         return calls;
     }
 
-    private static String envelope(ImportTarget target, String messageKey, String items) {
+    private static String envelope(ImportTarget target, String messageKey, String numbers, String items) {
         ObjectNode head = JSON.createObjectNode().put("action", CSV_BATCH).put("tableName", target.tableName())
                 .put("tenantCode", target.tenantCode()).put("sourceId", target.sourceId()).put("batchKey", messageKey);
         String json = head.toString();
-        return json.substring(0, json.length() - 1) + ",\"items\":[" + items + "]}";
+        return json.substring(0, json.length() - 1) + ",\"" + ROW_NUMBERS + "\":[" + numbers + "],\"items\":["
+                + items + "]}";
     }
 
     private static int utf8Length(String text) {

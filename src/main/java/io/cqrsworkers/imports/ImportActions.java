@@ -144,8 +144,8 @@ public final class ImportActions {
             List<RowError> errors = new ArrayList<>();
             JsonNode items = message.path("items");
             for (int i = 0; i < items.size(); i++) {
-                errors.add(new RowError(0, CsvRowsHandler.label(i, items.get(i)) + " of message " + mark.name()
-                        + ": not applied: " + reason));
+                errors.add(CsvBatchProcessor.ref(message, i).error("not applied (message " + mark.name() + "): "
+                        + reason));
             }
             jobs.count(mark.jobId(), mark.name(), new ImportJobs.Counts(0, 0, 0, errors.size(), errors));
         } else if (mark.jobId().startsWith(ImportJobs.CSV_PREFIX)) {

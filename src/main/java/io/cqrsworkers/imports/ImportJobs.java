@@ -33,8 +33,13 @@ import java.util.UUID;
  * message or a re-run batch does not count twice. When the reader has finished, {@code totalRows} is known, and the
  * job becomes COMPLETED (or FAILED if a row failed) once {@code processedRows == totalRows}: whichever of "reader
  * finished" and "last row processed" comes second completes it, under a condition on the status so only one does.
- * Rejected rows keep their line number (0 when unknown) and reason in {@code rowErrors} (the first
+ * Rejected rows keep their row number (0 when unknown) and reason in {@code rowErrors} (the first
  * {@value #MAX_ROW_ERRORS}).
+ * <p>
+ * {@code lastRow} is the highest row number the reader gave a row: the count of rows it saw once it is done. The
+ * total is {@code readRows}; a reader that finished with the two different (rows numbered but never counted, or
+ * counted twice) fails the job with both numbers instead of completing it with a total that the failed rows' numbers
+ * contradict.
  */
 public final class ImportJobs {
 
@@ -61,8 +66,16 @@ public final class ImportJobs {
         this.notifier = notifier;
     }
 
-    /** One contribution to a job's counters. */
-    public record Counts(long read, long queued, long succeeded, long failed, List<RowError> errors) {
+    /**
+     * One contribution to a job's counters.
+     *
+     * @param lastRow the highest row number among the rows read (0: none read here)
+     */
+    public record Counts(long read, long queued, long succeeded, long failed, List<RowError> errors, long lastRow) {
+
+        public Counts(long read, long queued, long succeeded, long failed, List<RowError> errors) {
+            this(read, queued, succeeded, failed, errors, 0);
+        }
     }
 
     /**
@@ -188,6 +201,10 @@ public final class ImportJobs {
      * @return false when {@code mark} had already been counted (or the job is gone)
      */
     public boolean count(String id, String mark, Counts counts) {
+        if (counts.lastRow() > 0) {
+            // before the count, so a delivery killed in between does it again (it is idempotent)
+            reachedRow(id, counts.lastRow());
+        }
         Map<String, AttributeValue> markItem = new HashMap<>(Map.of("pk", s(MARK_PREFIX + id), "sk", s(mark),
                 "ttl", n(Instant.now().plus(MARK_TTL).getEpochSecond())));
         try {
@@ -220,6 +237,17 @@ public final class ImportJobs {
         return true;
     }
 
+    /** Raises the job's {@code lastRow} to {@code row}. */
+    private void reachedRow(String id, long row) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id)).updateExpression("SET lastRow = :n")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(lastRow) OR lastRow < :n)")
+                    .expressionAttributeValues(Map.of(":n", n(row))));
+        } catch (ConditionalCheckFailedException higherAlready) {
+            // a later batch got there first (or the job is gone: the count says so)
+        }
+    }
+
     /** Whether {@link #count} counted this mark of the job already. */
     public boolean counted(String id, String mark) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
@@ -249,16 +277,25 @@ public final class ImportJobs {
         }
     }
 
-    /** The reader has read every row: the total is known; the job completes now if every row is processed. */
+    /**
+     * The reader has read every row: the total is known, and it agrees with the last row number the reader gave (else
+     * the reader failed, see the class); the job completes now if every row is processed.
+     */
     public void readerFinished(String id) {
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
                     .updateExpression("SET totalRows = readRows, readerDone = :t, updatedAt = :now")
-                    .conditionExpression("#s = :p")
+                    .conditionExpression("#s = :p AND (lastRow = readRows OR (attribute_not_exists(lastRow) "
+                            + "AND readRows = :zero))")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":now", now(),
-                            ":p", s(ImportStatus.PROCESSING.name()))));
-        } catch (ConditionalCheckFailedException ended) {
+                            ":p", s(ImportStatus.PROCESSING.name()), ":zero", n(0))));
+        } catch (ConditionalCheckFailedException endedOrDisagree) {
+            ObjectNode job = get(id).orElseThrow();
+            if (ImportStatus.PROCESSING.name().equals(job.path("status").asText())) {
+                readerFailed(id, "Import.RowCountMismatch: the reader numbered " + job.path("lastRow").asLong()
+                        + " rows, " + job.path("readRows").asLong() + " were counted as read");
+            }
             return;
         }
         completeIfDone(id);

@@ -256,13 +256,14 @@ class ConsoleApiTest extends ConsoleTestSupport {
         assertThat(direct.path("readRows").asInt()).isEqualTo(3);
         assertThat(direct.path("succeededRows").asInt()).isEqualTo(2);
         assertThat(direct.path("failedRows").asInt()).isEqualTo(1);
-        // the rejected row as the import stored it: its line (0 where the import does not know it) and reason
+        // the rejected row as the import stored it: its row number (the second data row) and reason
         JsonNode rejected = direct.path("rowErrors").get(0);
-        assertThat(rejected.has("line")).isTrue();
-        assertThat(rejected.path("reason").asText()).contains("(2)").contains("code and name are required");
+        assertThat(rejected.path("row").asLong()).isEqualTo(2);
+        assertThat(rejected.path("reason").asText()).isEqualTo("row 2 (2): code and name are required");
 
         JsonNode mapped = importCsv("STEP_FUNCTION");
         assertThat(mapped.path("failedRows").asInt()).isEqualTo(1);
+        assertThat(mapped.path("rowErrors")).isEqualTo(direct.path("rowErrors"));
         JsonNode runs = get("/executions?machine=" + q(machineArn("import-csv")) + "&pageSize=1");
         JsonNode execution = get("/execution?arn=" + q(runs.path("executions").get(0).path("executionArn").asText()));
         JsonNode mapRun = execution.path("mapRuns").get(0);

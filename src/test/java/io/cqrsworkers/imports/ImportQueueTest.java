@@ -206,7 +206,7 @@ class ImportQueueTest {
         assertThat(job.get("processedRows").asLong()).isEqualTo(251);
         // "bad" has too few columns: padded (AWS's rule), its name is empty
         assertThat(job.get("rowErrors").toString())
-                .contains("{\"line\":0,\"reason\":\"item 50 of its batch (bad): code and name are required\"}");
+                .contains("{\"row\":251,\"reason\":\"row 251 (bad): code and name are required\"}");
         assertThat(data("gated", "g249").get("name").asText()).isEqualTo("Gated 249");
     }
 
@@ -219,20 +219,21 @@ class ImportQueueTest {
         var items = batch.putArray("Items");
         String big = "x".repeat(5000);
         for (int i = 0; i < 60; i++) {
-            items.addObject().put("code", "z" + i).put("name", "Z").put("note", big);
+            item(items, i).put("code", "z" + i).put("name", "Z").put("note", big);
         }
-        items.addObject().put("code", "huge").put("name", "H").put("note", "y".repeat(ImportActionQueue.MAX_BODY_BYTES));
-        items.addObject().put("code", "").put("name", "no code");
-        items.addObject().put("code", "bad").put("name", "caf\uFFFD");
+        item(items, 60).put("code", "huge").put("name", "H").put("note", "y".repeat(ImportActionQueue.MAX_BODY_BYTES));
+        item(items, 61).put("code", "").put("name", "no code");
+        item(items, 62).put("code", "bad").put("name", "caf\uFFFD");
 
         BatchResult result = imports.rows().handle("b0", batch);
 
         assertThat(result.totalRows()).isEqualTo(63);
         assertThat(result.succeededRows()).isEqualTo(60);
         assertThat(result.failedRows()).isEqualTo(3);
-        assertThat(result.errors()).extracting(RowError::reason).anyMatch(r -> r.startsWith("item 60 of its batch (huge)"
-                + ": the row is larger than an SQS message")).anyMatch(r -> r.contains("code and name are required"))
-                .contains("item 62 of its batch (bad): invalid UTF-8");
+        assertThat(result.errors()).extracting(RowError::row).containsExactlyInAnyOrder(61L, 62L, 63L);
+        assertThat(result.errors()).extracting(RowError::reason).anyMatch(r -> r.startsWith("row 61 (huge)"
+                + ": the row is larger than an SQS message")).contains("row 62 (): code and name are required")
+                .contains("row 63 (bad): invalid UTF-8");
         imports.bean(FinalizeParentJob.BEAN, FinalizeParentJob.class).completed(id);
         ObjectNode job = finished(id);
         assertThat(job.get("succeededRows").asLong()).isEqualTo(60);
@@ -249,6 +250,23 @@ class ImportQueueTest {
                 throw new IllegalStateException(e);
             }
         }).collect(Collectors.toSet())).containsExactlyInAnyOrder("b0/0", "b0/1");
+        // each queued row with its number: z0..z59 are rows 1..60
+        List<Long> numbers = new java.util.ArrayList<>();
+        messages.forEach(m -> {
+            try {
+                JSON.readTree(m).get("rowNumbers").forEach(n -> numbers.add(n.asLong()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(numbers).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 60).boxed().toList());
+    }
+
+    /** An item of a batch as the map's ItemSelector makes it; returns its row value to fill. */
+    private static ObjectNode item(com.fasterxml.jackson.databind.node.ArrayNode items, int index) {
+        ObjectNode item = items.addObject().put("index", index);
+        return item.putObject("value");
     }
 
     private JsonNode post(String table, String tenant, String row) throws Exception {
@@ -393,7 +411,7 @@ class ImportQueueTest {
             assertThat(job.get("processedRows").asLong()).isEqualTo(2);
             assertThat(job.at("/result/message").asText()).isEqualTo("2 of 2 rows failed");
             assertThat(job.get("rowErrors").toString())
-                    .contains("item 1 of its batch (doomed) of message direct-0/0: not applied: the message reached "
+                    .contains("{\"row\":2,\"reason\":\"row 2 (doomed): not applied (message direct-0/0): the message reached "
                             + "import-action-queue-dlq after failing every delivery; last error: "
                             + "software.amazon.awssdk.core.exception.SdkClientException: DynamoDB unreachable (test)");
         } finally {
