@@ -2,6 +2,7 @@ package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.json.Jackson;
 import org.slf4j.Logger;
@@ -13,7 +14,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.InterruptedIOException;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -55,7 +58,8 @@ public final class DirectImport {
      * The records (the header first) as the rows of the Distributed Map's items, each with its index in the
      * reader's order ({@code $$.Map.Item.Index}). The items themselves are made per batch ({@link #batch}), on the
      * batch's thread, not on the reading one. Every {@value #PENDING_CHECK_EVERY} batches it waits while more than
-     * maxPendingRows of the job's rows are queued and not applied; this runs on the reading thread, so reading pauses.
+     * maxPendingRows of the job's rows are queued and not applied (unless the backlog it saw last, plus the rows read
+     * since, is not over: a look costs a DynamoDB read); this runs on the reading thread, so reading pauses.
      *
      * @throws EmptyFileException when there is not even a header
      */
@@ -67,6 +71,9 @@ public final class DirectImport {
         long every = (long) PENDING_CHECK_EVERY * batchSize;
         return new Iterator<>() {
             private long read;
+            /** The backlog seen at the last look (unknown before the first) and the rows read since. */
+            private long pending = -1;
+            private long readSince;
 
             @Override
             public boolean hasNext() {
@@ -78,9 +85,12 @@ public final class DirectImport {
                 if (!records.hasNext()) {
                     throw new NoSuchElementException();
                 }
-                if (read > 0 && read % every == 0) {
-                    awaitBacklog(jobId);
+                // the backlog grows only by the rows this reader adds: no need to look while it cannot be over
+                if (read > 0 && read % every == 0 && (pending < 0 || pending + readSince > maxPendingRows)) {
+                    pending = awaitBacklog(jobId);
+                    readSince = 0;
                 }
+                readSince++;
                 return new Row(read++, header, records.next());
             }
         };
@@ -95,20 +105,26 @@ public final class DirectImport {
          * documented CSV rules, see S3ItemReader).
          */
         ObjectNode item() {
-            ObjectNode item = Jackson.MAPPER.createObjectNode().put("index", index);
-            ObjectNode value = item.putObject("value");
+            JsonNodeFactory nodes = Jackson.MAPPER.getNodeFactory();
+            Map<String, JsonNode> fields = new LinkedHashMap<>(header.size() * 4 / 3 + 1);
             for (int i = 0; i < header.size(); i++) {
-                value.put(header.get(i), i < values.size() ? values.get(i) : "");
+                fields.put(header.get(i), nodes.textNode(i < values.size() ? values.get(i) : ""));
             }
-            return item;
+            Map<String, JsonNode> item = new LinkedHashMap<>(3);
+            item.put("index", nodes.numberNode(index));
+            item.put("value", new ObjectNode(nodes, fields));
+            return new ObjectNode(nodes, item);
         }
     }
 
-    private void awaitBacklog(String jobId) {
+    /** @return the job's backlog once it is at most maxPendingRows */
+    private long awaitBacklog(String jobId) {
         try {
-            while (jobs.pendingRows(jobId) > maxPendingRows) {
+            long pending;
+            while ((pending = jobs.pendingRows(jobId)) > maxPendingRows) {
                 Thread.sleep(100);
             }
+            return pending;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoppedException("Import " + jobId + " stopped while waiting for its backlog; it resumes when "

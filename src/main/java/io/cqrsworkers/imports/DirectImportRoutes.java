@@ -39,6 +39,8 @@ public class DirectImportRoutes extends RouteBuilder {
                 .doTry()
                     .to("aws2-s3:{{bucket:bucket}}?operation=getObject")
                     .setProperty("ImportObject", body())
+                    // every batch's exchange copies the headers: the object's metadata is not needed past here
+                    .removeHeaders("CamelAwsS3*", AWS2S3Constants.OVERRIDE_BUCKET_NAME, AWS2S3Constants.KEY)
                     // undecodable bytes become U+FFFD whatever the JVM's default charset
                     .setProperty(Exchange.CHARSET_NAME, constant("UTF-8"))
                     .unmarshal(dataFormat().csv().lazyLoad(true).end())
