@@ -36,9 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * CSV import throughput on the embedded default:
  * <ol>
  * <li>raw parse rate of a generated file streamed from S3 (commons-csv, the library DIRECT mode uses);</li>
- * <li>DIRECT mode (its route: aws2-s3, camel-csv, the streaming split) parse + batch + dispatch of the same file to
- *     50 concurrent no-op batch handlers in place of csvRowsHandler, its ratio to (1)
- *     and the old generation's peak (run with -Xmx256m: the file is about 100 MB for 1,000,000 rows);</li>
+ * <li>DIRECT mode (its route: aws2-s3, camel-csv, the streaming split, the items made per batch) parse + batch +
+ *     dispatch of the same file to 50 concurrent no-op batch handlers in place of csvRowsHandler, its ratio to (1)
+ *     and the old generation's peak (run with -Xmx256m: the file is about 100 MB for 1,000,000 rows). (1) and (2)
+ *     alternate for {@code -Dbench.rounds} rounds (default 3), each printed with the machine's load, then the
+ *     median ratios: of the wall-clock rates, and of the rows per CPU-second of the whole process (on a shared
+ *     machine the wall clock measures mostly the share of the CPU a run got);</li>
  * <li>STEP_FUNCTION mode read + batch + dispatch on the embedded engine (Distributed Map, one child execution per
  *     batch, csv_rows_handler answering at once), and its ratio to (1);</li>
  * <li>rows/s until every row is applied as a command write (job COMPLETED), DIRECT and STEP_FUNCTION mode, started
@@ -49,6 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
  *   io.cqrsworkers.bench.ImportBenchmark [parseRows=1000000] [appliedRows=20000] [stepFunctionRows=100000]
  * </pre>
+ * appliedRows or stepFunctionRows 0 leaves out (4) or (3).
  * The embedded AWS holds every table in memory, so a run that applies many rows puts it in a child JVM with
  * {@code -Dbench.separate-aws=<heap, e.g. 6g>}: the heap figures are then the service's own, as in AWS.
  * {@code -Dbench.apply-modes=DIRECT} applies in DIRECT mode only (default: DIRECT,STEP_FUNCTION).
