@@ -100,6 +100,25 @@ class DirectImportTest {
         assertThat(job.get("succeededRows").asLong()).isEqualTo(2);
     }
 
+    /**
+     * The reader numbered 3 rows but only 2 were counted as read (a batch lost between the two): the job does not
+     * complete with a total of 2 that its row numbers contradict; it fails with both numbers.
+     */
+    @Test
+    void aTotalThatDisagreesWithTheLastRowNumberFailsTheJob() {
+        ImportJobs jobs = imports.jobs();
+        String id = imports.processing(new ImportRequest("DIRECT", bucket(), "none.csv", "sample", "mismatch", null))
+                .sourceId();
+        jobs.count(id, "b1/read", new ImportJobs.Counts(2, 2, 0, 0, List.of(), 3));
+        jobs.count(id, "b1/rows", new ImportJobs.Counts(0, 0, 2, 0, List.of()));
+        imports.bean(FinalizeParentJob.BEAN, FinalizeParentJob.class).completed(id);
+        ObjectNode job = finished(id);
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.get("totalRows").asLong()).isEqualTo(2);
+        assertThat(job.at("/result/message").asText()).startsWith("The file was not read to its end "
+                + "(Import.RowCountMismatch: the reader numbered 3 rows, 2 were counted as read)");
+    }
+
     /** The job once every row is applied or rejected. */
     private ObjectNode finished(String id) {
         return imports.finished(id);
