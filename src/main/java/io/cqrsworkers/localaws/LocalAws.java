@@ -33,6 +33,14 @@ public final class LocalAws implements EmbeddedAws {
         this.services = services;
     }
 
+    /** How the service finds this class: registered in {@code META-INF/services}, loaded by {@link EmbeddedAws#start}. */
+    public static final class Provider implements EmbeddedAws.Provider {
+        @Override
+        public EmbeddedAws start(Function<String, String> config) throws Exception {
+            return LocalAws.start(config);
+        }
+    }
+
     /**
      * Starts the services from configuration keys {@code app.local.*}: SQS, S3 and DynamoDB in parallel, then Step
      * Functions, which calls the other three.
