@@ -1,6 +1,7 @@
 package io.cqrsworkers.localaws.sqs;
 
 import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.EmulatorBuilder;
 import io.cqrsworkers.localaws.http.AwsJsonServer;
 import io.cqrsworkers.localaws.sqs.api.Operations;
 import io.cqrsworkers.localaws.sqs.persist.SqsJournal;
@@ -11,8 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * loses nothing acknowledged.
  *
  * <pre>
- * try (SqsEmulator sqs = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null)) {
+ * try (SqsEmulator sqs = SqsEmulator.builder().build()) {
  *     sqs.start();
  *     SqsClient client = SqsClient.builder().endpointOverride(sqs.endpoint())...
  * }
@@ -35,36 +34,32 @@ public final class SqsEmulator implements EmbeddedService {
     /** Long polls park their exchange instead of a thread, so a small pool serves many waiting consumers. */
     private static final int THREADS = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
 
-    private final String host;
-    private final int port;
-    private final String region;
-    private final String accountId;
-    private final Path dataDir;
-    private final Clock clock;
+    private final EmulatorBuilder.Settings settings;
     private AwsJsonServer server;
     private ScheduledExecutorService timers;
     private volatile SqsJournal journal;
     private volatile InetSocketAddress address;
 
-    /**
-     * @param port    0 picks a free port; {@link #endpoint()} reports the real one
-     * @param dataDir where queues and messages survive restarts; null keeps them in memory
-     */
-    public SqsEmulator(String host, int port, String region, String accountId, Path dataDir) {
-        this(host, port, region, accountId, dataDir, Clock.systemUTC());
+    private SqsEmulator(Builder b) {
+        this.settings = b.settings();
     }
 
     /**
-     * @param clock what "now" is for delays, visibility timeouts, retention and timestamps: a test can move it on
-     *              instead of waiting (timers that wake long polls still run in real time)
+     * Settings as every emulator's ({@link EmulatorBuilder}); the clock is what "now" is for delays, visibility
+     * timeouts, retention and timestamps (timers that wake long polls still run in real time).
      */
-    public SqsEmulator(String host, int port, String region, String accountId, Path dataDir, Clock clock) {
-        this.clock = clock;
-        this.host = host;
-        this.port = port;
-        this.region = region;
-        this.accountId = accountId;
-        this.dataDir = dataDir;
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder extends EmulatorBuilder<Builder> {
+        private Builder() {
+            super(THREADS);
+        }
+
+        public SqsEmulator build() {
+            return new SqsEmulator(this);
+        }
     }
 
     @Override
@@ -85,16 +80,17 @@ public final class SqsEmulator implements EmbeddedService {
         // most long polls are answered early: their cancelled timeouts should not pile up until due
         timerPool.setRemoveOnCancelPolicy(true);
         timers = timerPool;
-        Queues queues = new Queues(region, accountId, () -> endpoint().toString(), clock, timers);
-        if (dataDir != null) {
-            journal = SqsJournal.open(dataDir, queues);
+        Queues queues = new Queues(settings.region(), settings.accountId(), () -> endpoint().toString(),
+                settings.clock(), timers);
+        if (settings.dataDir() != null) {
+            journal = SqsJournal.open(settings.dataDir(), queues);
             timers.scheduleWithFixedDelay(this::compactIfLarge, 30, 30, TimeUnit.SECONDS);
         }
-        AwsJsonServer starting = new AwsJsonServer(Operations.all(queues, clock),
-                new AwsJsonServer.Settings("sqs." + region + ".amazonaws.com", "com.amazonaws.sqs#", false,
+        AwsJsonServer starting = new AwsJsonServer(Operations.all(queues, settings.clock()),
+                new AwsJsonServer.Settings("sqs." + settings.region() + ".amazonaws.com", "com.amazonaws.sqs#", false,
                         "sqs-http"));
         try {
-            address = starting.start(host, port, THREADS);
+            address = starting.start(settings.host(), settings.port(), settings.threads());
         } catch (Exception e) {
             // e.g. the port is taken: nothing is left running, and close() has nothing to stop
             timers.shutdownNow();
@@ -105,13 +101,14 @@ public final class SqsEmulator implements EmbeddedService {
             throw e;
         }
         server = starting;
-        LOG.info("SQS emulator listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
+        LOG.info("SQS emulator listening on {} ({})", endpoint(),
+                settings.dataDir() == null ? "in memory" : settings.dataDir());
     }
 
     @Override
     public URI endpoint() {
         InetSocketAddress a = address;
-        return URI.create("http://" + host + ":" + (a != null ? a.getPort() : port));
+        return URI.create("http://" + settings.host() + ":" + (a != null ? a.getPort() : settings.port()));
     }
 
     @Override
@@ -154,12 +151,8 @@ public final class SqsEmulator implements EmbeddedService {
         }
     }
 
-    /** Starts the emulator on the port given as first argument (default 9324) and an optional data directory. */
+    /** Starts the emulator alone: {@code [port (default 9324)] [dataDir]}. */
     public static void main(String[] args) throws Exception {
-        SqsEmulator emulator = new SqsEmulator("127.0.0.1", args.length > 0 ? Integer.parseInt(args[0]) : 9324,
-                "us-east-1", "000000000000", args.length > 1 ? Path.of(args[1]) : null);
-        emulator.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
-        Thread.currentThread().join();
+        EmulatorBuilder.runAlone(builder().args(args, 9324).build());
     }
 }
