@@ -6,7 +6,6 @@ import io.cqrsworkers.localaws.stepfunctions.api.SfnHttpServer;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
 import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
-import io.cqrsworkers.localaws.stepfunctions.integrations.StatesIntegration;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;
 import io.cqrsworkers.localaws.persist.JsonLinesLog;
@@ -61,7 +60,6 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         if (config.s3Endpoint != null) {
             integrations.add(new S3Integration(config.s3Endpoint, settings.region()));
         }
-        integrations.add("states", StatesIntegration::new);
         EngineJournal journal = settings.dataDir() == null ? null
                 : EngineJournal.open(settings.dataDir(), config.snapshotAfterBytes);
         engine = new Engine(settings.region(), settings.accountId(), settings.clock(), integrations, journal,
