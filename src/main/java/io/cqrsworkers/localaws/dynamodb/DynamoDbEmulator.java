@@ -1,20 +1,17 @@
 package io.cqrsworkers.localaws.dynamodb;
 
-import io.cqrsworkers.localaws.EmbeddedService;
 import io.cqrsworkers.localaws.EmulatorBuilder;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
 import io.cqrsworkers.localaws.dynamodb.persist.Journal;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.TtlReaper;
+import io.cqrsworkers.localaws.http.AwsJsonEmulator;
 import io.cqrsworkers.localaws.http.AwsJsonServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.cqrsworkers.localaws.persist.StateJournal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -28,20 +25,13 @@ import java.util.concurrent.TimeUnit;
  * }
  * </pre>
  */
-public final class DynamoDbEmulator implements EmbeddedService {
+public final class DynamoDbEmulator extends AwsJsonEmulator {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEmulator.class);
-
-    private final EmulatorBuilder.Settings settings;
     private final Database db;
     private final Duration ttlInterval;
-    private AwsJsonServer server;
-    private ScheduledExecutorService background;
-    private Journal journal;
-    private InetSocketAddress address;
 
     private DynamoDbEmulator(Builder b) {
-        this.settings = b.settings();
+        super(b.settings());
         this.ttlInterval = b.ttlInterval;
         this.db = new Database(settings.region(), settings.accountId(), b.shardRollover, b.streamRetention,
                 settings.clock());
@@ -58,83 +48,17 @@ public final class DynamoDbEmulator implements EmbeddedService {
     }
 
     @Override
-    public synchronized void start() throws Exception {
-        if (server != null) {
-            return;
-        }
-        if (settings.dataDir() != null) {
-            journal = Journal.open(settings.dataDir(), db);
-        }
-        AwsJsonServer starting = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
-                new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
-                        true, "dynamodb-http", true));
-        try {
-            address = starting.start(settings.host(), settings.port(), settings.threads());
-        } catch (Exception e) {
-            // e.g. the port is taken: nothing is left running, and close() has nothing to stop
-            if (journal != null) {
-                journal.close();
-                journal = null;
-            }
-            throw e;
-        }
-        server = starting;
-        background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dynamodb-background");
-            t.setDaemon(true);
-            return t;
-        });
+    protected AwsJsonServer prepare(ScheduledExecutorService background) {
         background.scheduleWithFixedDelay(new TtlReaper(db), ttlInterval.toMillis(), ttlInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
-        if (journal != null) {
-            background.scheduleWithFixedDelay(this::compactIfLarge, 30, 30, TimeUnit.SECONDS);
-        }
-        LOG.info("DynamoDB emulator listening on {} ({})", endpoint(),
-                settings.dataDir() == null ? "in memory" : settings.dataDir());
+        return new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
+                new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
+                        true, "dynamodb-http", true));
     }
 
     @Override
-    public URI endpoint() {
-        InetSocketAddress a = address;
-        return URI.create("http://" + settings.host() + ":" + (a != null ? a.getPort() : settings.port()));
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (server != null) {
-            background.shutdownNow();
-            server.stop();
-            server = null;
-            if (journal != null) {
-                journal.close();
-                journal = null;
-            }
-        }
-    }
-
-    private void compactIfLarge() {
-        try {
-            if (journal.worthCompacting()) {
-                journal.compact();
-            }
-        } catch (Exception e) {
-            LOG.warn("Journal compaction failed", e);
-        }
-    }
-
-    /**
-     * Writes a snapshot and starts a fresh journal now (normally done once the journal outgrows 64 MB and the last
-     * snapshot).
-     */
-    public void compact() throws IOException {
-        if (journal != null) {
-            journal.compact();
-        }
+    protected StateJournal openJournal(Path dataDir) throws IOException {
+        return Journal.open(dataDir, db);
     }
 
     /** Starts the emulator alone: {@code [port (default 8000)] [dataDir]}. */
