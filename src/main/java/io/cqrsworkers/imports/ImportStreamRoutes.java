@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.imports.zip.ZipImportRoutes;
 import io.cqrsworkers.workflow.StreamUris;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -7,7 +8,8 @@ import org.apache.camel.builder.RouteBuilder;
  * An import row's stream INSERT queues it (the original's ImportEventHandler): status QUEUED and a
  * {@code single-import-process} message to the import action queue, for single-row imports and CSV jobs alike
  * ({@link ImportActions#queue}). A record delivered again (the service stopped between the status and the message)
- * queues a QUEUED row again; the action queue's consumer runs each row once (see {@link ImportJobs#claim}).
+ * queues a QUEUED row again; the action queue's consumer runs each row once (see {@link ImportJobs#claim}). ZIP
+ * jobs are queued alike; a MODIFY record goes to {@link ZipImportRoutes#FILE_ENDED} (a ZIP file's CSV job that ended).
  */
 public class ImportStreamRoutes extends RouteBuilder {
 
@@ -15,8 +17,15 @@ public class ImportStreamRoutes extends RouteBuilder {
     public void configure() {
         from(StreamUris.of(getContext(), "{{table:" + ImportActions.TABLE + "}}", "workers-imports"))
                 .routeId("import-stream")
-                .setBody().method(ImportActions.BEAN, "queue")
-                .filter(body().isNotNull())
-                    .to("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "}}");
+                .choice()
+                    // a changed row: the end of a ZIP file's CSV job answers the ZIP orchestrator
+                    .when(simple("${body.eventNameAsString()} == 'MODIFY'"))
+                        .to(ZipImportRoutes.FILE_ENDED)
+                    .otherwise()
+                        .setBody().method(ImportActions.BEAN, "queue")
+                        .filter(body().isNotNull())
+                            .to("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "}}")
+                        .end()
+                .end();
     }
 }
