@@ -1,7 +1,6 @@
 package io.cqrsworkers.imports.zip;
 
 import java.io.BufferedInputStream;
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,7 @@ import java.util.zip.ZipInputStream;
  * {@link #hasNext} reads the next entry's header (a splitter asks it before it runs the current element), so an
  * element's bytes are on disk before that happens. Bad input throws {@link ZipRejectedException} with the reason.
  */
-public final class ZipEntries implements Iterator<ZipEntries.Unpacked>, Closeable {
+public final class ZipEntries implements Iterator<ZipEntries.Unpacked> {
 
     /** The original's file name rule when the request names no table: {@code <14 digits>-<table>.csv}. */
     static final Pattern TABLE_IN_NAME = Pattern.compile("\\d{14}-(.+)\\.csv$");
@@ -197,9 +196,15 @@ public final class ZipEntries implements Iterator<ZipEntries.Unpacked>, Closeabl
         return unpacked.stream().map(Unpacked::key).sorted(Comparator.naturalOrder()).toList();
     }
 
-    /** Deletes what is left on disk (an entry whose upload failed); the archive stream is the caller's. */
-    @Override
-    public void close() {
+    /**
+     * Deletes what is left on disk (an entry whose upload failed); the archive stream is the caller's. Not
+     * {@code Closeable} on purpose: a splitter closes its iterator once {@link #hasNext} says false, before it has
+     * run the last element.
+     */
+    public void discard() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.deleteIfExists(f);

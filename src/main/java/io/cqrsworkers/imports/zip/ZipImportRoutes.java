@@ -74,7 +74,7 @@ public class ZipImportRoutes extends RouteBuilder {
         // body: the stream record; a failure (SendTaskSuccess unreachable) fails the record, which the stream retries
         from(FILE_ENDED).routeId("import-zip-file-ended")
                 .setBody().method(ZipOrchestration.BEAN, "image")
-                .setBody().method(ZipOrchestration.BEAN, "ended")
+                .setBody().method(ZipOrchestration.BEAN, "fileEnd")
                 .filter(body().isNotNull())
                     .bean(ZipOrchestration.BEAN, "fileEnded")
                     .setHeader(SfnTaskHeaders.TOKEN, simple("${body.token}"))

@@ -22,7 +22,7 @@ import java.util.Optional;
  * <li>{@link #trigger} ({@code trigger_single_csv_and_wait}, one Map iteration per file, MaxConcurrency 1): writes
  *     the file's CSV job, a normal job of the request's mode with {@code source} = the ZIP job and the step's task
  *     token in its attributes, and leaves the token open;</li>
- * <li>{@link #ended} (the import stream, a CSV job's record): a CSV job with a token that reached COMPLETED or FAILED
+ * <li>{@link #fileEnd} (the import stream, a CSV job's record): a CSV job with a token that reached COMPLETED or FAILED
  *     answers it with SendTaskSuccess, its result and {@code importJobStatus} (reference scenario 19), and its file
  *     on the ZIP job shows the outcome;</li>
  * <li>{@link #finalizeZip} ({@code finalize_zip_job}): sums the files' results; the ZIP job is FAILED if a file
@@ -106,7 +106,7 @@ public final class ZipOrchestration implements ExecutionWatch.Owner {
      * A CSV job that ended and holds a task token: the answer (scenario 19). Null for anything else: no token, a
      * status that is not final, an import row that is not a CSV job.
      */
-    public FileEnd ended(JsonNode job) {
+    public FileEnd fileEnd(JsonNode job) {
         if (job == null || !job.path("pk").asText().startsWith(ImportJobs.CSV_PREFIX)
                 || !terminal(job.path("status").asText()) || job.at("/attributes/taskToken").asText("").isEmpty()) {
             return null;

@@ -143,7 +143,7 @@ public final class ZipUnpack {
             archive.abort();
         }
         if (entries != null) {
-            entries.close();
+            entries.discard();
         }
     }
 }
