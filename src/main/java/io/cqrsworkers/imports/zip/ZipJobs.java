@@ -87,12 +87,12 @@ public final class ZipJobs {
     /** File {@code index} ended: its CSV job's status and counts. Written again by a repeated callback, unchanged. */
     public void fileEnded(String zipId, int index, String status, JsonNode result) {
         String f = "files[" + index + "].";
-        update(zipId, "SET " + f + "#s = :s, " + f + "total = :t, " + f + "succeeded = :ok, " + f + "failed = :x, "
+        update(zipId, "SET " + f + "#s = :s, " + f + "#t = :t, " + f + "succeeded = :ok, " + f + "failed = :x, "
                         + "updatedAt = :now",
                 Map.of(":s", AttributeValue.fromS(status), ":t", n(result.path("total").asLong()),
                         ":ok", n(result.path("succeeded").asLong()), ":x", n(result.path("failed").asLong()),
                         ":now", now()),
-                Map.of("#s", "status"));
+                Map.of("#s", "status", "#t", "total"));
     }
 
     private void update(String zipId, String expression, Map<String, AttributeValue> values,
