@@ -62,6 +62,10 @@ public final class ZipImportApi {
         if (failure instanceof S3Exception s3 && s3.statusCode() == 416) {
             throw new ZipRejectedException("The archive " + object + " is empty (0 bytes): not a ZIP archive");
         }
+        if (failure instanceof S3Exception s3 && s3.statusCode() >= 400 && s3.statusCode() < 500) {
+            throw new ZipRejectedException("The archive " + object + " cannot be read as a ZIP archive: "
+                    + s3.getMessage());
+        }
         throw new IllegalStateException("The archive " + object + " cannot be read: " + failure.getMessage(),
                 failure);
     }
