@@ -15,9 +15,8 @@ public class ImportStreamRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // MODIFY too: a ZIP file's CSV job ends by a MODIFY (the shared URI takes INSERT only)
-        from(StreamUris.of(getContext(), "{{table:" + ImportActions.TABLE + "}}", "workers-imports")
-                .replace("eventNames=INSERT&", "eventNames=INSERT,MODIFY&"))
+        // MODIFY too: a ZIP file's CSV job ends by a MODIFY
+        from(StreamUris.of(getContext(), "{{table:" + ImportActions.TABLE + "}}", "workers-imports", "INSERT,MODIFY"))
                 .routeId("import-stream")
                 .choice()
                     // a changed row: the end of a ZIP file's CSV job answers the ZIP orchestrator
