@@ -3,6 +3,7 @@ package io.cqrsworkers.imports;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cqrsworkers.api.JsonResponses;
 import io.cqrsworkers.imports.zip.ZipImportApi;
+import io.cqrsworkers.imports.zip.ZipRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
@@ -90,7 +91,12 @@ public class ImportApiRoutes extends RouteBuilder {
                 .doTry()
                     .to("aws2-s3:{{bucket:bucket}}?operation=getObjectRange")
                 .doCatch(Exception.class)
-                    .bean(ZipImportApi.BEAN, "unreadable(${exchangeProperty.ZipRequest}, ${exception})")
+                    // the reason why not; thrown after the try block, where this builder's onException answers it
+                    .setProperty("ZipUnreadable").method(ZipImportApi.BEAN,
+                            "unreadable(${exchangeProperty.ZipRequest}, ${exception})")
+                .end()
+                .filter(exchangeProperty("ZipUnreadable").isNotNull())
+                    .throwException(ZipRejectedException.class, "${exchangeProperty.ZipUnreadable}")
                 .end()
                 .bean(ZipImportApi.BEAN, "checkArchive")
                 .setBody().method(ZipImportApi.BEAN, "create(${exchangeProperty.ZipRequest})")

@@ -53,18 +53,20 @@ public final class ZipImportApi {
         }
     }
 
-    /** The archive could not be read: missing, or empty (0 bytes: S3 refuses the range), or another S3 refusal. */
-    public void unreadable(ZipImportRequest request, Exception failure) {
+    /**
+     * Why the archive cannot be imported (missing, empty: 0 bytes make S3 refuse the range, another S3 refusal), the
+     * route answers it 400; any other failure (S3 unreachable) is thrown as it is.
+     */
+    public String unreadable(ZipImportRequest request, Exception failure) {
         String object = "s3://" + request.bucket() + "/" + request.key();
         if (failure instanceof NoSuchKeyException) {
-            throw new ZipRejectedException("The archive " + object + " does not exist");
+            return "The archive " + object + " does not exist";
         }
         if (failure instanceof S3Exception s3 && s3.statusCode() == 416) {
-            throw new ZipRejectedException("The archive " + object + " is empty (0 bytes): not a ZIP archive");
+            return "The archive " + object + " is empty (0 bytes): not a ZIP archive";
         }
         if (failure instanceof S3Exception s3 && s3.statusCode() >= 400 && s3.statusCode() < 500) {
-            throw new ZipRejectedException("The archive " + object + " cannot be read as a ZIP archive: "
-                    + s3.getMessage());
+            return "The archive " + object + " cannot be read as a ZIP archive: " + s3.getMessage();
         }
         throw new IllegalStateException("The archive " + object + " cannot be read: " + failure.getMessage(),
                 failure);

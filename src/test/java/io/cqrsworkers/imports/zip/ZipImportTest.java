@@ -292,8 +292,6 @@ class ZipImportTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("a 0-byte object answers 500 with an empty body on the embedded S3 (the range GET "
-            + "of 4 bytes); cause not found yet")
     void aZeroByteObjectIs400() {
         Http.Response zeroBytes = start(upload("zips/zero.zip", new byte[0]), "zip400", "DIRECT", "sample");
         assertThat(zeroBytes.status()).as(zeroBytes.body()).isEqualTo(400);
