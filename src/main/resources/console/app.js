@@ -72,13 +72,39 @@
     box.hidden = !message;
     box.textContent = message || '';
   }
+  /* With the business API's token check on (aws profile), the API needs a bearer token: asked for once, kept for
+     the browser tab only (sessionStorage), sent with every API call. */
+  var TOKEN_KEY = 'cqrs-console-token';
   function api(path, options) {
+    options = options || {};
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) options.headers = Object.assign({}, options.headers, { Authorization: 'Bearer ' + token });
     return fetch(API + path, options).then(function (r) {
       return r.text().then(function (text) {
-        var body = text ? JSON.parse(text) : {};
+        var body = {};
+        try { body = text ? JSON.parse(text) : {}; } catch (notJson) { body = { message: text }; }
+        if (r.status === 401) { askForToken(body.message); }
         if (!r.ok) throw new Error(body.message || r.status + ' ' + r.statusText);
         return body;
       });
+    });
+  }
+  function askForToken(reason) {
+    var form = document.getElementById('token-form');
+    if (!form.hidden) return;
+    form.hidden = false;
+    document.getElementById('token-reason').textContent = reason || 'The API needs a bearer token.';
+    document.getElementById('token').focus();
+  }
+  function tokenForm() {
+    var form = document.getElementById('token-form');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var value = document.getElementById('token').value.trim().replace(/^Bearer\s+/i, '');
+      if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
+      form.hidden = true;
+      document.getElementById('token').value = '';
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
     });
   }
   function setLive(on) {
@@ -471,5 +497,6 @@
     if (first) main.focus();
   }
   window.addEventListener('hashchange', route);
+  tokenForm();
   api('/info').then(function (info) { settings = info; }, function () {}).then(route);
 })();

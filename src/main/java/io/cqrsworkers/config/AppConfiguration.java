@@ -74,7 +74,7 @@ public class AppConfiguration implements CamelConfiguration {
         EmbeddedAws embedded = null;
         long started = System.nanoTime();
         if (Boolean.parseBoolean(config.apply("app.local.enabled"))) {
-            embedded = startEmbedded(config);
+            embedded = EmbeddedAws.start(config);
             LOG.info("Embedded AWS services up in {} ms", (System.nanoTime() - started) / 1_000_000);
             endpoints.putAll(embedded.endpoints());
             HealthCheckRegistry.get(context).register(new EmbeddedAwsHealthCheck(embedded));
@@ -173,21 +173,6 @@ public class AppConfiguration implements CamelConfiguration {
         if (local) {
             streams.setAccessKey("local");
             streams.setSecretKey("local");
-        }
-    }
-
-    private static EmbeddedAws startEmbedded(Function<String, String> config) throws Exception {
-        Class<?> type;
-        try {
-            type = Class.forName(EmbeddedAws.IMPLEMENTATION);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("This build carries no embedded AWS services (app.local.enabled=true); "
-                    + "run with the aws profile (CAMEL_MAIN_PROFILE=aws) or use the full build", e);
-        }
-        try {
-            return (EmbeddedAws) type.getMethod("start", Function.class).invoke(null, config);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrsworkers.imports.zip.ZipImportRoutes;
 import io.cqrsworkers.workflow.StartExecution;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -39,6 +40,8 @@ public class ImportActionRoutes extends RouteBuilder {
                     .when(header(ACTION).isEqualTo("single-row"))
                         .setHeader(DirectImport.JOB).method(ImportActions.BEAN, "rowId")
                         .bean(SingleImport.BEAN, "process(${header." + DirectImport.JOB + "}, " + MESSAGE_ID + ")")
+                    .when(header(ACTION).isEqualTo(ImportActions.ZIP_JOB))
+                        .to(ZipImportRoutes.UNPACK)
                     .otherwise()
                         .to("direct:import-csv-job")
                 .end();

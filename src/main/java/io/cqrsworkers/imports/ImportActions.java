@@ -24,6 +24,8 @@ public final class ImportActions {
     public static final String ACTION_QUEUE = "import-action-queue";
     /** The import action queue's message for an import row (single row or CSV job). */
     public static final String IMPORT_ROW = "single-import-process";
+    /** What {@link #action} calls a ZIP job's start message (io.cqrsworkers.imports.zip). */
+    public static final String ZIP_JOB = "zip-job";
     private static final Logger LOG = LoggerFactory.getLogger(ImportActions.class);
 
     private final ImportJobs jobs;
@@ -43,7 +45,8 @@ public final class ImportActions {
         String pk = record.dynamodb().keys().get("pk").s();
         String sk = record.dynamodb().keys().get("sk").s();
         if (!"INSERT".equals(record.eventNameAsString())
-                || !(pk.startsWith(ImportJobs.CSV_PREFIX) || pk.startsWith(ImportJobs.SINGLE_PREFIX))) {
+                || !(pk.startsWith(ImportJobs.CSV_PREFIX) || pk.startsWith(ImportJobs.SINGLE_PREFIX)
+                || pk.startsWith(ImportJobs.ZIP_PREFIX))) {
             return null;
         }
         String id = pk + "#" + sk;
@@ -72,6 +75,9 @@ public final class ImportActions {
             }
             if (id.startsWith(ImportJobs.SINGLE_PREFIX)) {
                 return "single-row";
+            }
+            if (id.startsWith(ImportJobs.ZIP_PREFIX)) {
+                return ZIP_JOB;
             }
         }
         throw new IllegalArgumentException("Unknown import action '" + action + "' in " + message);
@@ -128,7 +134,7 @@ public final class ImportActions {
      * A message that failed every delivery and reached the import action queue's DLQ: its job must not stay
      * PROCESSING. A {@code csv-batch-process} message's rows are counted as failed (once, under its batchKey) with
      * the last error; a CSV job's start message ends its reader (the rows read are the total, the job ends FAILED);
-     * a single-row import is FAILED. Anything else is logged at ERROR with its content.
+     * a single-row import or a ZIP job is FAILED. Anything else is logged at ERROR with its content.
      */
     public void deadLetter(String body, String messageId) {
         JsonNode message = parse(body);
@@ -178,7 +184,7 @@ public final class ImportActions {
             }
             String id = message.path("pk").asText() + "#" + message.path("sk").asText();
             return id.startsWith(ImportJobs.CSV_PREFIX) || id.startsWith(ImportJobs.SINGLE_PREFIX)
-                    ? new Mark(id, "start") : null;
+                    || id.startsWith(ImportJobs.ZIP_PREFIX) ? new Mark(id, "start") : null;
         }
     }
 }

@@ -3,12 +3,19 @@ package io.cqrsworkers.imports;
 import io.cqrsworkers.command.CommandService;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.command.Notifier;
+import io.cqrsworkers.imports.zip.ZipImportApi;
+import io.cqrsworkers.imports.zip.ZipJobs;
+import io.cqrsworkers.imports.zip.ZipLimits;
+import io.cqrsworkers.imports.zip.ZipOrchestration;
+import io.cqrsworkers.imports.zip.ZipUnpack;
 import io.cqrsworkers.resources.ResourceDescription;
+import io.cqrsworkers.workflow.ExecutionWatch;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,7 +32,7 @@ import java.util.function.Supplier;
 public class ImportConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         // DIRECT mode's batches: max-concurrency at once, and at most as many waiting; when all are taken the reader
         // runs the next batch itself, so it stops reading (back-pressure)
         int concurrency = Integer.parseInt(context.resolvePropertyPlaceholders("{{app.import.max-concurrency:50}}"));
@@ -35,6 +42,10 @@ public class ImportConfiguration implements CamelConfiguration {
         pool.setMaxQueueSize(concurrency);
         pool.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
         context.getExecutorServiceManager().registerThreadPoolProfile(pool);
+        // the ZIP orchestrator's executions that end without finalize_zip_job (stopped, timed out) end their job
+        context.addStartupListener((StartupListener) (started, alreadyStarted) -> started.getRegistry()
+                .lookupByNameAndType(ExecutionWatch.BEAN, ExecutionWatch.class).owner(ZipOrchestration.MACHINE,
+                        started.getRegistry().lookupByNameAndType(ZipOrchestration.BEAN, ZipOrchestration.class)));
     }
 
     @BindToRegistry(value = ImportJobs.BEAN, lazy = true)
@@ -111,6 +122,35 @@ public class ImportConfiguration implements CamelConfiguration {
                                      @PropertyInject(value = "app.import.max-pending-rows",
                                              defaultValue = "100000") long maxPendingRows) {
         return new DirectImport(jobs, finalizer, maxPendingRows);
+    }
+
+    @BindToRegistry(value = ZipJobs.BEAN, lazy = true)
+    public ZipJobs zipJobs(CamelContext context, @BeanInject("dynamoDbClient") DynamoDbClient dynamoDb,
+                           @BeanInject(ImportJobs.BEAN) ImportJobs jobs) {
+        return new ZipJobs(dynamoDb, context.resolvePropertyPlaceholders("{{table:" + ImportActions.TABLE + "}}"),
+                jobs);
+    }
+
+    @BindToRegistry(value = ZipImportApi.BEAN, lazy = true)
+    public ZipImportApi zipImportApi(@BeanInject(ZipJobs.BEAN) ZipJobs zipJobs) {
+        return new ZipImportApi(zipJobs);
+    }
+
+    @BindToRegistry(value = ZipUnpack.BEAN, lazy = true)
+    public ZipUnpack zipUnpack(@BeanInject(ImportJobs.BEAN) ImportJobs jobs, @BeanInject(ZipJobs.BEAN) ZipJobs zipJobs,
+                               @BeanInject(ExecutionWatch.BEAN) ExecutionWatch watch,
+                               @PropertyInject(value = "app.import.zip.max-entries", defaultValue = "1000")
+                               int maxEntries,
+                               @PropertyInject(value = "app.import.zip.max-unpacked-bytes",
+                                       defaultValue = "2147483648") long maxUnpackedBytes) {
+        return new ZipUnpack(jobs, zipJobs, new ZipLimits(maxEntries, maxUnpackedBytes), watch);
+    }
+
+    @BindToRegistry(value = ZipOrchestration.BEAN, lazy = true)
+    public ZipOrchestration zipOrchestration(@BeanInject(ImportJobs.BEAN) ImportJobs jobs,
+                                             @BeanInject(ZipJobs.BEAN) ZipJobs zipJobs,
+                                             @BeanInject(ExecutionWatch.BEAN) ExecutionWatch watch) {
+        return new ZipOrchestration(jobs, zipJobs, watch);
     }
 
     @BindToRegistry(value = ImportApi.BEAN, lazy = true)

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Import rows in {@code import_tmp}: CSV jobs (pk {@code CSV_IMPORT#<tenant>}) and single-row imports (pk
@@ -47,6 +48,8 @@ public final class ImportJobs {
 
     public static final String CSV_PREFIX = "CSV_IMPORT#";
     public static final String SINGLE_PREFIX = "IMPORT#";
+    /** ZIP master jobs ({@code io.cqrsworkers.imports.zip}): read, claimed and moved by status here too. */
+    public static final String ZIP_PREFIX = "ZIP_IMPORT#";
     /** Markers of counted contributions; they expire after a while (ttl). */
     private static final String MARK_PREFIX = "COUNTED#";
     /** Why a message's last delivery failed (see {@link #deliveryFailed}); expires like the markers. */
@@ -83,28 +86,54 @@ public final class ImportJobs {
      * created PROCESSING is run by its creator and the stream leaves it alone.
      */
     public ObjectNode create(ImportRequest request, ImportStatus status) {
-        ObjectNode job = row(CSV_PREFIX + request.tenantCode(), request.tableName(), "CSV_MASTER_JOB",
-                request.tenantCode(), status);
+        ObjectNode job = csvJob(request, uniqueSk(request.tableName()), status);
+        put(job);
+        return job;
+    }
+
+    /**
+     * Writes a CREATED CSV job under the given sk unless a row of that id exists (a step run again finds the job it
+     * wrote before); {@code extra} adds fields, e.g. a ZIP file's source and task token. The import stream starts it
+     * as it starts the API's jobs.
+     *
+     * @return the job written, empty when it existed
+     */
+    public Optional<ObjectNode> createOnce(ImportRequest request, String sk, Consumer<ObjectNode> extra) {
+        ObjectNode job = csvJob(request, sk, ImportStatus.CREATED);
+        extra.accept(job);
+        try {
+            put(job);
+            return Optional.of(job);
+        } catch (ConditionalCheckFailedException exists) {
+            return Optional.empty();
+        }
+    }
+
+    private static ObjectNode csvJob(ImportRequest request, String sk, ImportStatus status) {
+        ObjectNode job = row(CSV_PREFIX + request.tenantCode(), sk, "CSV_MASTER_JOB", request.tenantCode(), status);
         job.set("attributes", request.toJson());
         job.put("totalRows", 0).put("readRows", 0).put("queuedRows", 0).put("processedRows", 0)
                 .put("succeededRows", 0).put("failedRows", 0).put("readerDone", false);
         job.putArray("rowErrors");
-        put(job);
         return job;
     }
 
     /** Writes a CREATED single-row import of {@code row} into {@code tableName}. */
     public ObjectNode createSingle(String tableName, String tenantCode, JsonNode row) {
-        ObjectNode job = row(SINGLE_PREFIX + tenantCode, tableName, tableName, tenantCode, ImportStatus.CREATED);
+        ObjectNode job = row(SINGLE_PREFIX + tenantCode, uniqueSk(tableName), tableName, tenantCode,
+                ImportStatus.CREATED);
         job.set("attributes", row);
         put(job);
         return job;
     }
 
-    private static ObjectNode row(String pk, String tableName, String type, String tenantCode, ImportStatus status) {
-        // time-ordered like the original's ulid
-        String sk = tableName + "#" + String.format("%013d", System.currentTimeMillis()) + "-"
+    /** {@code <prefix>#<unique>}, time-ordered like the original's ulid. */
+    public static String uniqueSk(String prefix) {
+        return prefix + "#" + String.format("%013d", System.currentTimeMillis()) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static ObjectNode row(String pk, String sk, String type, String tenantCode, ImportStatus status) {
         String now = Instant.now().toString();
         ObjectNode job = JSON.createObjectNode();
         job.put("pk", pk).put("sk", sk).put("id", pk + "#" + sk).put("type", type).put("tenantCode", tenantCode)
@@ -112,7 +141,8 @@ public final class ImportJobs {
         return job;
     }
 
-    private void put(ObjectNode job) {
+    /** Writes a new import row; a row of that id must not exist. */
+    public void put(ObjectNode job) {
         dynamoDb.putItem(b -> b.tableName(table).item(DynamoJson.toItem(job))
                 .conditionExpression("attribute_not_exists(pk)"));
     }
@@ -363,9 +393,10 @@ public final class ImportJobs {
     }
 
     /** {@code <PREFIX>#<tenant>#<table>#<unique>} -> pk (first two parts), sk (the rest). */
-    static Map<String, AttributeValue> key(String id) {
+    public static Map<String, AttributeValue> key(String id) {
         String[] parts = id.split("#", 3);
-        if (parts.length < 3 || !(id.startsWith(CSV_PREFIX) || id.startsWith(SINGLE_PREFIX))) {
+        if (parts.length < 3
+                || !(id.startsWith(CSV_PREFIX) || id.startsWith(SINGLE_PREFIX) || id.startsWith(ZIP_PREFIX))) {
             throw new IllegalArgumentException("Not an import id: " + id);
         }
         return Map.of("pk", s(parts[0] + "#" + parts[1]), "sk", s(parts[2]));

@@ -1,5 +1,6 @@
 package io.cqrsworkers.imports;
 
+import io.cqrsworkers.imports.zip.ZipImportRoutes;
 import io.cqrsworkers.workflow.StreamUris;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -7,16 +8,25 @@ import org.apache.camel.builder.RouteBuilder;
  * An import row's stream INSERT queues it (the original's ImportEventHandler): status QUEUED and a
  * {@code single-import-process} message to the import action queue, for single-row imports and CSV jobs alike
  * ({@link ImportActions#queue}). A record delivered again (the service stopped between the status and the message)
- * queues a QUEUED row again; the action queue's consumer runs each row once (see {@link ImportJobs#claim}).
+ * queues a QUEUED row again; the action queue's consumer runs each row once (see {@link ImportJobs#claim}). ZIP
+ * jobs are queued alike; a MODIFY record goes to {@link ZipImportRoutes#FILE_ENDED} (a ZIP file's CSV job that ended).
  */
 public class ImportStreamRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(StreamUris.of(getContext(), "{{table:" + ImportActions.TABLE + "}}", "workers-imports"))
+        // MODIFY too: a ZIP file's CSV job ends by a MODIFY
+        from(StreamUris.of(getContext(), "{{table:" + ImportActions.TABLE + "}}", "workers-imports", "INSERT,MODIFY"))
                 .routeId("import-stream")
-                .setBody().method(ImportActions.BEAN, "queue")
-                .filter(body().isNotNull())
-                    .to("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "}}");
+                .choice()
+                    // a changed row: the end of a ZIP file's CSV job answers the ZIP orchestrator
+                    .when(simple("${body.eventNameAsString()} == 'MODIFY'"))
+                        .to(ZipImportRoutes.FILE_ENDED)
+                    .otherwise()
+                        .setBody().method(ImportActions.BEAN, "queue")
+                        .filter(body().isNotNull())
+                            .to("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "}}")
+                        .end()
+                .end();
     }
 }

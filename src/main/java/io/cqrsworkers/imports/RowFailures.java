@@ -9,12 +9,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * version conflict with a concurrent writer. Anything else is the row's own fault: it is counted as failed with the
  * reason, and the rest goes on.
  */
-final class RowFailures {
+public final class RowFailures {
 
     private RowFailures() {
     }
 
-    static boolean isTransient(Throwable failure) {
+    public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SdkClientException) {
                 return true;

@@ -33,6 +33,14 @@ public final class LocalAws implements EmbeddedAws {
         this.services = services;
     }
 
+    /** How the service finds this class: registered in {@code META-INF/services}, loaded by {@link EmbeddedAws#start}. */
+    public static final class Provider implements EmbeddedAws.Provider {
+        @Override
+        public EmbeddedAws start(Function<String, String> config) throws Exception {
+            return LocalAws.start(config);
+        }
+    }
+
     /**
      * Starts the services from configuration keys {@code app.local.*}: SQS, S3 and DynamoDB in parallel, then Step
      * Functions, which calls the other three.
@@ -49,8 +57,13 @@ public final class LocalAws implements EmbeddedAws {
         String account = setting(config, "app.local.account-id", "000000000000");
 
         Map<String, EmbeddedService> services = new LinkedHashMap<>();
-        services.put(AwsClients.SQS,
-                new SqsEmulator(host, port(config, "sqs", 9324), region, account, dataDir.resolve("sqs")));
+        services.put(AwsClients.SQS, SqsEmulator.builder()
+                .host(host)
+                .port(port(config, "sqs", 9324))
+                .dataDir(dataDir.resolve("sqs"))
+                .region(region)
+                .accountId(account)
+                .build());
         services.put(AwsClients.S3,
                 new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
         services.put(AwsClients.DYNAMODB, DynamoDbEmulator.builder()
@@ -69,7 +82,7 @@ public final class LocalAws implements EmbeddedAws {
                 .port(port(config, "stepfunctions", 8083))
                 .dataDir(dataDir.resolve("stepfunctions"))
                 .region(region)
-                .account(account)
+                .accountId(account)
                 .sqsEndpoint(services.get(AwsClients.SQS).endpoint())
                 .s3Endpoint(services.get(AwsClients.S3).endpoint())
                 .dynamoDbEndpoint(services.get(AwsClients.DYNAMODB).endpoint())

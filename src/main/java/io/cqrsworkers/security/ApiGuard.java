@@ -1,6 +1,7 @@
 package io.cqrsworkers.security;
 
 import io.cqrsworkers.api.JsonResponses;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -33,6 +34,7 @@ public final class ApiGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ApiGuard.class);
     static final String REALM = "cqrs-workers";
     private static final String BODY_READ = ApiGuard.class.getName() + ".bodyRead";
+    private static final String PUBLIC = ApiGuard.class.getName() + ".publicAsset";
 
     private final JwtVerifier verifier;
     private final TenantAccess tenants;
@@ -59,8 +61,24 @@ public final class ApiGuard {
         return Boolean.TRUE.equals(ctx.get(BODY_READ));
     }
 
+    /**
+     * The console's page and its static assets carry no data and a browser cannot send a bearer token when it
+     * navigates to a page: they are served to anyone. Everything the page shows comes from {@code /console/api/...},
+     * which needs a token like the rest of the API (the page asks for one).
+     */
+    static boolean publicAsset(HttpMethod method, String normalizedPath) {
+        return (method == HttpMethod.GET || method == HttpMethod.HEAD) && normalizedPath != null
+                && (normalizedPath.equals("/console") || normalizedPath.equals("/console/")
+                || normalizedPath.startsWith("/console/assets/"));
+    }
+
     private void authenticate(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (publicAsset(request.method(), ctx.normalizedPath())) {
+            ctx.put(PUBLIC, Boolean.TRUE);
+            ctx.next();
+            return;
+        }
         String token;
         try {
             token = bearerToken(request.getHeader("Authorization"));
@@ -96,6 +114,10 @@ public final class ApiGuard {
 
     private void authorize(RoutingContext ctx) {
         ctx.put(BODY_READ, Boolean.TRUE);
+        if (Boolean.TRUE.equals(ctx.get(PUBLIC))) {
+            ctx.next();
+            return;
+        }
         User user = ctx.user();
         if (user == null) {
             end(ctx, 500, "No authenticated caller");

@@ -44,7 +44,7 @@ class BatchingSqsTest {
 
     @BeforeAll
     void start() throws Exception {
-        sqs = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
+        sqs = SqsEmulator.builder().build();
         sqs.start();
         plain = SqsClient.builder().endpointOverride(sqs.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())

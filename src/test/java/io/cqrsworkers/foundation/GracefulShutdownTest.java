@@ -47,7 +47,7 @@ class GracefulShutdownTest {
 
     @BeforeAll
     static void startSqs() throws Exception {
-        sqsServer = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
+        sqsServer = SqsEmulator.builder().build();
         sqsServer.start();
         sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();

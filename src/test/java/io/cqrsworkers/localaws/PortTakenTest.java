@@ -30,7 +30,7 @@ class PortTakenTest {
     @Test
     void sqsOnATakenPort(@TempDir Path data) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            SqsEmulator emulator = new SqsEmulator("127.0.0.1", taken.getLocalPort(), "us-east-1", "000000000000", data);
+            SqsEmulator emulator = SqsEmulator.builder().port(taken.getLocalPort()).dataDir(data).build();
             assertThatThrownBy(emulator::start).isInstanceOf(BindException.class);
             assertThat(emulator.isRunning()).isFalse();
             assertThatNoException().isThrownBy(emulator::close);

@@ -50,6 +50,24 @@ class SecuredApiTest {
         ISSUER.close();
     }
 
+    // --- the console: its page is public, its data is an administrator's ---
+
+    @Test
+    void theConsolePageLoadsWithoutATokenButItsApiNeedsOne() throws Exception {
+        assertThat(send("GET", "/console", null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> script = send("GET", "/console/assets/app.js", null, null);
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.body()).contains("Authorization");
+        assertThat(send("GET", "/console/api/info", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/console/assets/app.js", "{}", null).statusCode())
+                .as("only reading an asset is public").isEqualTo(401);
+        // the console shows every tenant's executions, commands, tasks and imports: an administrator's view
+        String tenantOne = ISSUER.sign("key-1", ISSUER.idClaims("user-1", "t1", "test-client"));
+        assertThat(send("GET", "/console/api/info", null, tenantOne).statusCode()).isEqualTo(403);
+        String admin = ISSUER.sign("key-1", ISSUER.idClaims("admin-1", "*", "test-client"));
+        assertThat(send("GET", "/console/api/info", null, admin).statusCode()).isEqualTo(200);
+    }
+
     // --- refused: 401 ---
 
     @Test

@@ -125,7 +125,7 @@ final class StreamTestKit implements AutoCloseable {
     /** The SQS emulator on a free port; returns a queue URL. */
     String createQueue(String name) throws Exception {
         if (sqsServer == null) {
-            sqsServer = new SqsEmulator("127.0.0.1", 0, REGION, "000000000000", null);
+            sqsServer = SqsEmulator.builder().region(REGION).build();
             sqsServer.start();
             sqsEndpoint = sqsServer.endpoint();
             sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(CREDENTIALS)

@@ -97,8 +97,8 @@ class DataResourcesTest {
         assertTrue(staged != null && staged.path("ExpirationInDays").asInt() == 30, String.valueOf(p));
         // the prefix is the one the service stages uploads under
         String api = Files.readString(Synth.repoRoot().resolve(
-                "src/main/java/io/cqrsworkers/imports/ImportApiRoutes.java"));
-        assertTrue(api.contains("\"" + CqrsWorkersStack.IMPORT_STAGING_PREFIX), "ImportApiRoutes stages under "
+                "src/main/java/io/cqrsworkers/imports/ImportApi.java"));
+        assertTrue(api.contains("\"" + CqrsWorkersStack.IMPORT_STAGING_PREFIX), "ImportApi stages under "
                 + CqrsWorkersStack.IMPORT_STAGING_PREFIX);
         // large attributes (ddb/...) are never expired
         assertFalse(p.path("LifecycleConfiguration").toString().contains("\"ddb/"));
@@ -123,7 +123,7 @@ class DataResourcesTest {
         assertTrue(Files.readString(src.resolve("task/TaskStreamRoutes.java")).contains("\"workers-tasks\""));
         assertTrue(Files.readString(src.resolve("imports/ImportStreamRoutes.java")).contains("\"workers-imports\""));
         assertTrue(Files.readString(src.resolve("command/CommandStreamRoutes.java"))
-                .contains("\"workers-\" + name + \"-command\""));
+                .contains("\"workers-\" + module + \"-command\""));
         assertTrue(Files.readString(src.resolve("workflow/StreamUris.java"))
                 .contains("applicationName={{app.prefix}}\" + application"));
         // and nothing else: tables of the description plus the lease tables

@@ -80,7 +80,7 @@ class TaskRoleTest {
         assertFalse(statements().toString().contains("cloudwatch:PutMetricData"), "KCL publishes no metrics");
         // nothing the service does not call (io.cqrsworkers.iam.LeastPrivilegeTest proves the rest)
         for (String unused : List.of("dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
-                "states:SendTaskHeartbeat", "s3:ListBucket")) {
+                "states:SendTaskHeartbeat", "s3:DeleteObject")) {
             assertFalse(statements().toString().contains("\"" + unused + "\""), unused);
         }
     }

@@ -1,21 +1,17 @@
 package io.cqrsworkers.localaws.dynamodb;
 
-import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.EmulatorBuilder;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
 import io.cqrsworkers.localaws.dynamodb.persist.Journal;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.store.TtlReaper;
+import io.cqrsworkers.localaws.http.AwsJsonEmulator;
 import io.cqrsworkers.localaws.http.AwsJsonServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.cqrsworkers.localaws.persist.StateJournal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -29,28 +25,16 @@ import java.util.concurrent.TimeUnit;
  * }
  * </pre>
  */
-public final class DynamoDbEmulator implements EmbeddedService {
+public final class DynamoDbEmulator extends AwsJsonEmulator {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEmulator.class);
-
-    private final String host;
-    private final int port;
-    private final Path dataDir;
     private final Database db;
-    private final int threads;
     private final Duration ttlInterval;
-    private AwsJsonServer server;
-    private ScheduledExecutorService background;
-    private Journal journal;
-    private InetSocketAddress address;
 
     private DynamoDbEmulator(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        this.dataDir = b.dataDir;
-        this.threads = b.threads;
+        super(b.settings());
         this.ttlInterval = b.ttlInterval;
-        this.db = new Database(b.region, b.accountId, b.shardRollover, b.streamRetention, b.clock);
+        this.db = new Database(settings.region(), settings.accountId(), b.shardRollover, b.streamRetention,
+                settings.clock());
         this.db.statusDelay(b.tableStatusDelay);
     }
 
@@ -64,108 +48,34 @@ public final class DynamoDbEmulator implements EmbeddedService {
     }
 
     @Override
-    public synchronized void start() throws Exception {
-        if (server != null) {
-            return;
-        }
-        if (dataDir != null) {
-            journal = Journal.open(dataDir, db);
-        }
-        AwsJsonServer starting = new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
-                new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
-                        true, "dynamodb-http", true));
-        try {
-            address = starting.start(host, port, threads);
-        } catch (Exception e) {
-            // e.g. the port is taken: nothing is left running, and close() has nothing to stop
-            if (journal != null) {
-                journal.close();
-                journal = null;
-            }
-            throw e;
-        }
-        server = starting;
-        background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dynamodb-background");
-            t.setDaemon(true);
-            return t;
-        });
+    protected AwsJsonServer prepare(ScheduledExecutorService background) {
         background.scheduleWithFixedDelay(new TtlReaper(db), ttlInterval.toMillis(), ttlInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
-        if (journal != null) {
-            background.scheduleWithFixedDelay(this::compactIfLarge, 30, 30, TimeUnit.SECONDS);
-        }
-        LOG.info("DynamoDB emulator listening on {} ({})", endpoint(), dataDir == null ? "in memory" : dataDir);
+        return new AwsJsonServer(Operations.all(db, () -> endpoint().getAuthority()),
+                new AwsJsonServer.Settings("dynamodb." + db.region() + ".amazonaws.com", DynamoDbException.NAMESPACE,
+                        true, "dynamodb-http", true));
     }
 
     @Override
-    public URI endpoint() {
-        InetSocketAddress a = address;
-        return URI.create("http://" + host + ":" + (a != null ? a.getPort() : port));
+    protected StateJournal openJournal(Path dataDir) throws IOException {
+        return Journal.open(dataDir, db);
     }
 
-    @Override
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (server != null) {
-            background.shutdownNow();
-            server.stop();
-            server = null;
-            if (journal != null) {
-                journal.close();
-                journal = null;
-            }
-        }
-    }
-
-    private void compactIfLarge() {
-        try {
-            if (journal.worthCompacting()) {
-                journal.compact();
-            }
-        } catch (Exception e) {
-            LOG.warn("Journal compaction failed", e);
-        }
-    }
-
-    /**
-     * Writes a snapshot and starts a fresh journal now (normally done once the journal outgrows 64 MB and the last
-     * snapshot).
-     */
-    public void compact() throws IOException {
-        if (journal != null) {
-            journal.compact();
-        }
-    }
-
-    /** Starts the emulator on the port given as first argument (default 8000) and an optional data directory. */
+    /** Starts the emulator alone: {@code [port (default 8000)] [dataDir]}. */
     public static void main(String[] args) throws Exception {
-        Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 8000);
-        if (args.length > 1) {
-            b.dataDir(Path.of(args[1]));
-        }
-        DynamoDbEmulator emulator = b.build();
-        emulator.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
-        Thread.currentThread().join();
+        EmulatorBuilder.runAlone(builder().args(args, 8000).build());
     }
 
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
-        private Path dataDir;
+    /** Settings as every emulator's ({@link EmulatorBuilder}); the clock drives TTL, retention and iterator expiry. */
+    public static final class Builder extends EmulatorBuilder<Builder> {
         private Duration shardRollover = Duration.ofHours(4);
         private Duration streamRetention = Duration.ofHours(24);
-        private String region = "us-east-1";
-        private String accountId = "000000000000";
-        private int threads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-        private Clock clock = Clock.systemUTC();
         private Duration ttlInterval = Duration.ofSeconds(5);
         private Duration tableStatusDelay = Duration.ZERO;
+
+        private Builder() {
+            super(Math.max(8, Runtime.getRuntime().availableProcessors() * 4));
+        }
 
         /**
          * How long a created or updated table stays CREATING / UPDATING before it is ACTIVE (default 0: ACTIVE at
@@ -177,23 +87,6 @@ public final class DynamoDbEmulator implements EmbeddedService {
             return this;
         }
 
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        /** 0 picks a free port; {@link #endpoint()} reports the real one. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /** Where tables survive restarts; null keeps everything in memory. */
-        public Builder dataDir(Path dataDir) {
-            this.dataDir = dataDir;
-            return this;
-        }
-
         public Builder shardRollover(Duration period) {
             this.shardRollover = period;
             return this;
@@ -201,27 +94,6 @@ public final class DynamoDbEmulator implements EmbeddedService {
 
         public Builder streamRetention(Duration retention) {
             this.streamRetention = retention;
-            return this;
-        }
-
-        public Builder region(String region) {
-            this.region = region;
-            return this;
-        }
-
-        public Builder accountId(String accountId) {
-            this.accountId = accountId;
-            return this;
-        }
-
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /** For tests that move time (TTL, retention, iterator expiry). */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
             return this;
         }
 

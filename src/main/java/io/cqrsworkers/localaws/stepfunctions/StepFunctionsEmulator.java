@@ -1,11 +1,11 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
 import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.EmulatorBuilder;
 import io.cqrsworkers.localaws.stepfunctions.api.SfnHttpServer;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
 import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
-import io.cqrsworkers.localaws.stepfunctions.integrations.StatesIntegration;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;
 import io.cqrsworkers.localaws.persist.JsonLinesLog;
@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -26,12 +25,14 @@ public final class StepFunctionsEmulator implements EmbeddedService {
     private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsEmulator.class);
 
     private final Builder config;
+    private final EmulatorBuilder.Settings settings;
     private Engine engine;
     private SfnHttpServer server;
     private volatile boolean running;
 
     private StepFunctionsEmulator(Builder config) {
         this.config = config;
+        this.settings = config.settings();
     }
 
     public static Builder builder() {
@@ -50,17 +51,19 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         }
         Integrations integrations = new Integrations();
         if (config.sqsEndpoint != null) {
-            integrations.add(new AwsJsonIntegration("sqs", config.sqsEndpoint, "AmazonSQS", config.region));
+            integrations.add(new AwsJsonIntegration("sqs", config.sqsEndpoint, "AmazonSQS", settings.region()));
         }
         if (config.dynamoDbEndpoint != null) {
-            integrations.add(new AwsJsonIntegration("dynamodb", config.dynamoDbEndpoint, "DynamoDB_20120810", config.region));
+            integrations.add(new AwsJsonIntegration("dynamodb", config.dynamoDbEndpoint, "DynamoDB_20120810",
+                    settings.region()));
         }
         if (config.s3Endpoint != null) {
-            integrations.add(new S3Integration(config.s3Endpoint, config.region));
+            integrations.add(new S3Integration(config.s3Endpoint, settings.region()));
         }
-        integrations.add("states", StatesIntegration::new);
-        EngineJournal journal = config.dataDir == null ? null : EngineJournal.open(config.dataDir, config.snapshotAfterBytes);
-        engine = new Engine(config.region, config.account, config.clock, integrations, journal, config.workerThreads);
+        EngineJournal journal = settings.dataDir() == null ? null
+                : EngineJournal.open(settings.dataDir(), config.snapshotAfterBytes);
+        engine = new Engine(settings.region(), settings.accountId(), settings.clock(), integrations, journal,
+                config.workerThreads);
         engine.timeScale(config.timeScale);
         if (config.mockConfig != null) {
             engine.mockConfig(MockConfig.load(config.mockConfig));
@@ -69,7 +72,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         LOG.info("Step Functions {}", engine.recover());
         engine.retainClosedExecutions(config.executionRetention);
         engine.compactEvery(Duration.ofSeconds(30));
-        server = new SfnHttpServer(engine, config.host, config.port, config.httpThreads);
+        server = new SfnHttpServer(engine, settings.host(), settings.port(), settings.threads());
         server.start();
         running = true;
         LOG.info("Step Functions listening on {}", endpoint());
@@ -77,7 +80,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
 
     @Override
     public URI endpoint() {
-        return URI.create("http://" + config.host + ":" + (server == null ? config.port : server.port()));
+        return URI.create("http://" + settings.host() + ":" + (server == null ? settings.port() : server.port()));
     }
 
     @Override
@@ -101,48 +104,22 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         }
     }
 
-    /** Settings: host 127.0.0.1, port 0 (any free port), in-memory, us-east-1, account 000000000000. */
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
-        private Path dataDir;
-        private String region = "us-east-1";
-        private String account = "000000000000";
+    /**
+     * Settings as every emulator's ({@link EmulatorBuilder}); the clock drives Wait, retries and timeouts (a
+     * {@link io.cqrsworkers.localaws.ManualClock} fires them when moved on).
+     */
+    public static final class Builder extends EmulatorBuilder<Builder> {
         private URI sqsEndpoint;
         private URI s3Endpoint;
         private URI dynamoDbEndpoint;
-        private Clock clock = Clock.systemUTC();
         private int workerThreads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
-        private int httpThreads = 16;
         private Duration executionRetention = Duration.ofDays(90);
         private long snapshotAfterBytes = JsonLinesLog.MIN_JOURNAL_BYTES;
         private Path mockConfig;
         private double timeScale = 1.0;
 
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /** Where machines, executions and histories are kept across restarts; null keeps them in memory only. */
-        public Builder dataDir(Path dataDir) {
-            this.dataDir = dataDir;
-            return this;
-        }
-
-        public Builder region(String region) {
-            this.region = region;
-            return this;
-        }
-
-        public Builder account(String account) {
-            this.account = account;
-            return this;
+        private Builder() {
+            super(16);
         }
 
         public Builder sqsEndpoint(URI uri) {
@@ -160,19 +137,8 @@ public final class StepFunctionsEmulator implements EmbeddedService {
             return this;
         }
 
-        /** The engine's time source; give a {@code runtime.ManualClock} to drive Wait, retries and timeouts from tests. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
         public Builder workerThreads(int n) {
             this.workerThreads = n;
-            return this;
-        }
-
-        public Builder httpThreads(int n) {
-            this.httpThreads = n;
             return this;
         }
 
@@ -219,15 +185,12 @@ public final class StepFunctionsEmulator implements EmbeddedService {
     }
 
     /**
-     * Runs the engine alone: {@code [port] [dataDir]}; endpoints of integrations from SQS_ENDPOINT, S3_ENDPOINT,
-     * DYNAMODB_ENDPOINT, a mock configuration from SFN_MOCK_CONFIG (as Step Functions Local), a time scale from
-     * SFN_TIME_SCALE.
+     * Runs the engine alone: {@code [port (default 8083)] [dataDir]}; endpoints of integrations from SQS_ENDPOINT,
+     * S3_ENDPOINT, DYNAMODB_ENDPOINT, a mock configuration from SFN_MOCK_CONFIG (as Step Functions Local), a time
+     * scale from SFN_TIME_SCALE.
      */
     public static void main(String[] args) throws Exception {
-        Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 8083);
-        if (args.length > 1) {
-            b.dataDir(Path.of(args[1]));
-        }
+        Builder b = builder().args(args, 8083);
         String sqs = System.getenv("SQS_ENDPOINT");
         String s3 = System.getenv("S3_ENDPOINT");
         String ddb = System.getenv("DYNAMODB_ENDPOINT");
@@ -248,10 +211,6 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         if (scale != null && !scale.isBlank()) {
             b.timeScale(Double.parseDouble(scale));
         }
-        StepFunctionsEmulator e = b.build();
-        Runtime.getRuntime().addShutdownHook(new Thread(e::close));
-        e.start();
-        System.out.println("Step Functions on " + e.endpoint());
-        Thread.currentThread().join();
+        EmulatorBuilder.runAlone(b.build());
     }
 }

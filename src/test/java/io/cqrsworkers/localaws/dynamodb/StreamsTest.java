@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb;
 
-import io.cqrsworkers.support.MutableClock;
+import io.cqrsworkers.localaws.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StreamsTest {
 
-    static final MutableClock CLOCK = new MutableClock();
+    static final ManualClock CLOCK = new ManualClock(java.time.Instant.now());
     static DynamoDbEmulator emulator;
     static DynamoDbClient ddb;
     static DynamoDbStreamsClient streams;
@@ -200,7 +200,7 @@ class StreamsTest {
 
     @Test
     void readingBehindTheRetentionIsTrimmedDataAccess() throws Exception {
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock(java.time.Instant.now());
         try (DynamoDbEmulator e = DynamoDbEmulator.builder().port(0).clock(clock)
                 .streamRetention(Duration.ofHours(1)).build()) {
             e.start();

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -47,13 +48,13 @@ class FifoTest extends SqsTestSupport {
     }
 
     @Test
-    void oneReceiveMayTakeSeveralMessagesOfAGroupInOrder() throws Exception {
+    void oneReceiveMayTakeSeveralMessagesOfAGroupInOrder() {
         String url = fifoQueue(true);
         for (int i = 1; i <= 4; i++) {
             send(url, "G", "m" + i);
         }
         assertThat(receive(url, 2, 1)).containsExactly("m1", "m2");
-        Thread.sleep(1100);
+        CLOCK.jump(Duration.ofMillis(1100));
         // back from the visibility timeout, m1 and m2 come first again
         assertThat(receive(url, 10, 30)).containsExactly("m1", "m2", "m3", "m4");
     }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +54,12 @@ class SendReceiveDeleteTest extends SqsTestSupport {
     }
 
     @Test
-    void visibilityTimeoutReturnsTheMessageWithAHigherReceiveCount() throws Exception {
+    void visibilityTimeoutReturnsTheMessageWithAHigherReceiveCount() {
         String url = createQueue("vis");
         sqs.sendMessage(r -> r.queueUrl(url).messageBody("again"));
         Message first = sqs.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(1)).messages().get(0);
         assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).isEmpty();
-        Thread.sleep(1100);
+        CLOCK.jump(Duration.ofMillis(1100));
         Message second = sqs.receiveMessage(r -> r.queueUrl(url).messageSystemAttributeNames(
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages().get(0);
         assertThat(second.messageId()).isEqualTo(first.messageId());
@@ -82,17 +83,19 @@ class SendReceiveDeleteTest extends SqsTestSupport {
     }
 
     @Test
-    void changeMessageVisibilityExtends() throws Exception {
+    void changeMessageVisibilityExtends() {
         String url = createQueue("extend");
         sqs.sendMessage(r -> r.queueUrl(url).messageBody("x"));
         Message m = sqs.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(1)).messages().get(0);
         sqs.changeMessageVisibility(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(30));
-        Thread.sleep(1200);
+        CLOCK.jump(Duration.ofMillis(1200));
         assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).isEmpty();
+        CLOCK.jump(Duration.ofSeconds(30));
+        assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).hasSize(1);
     }
 
     @Test
-    void delayPerQueueAndPerMessage() throws Exception {
+    void delayPerQueueAndPerMessage() {
         String url = sqs.createQueue(r -> r.queueName(name("delay"))
                 .attributes(Map.of(QueueAttributeName.DELAY_SECONDS, "1"))).queueUrl();
         sqs.sendMessage(r -> r.queueUrl(url).messageBody("queue delay"));
@@ -100,7 +103,7 @@ class SendReceiveDeleteTest extends SqsTestSupport {
         List<Message> now = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
         assertThat(now).extracting(Message::body).containsExactly("no delay");
         assertThat(count(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).isEqualTo(1);
-        Thread.sleep(1100);
+        CLOCK.jump(Duration.ofMillis(1100));
         assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).extracting(Message::body)
                 .containsExactly("queue delay");
     }

@@ -46,7 +46,7 @@ public final class SqsEmulatorBenchmark {
     }
 
     private static void measure(Path dataDir, int seconds, boolean print) throws Exception {
-        try (EmbeddedService sqs = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", dataDir)) {
+        try (EmbeddedService sqs = SqsEmulator.builder().dataDir(dataDir).build()) {
             sqs.start();
             try (SqsClient client = SqsClient.builder().endpointOverride(sqs.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))

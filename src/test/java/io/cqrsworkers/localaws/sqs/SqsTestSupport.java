@@ -10,10 +10,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One in-memory emulator per test class with a real SDK client for it. */
 abstract class SqsTestSupport {
+
+    /**
+     * The emulator's clock: real time, so long polls and their timers behave as in SQS, which a test jumps ahead
+     * instead of sleeping through a visibility timeout or delay.
+     */
+    static final JumpingClock CLOCK = new JumpingClock();
 
     static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -34,7 +46,7 @@ abstract class SqsTestSupport {
     }
 
     static SqsEmulator start(Path dataDir) throws Exception {
-        SqsEmulator e = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", dataDir);
+        SqsEmulator e = SqsEmulator.builder().dataDir(dataDir).clock(CLOCK).build();
         e.start();
         return e;
     }
@@ -56,5 +68,33 @@ abstract class SqsTestSupport {
 
     static String createQueue(String prefix) {
         return sqs.createQueue(r -> r.queueName(name(prefix))).queueUrl();
+    }
+
+    static final class JumpingClock extends Clock {
+        private final AtomicLong aheadMillis = new AtomicLong();
+
+        void jump(Duration d) {
+            aheadMillis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + aheadMillis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
     }
 }

@@ -17,7 +17,7 @@ final class LocalSqs implements AutoCloseable {
     private final SqsEmulator server;
 
     LocalSqs() throws IOException {
-        server = new SqsEmulator("127.0.0.1", 0, "us-east-1", "000000000000", null);
+        server = SqsEmulator.builder().build();
         server.start();
         endpoint = server.endpoint();
         client = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)

@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
 import io.cqrsworkers.localaws.stepfunctions.integrations.S3ItemReader;

@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

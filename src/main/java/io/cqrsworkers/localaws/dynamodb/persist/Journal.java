@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb.persist;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.dynamodb.api.TableSpecs;
@@ -18,8 +17,7 @@ import io.cqrsworkers.localaws.dynamodb.streams.Shard;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
 import io.cqrsworkers.localaws.dynamodb.streams.StreamRecord;
 import io.cqrsworkers.localaws.persist.JsonLinesLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.cqrsworkers.localaws.persist.StateJournal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,13 +33,9 @@ import java.util.function.Consumer;
  * the client is answered. Every line carries a full item state and stream records are skipped when already present,
  * so replaying a journal over a snapshot that already holds some of its changes gives the same final state.
  */
-public final class Journal implements ChangeLog, AutoCloseable {
+public final class Journal extends StateJournal implements ChangeLog {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
-
-    private final ObjectMapper mapper = new ObjectMapper();
     private final Database db;
-    private JsonLinesLog log;
 
     private Journal(Database db) {
         this.db = db;
@@ -50,17 +44,20 @@ public final class Journal implements ChangeLog, AutoCloseable {
     /** Restores the state saved in {@code dir} into {@code db} and starts journaling its changes there. */
     public static Journal open(Path dir, Database db) throws IOException {
         Journal j = new Journal(db);
-        j.log = JsonLinesLog.open(dir, j::apply);
-        if (j.log.linesReplayed() > 0) {
-            LOG.info("Restored {} tables from {} ({} log lines)", db.tables().size(), dir, j.log.linesReplayed());
-        }
+        j.open(dir);
         db.changeLog(j);
         return j;
     }
 
     // ---- replay
 
-    private void apply(JsonNode e) {
+    @Override
+    protected String restored() {
+        return db.tables().size() + " tables";
+    }
+
+    @Override
+    protected void apply(JsonNode e) {
         switch (e.path("op").asText()) {
             case "table" -> applyTable(e);
             case "drop" -> {
@@ -85,7 +82,7 @@ public final class Journal implements ChangeLog, AutoCloseable {
                             e.has("n") ? Item.of(AvJson.parseMap(e.get("n"))) : null));
                 }
             }
-            default -> LOG.warn("Unknown journal entry {}", e.path("op").asText());
+            default -> skipUnknown(e.path("op").asText());
         }
     }
 
@@ -195,7 +192,7 @@ public final class Journal implements ChangeLog, AutoCloseable {
         if (tx != null && "item".equals(entry.path("op").asText())) {
             tx.add(entry);
         } else {
-            log.append(entry);
+            append(entry);
         }
     }
 
@@ -211,7 +208,7 @@ public final class Journal implements ChangeLog, AutoCloseable {
         if (!items.isEmpty()) {
             ObjectNode e = mapper.createObjectNode().put("op", "tx");
             e.set("items", items);
-            log.append(e);
+            append(e);
         }
     }
 
@@ -246,17 +243,8 @@ public final class Journal implements ChangeLog, AutoCloseable {
         write(shardEntry(stream, shard));
     }
 
-    /** Whether a snapshot is due (see {@link JsonLinesLog#worthCompacting}). */
-    public boolean worthCompacting() {
-        return log.worthCompacting();
-    }
-
-    /** Starts a new journal generation, snapshots the state and deletes the files the snapshot replaces. */
-    public void compact() throws IOException {
-        log.compact(this::writeState);
-    }
-
-    private void writeState(Consumer<ObjectNode> line) {
+    @Override
+    protected void writeState(Consumer<ObjectNode> line) {
         for (Table t : db.tables()) {
             line.accept(tableEntry(t));
             Stream s = t.stream();
@@ -288,8 +276,4 @@ public final class Journal implements ChangeLog, AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        log.close();
-    }
 }

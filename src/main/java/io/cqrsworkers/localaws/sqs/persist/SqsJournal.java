@@ -1,18 +1,16 @@
 package io.cqrsworkers.localaws.sqs.persist;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.persist.JsonLinesLog;
+import io.cqrsworkers.localaws.persist.StateJournal;
 import io.cqrsworkers.localaws.sqs.store.Changes;
 import io.cqrsworkers.localaws.sqs.store.Message;
 import io.cqrsworkers.localaws.sqs.store.MessageAttribute;
 import io.cqrsworkers.localaws.sqs.store.MoveTask;
 import io.cqrsworkers.localaws.sqs.store.Queue;
 import io.cqrsworkers.localaws.sqs.store.Queues;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,13 +29,9 @@ import java.util.function.Consumer;
  * or message, or removes one, so replaying it twice (over a snapshot that already has it) changes nothing. Receives
  * keep only the receive count: after a restart every message not deleted is visible again.
  */
-public final class SqsJournal implements Changes, AutoCloseable {
+public final class SqsJournal extends StateJournal implements Changes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SqsJournal.class);
-
-    private final ObjectMapper mapper = new ObjectMapper();
     private final Queues queues;
-    private JsonLinesLog log;
 
     private SqsJournal(Queues queues) {
         this.queues = queues;
@@ -46,10 +40,7 @@ public final class SqsJournal implements Changes, AutoCloseable {
     /** Restores what {@code dir} holds into {@code queues}, then journals their changes there. */
     public static SqsJournal open(Path dir, Queues queues) throws IOException {
         SqsJournal j = new SqsJournal(queues);
-        j.log = JsonLinesLog.open(dir, j::apply);
-        if (j.log.linesReplayed() > 0) {
-            LOG.info("Restored {} queues from {} ({} log lines)", queues.all().size(), dir, j.log.linesReplayed());
-        }
+        j.open(dir);
         queues.changes(j);
         queues.moveTasks().resume();
         return j;
@@ -57,7 +48,13 @@ public final class SqsJournal implements Changes, AutoCloseable {
 
     // ---- replay
 
-    private void apply(JsonNode e) {
+    @Override
+    protected String restored() {
+        return queues.all().size() + " queues";
+    }
+
+    @Override
+    protected void apply(JsonNode e) {
         String op = e.path("op").asText();
         if (op.equals("queue")) {
             queues.restore(e.path("name").asText(), e.path("fifo").asBoolean(), e.path("created").asLong(),
@@ -95,7 +92,7 @@ public final class SqsJournal implements Changes, AutoCloseable {
                 }
                 queues.moveTasks().restoreMoved(e.path("task").asText(), e.path("id").asText());
             }
-            default -> LOG.warn("Unknown journal entry {}", op);
+            default -> skipUnknown(op);
         }
     }
 
@@ -205,17 +202,17 @@ public final class SqsJournal implements Changes, AutoCloseable {
 
     @Override
     public void queueChanged(Queue queue) {
-        log.append(queueLine(queue));
+        append(queueLine(queue));
     }
 
     @Override
     public void queueDeleted(Queue queue) {
-        log.append(line("drop", queue));
+        append(line("drop", queue));
     }
 
     @Override
     public void purged(Queue queue) {
-        log.append(line("purge", queue));
+        append(line("purge", queue));
     }
 
     @Override
@@ -223,7 +220,7 @@ public final class SqsJournal implements Changes, AutoCloseable {
         ObjectNode e = line("send", queue);
         ArrayNode m = e.putArray("m");
         messages.forEach(msg -> m.add(messageJson(msg)));
-        log.append(e);
+        append(e);
     }
 
     @Override
@@ -231,7 +228,7 @@ public final class SqsJournal implements Changes, AutoCloseable {
         ObjectNode e = line("rcv", queue);
         ArrayNode m = e.putArray("m");
         messages.forEach(msg -> m.addArray().add(msg.id()).add(msg.receiveCount()).add(msg.firstReceiveMillis()));
-        log.append(e);
+        append(e);
     }
 
     @Override
@@ -239,26 +236,26 @@ public final class SqsJournal implements Changes, AutoCloseable {
         ObjectNode e = line("del", queue);
         ArrayNode ids = e.putArray("ids");
         messages.forEach(msg -> ids.add(msg.id()));
-        log.append(e);
+        append(e);
     }
 
     @Override
     public void moved(Queue from, Queue to, Message moved) {
         ObjectNode e = line("move", from).put("to", to.name());
         e.set("m", messageJson(moved));
-        log.append(e);
+        append(e);
     }
 
     @Override
     public void redriven(Queue from, String messageId, Queue to, Message moved, String taskId) {
         ObjectNode e = line("redrive", from).put("id", messageId).put("to", to.name()).put("task", taskId);
         e.set("m", messageJson(moved));
-        log.append(e);
+        append(e);
     }
 
     @Override
     public void moveTaskChanged(MoveTask task, boolean started) {
-        log.append(taskLine(task, started));
+        append(taskLine(task, started));
     }
 
     private ObjectNode taskLine(MoveTask task, boolean withRemaining) {
@@ -281,17 +278,8 @@ public final class SqsJournal implements Changes, AutoCloseable {
         return e;
     }
 
-    /** Whether a snapshot is due (see {@link JsonLinesLog#worthCompacting}). */
-    public boolean worthCompacting() {
-        return log.worthCompacting();
-    }
-
-    /** Snapshots every queue with its messages and starts a fresh journal. */
-    public void compact() throws IOException {
-        log.compact(this::writeState);
-    }
-
-    private void writeState(Consumer<ObjectNode> out) {
+    @Override
+    protected void writeState(Consumer<ObjectNode> out) {
         // with the move tasks held: no message is half-way between two queues (taken out of one, not yet journaled
         // into the other) while the queues are written
         queues.moveTasks().locked(() -> {
@@ -327,8 +315,4 @@ public final class SqsJournal implements Changes, AutoCloseable {
         out.accept(e);
     }
 
-    @Override
-    public void close() {
-        log.close();
-    }
 }

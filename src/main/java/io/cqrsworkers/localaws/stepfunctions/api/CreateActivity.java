@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.Arns;
+import io.cqrsworkers.localaws.stepfunctions.core.Arns;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Activities;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 

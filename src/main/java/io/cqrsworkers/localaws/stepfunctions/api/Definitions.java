@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.api;
 
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
 
 /** Definition checks that depend on the machine type, on top of the language's own validation. */

@@ -3,7 +3,7 @@ package io.cqrsworkers.localaws.stepfunctions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

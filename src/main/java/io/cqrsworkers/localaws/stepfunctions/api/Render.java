@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;
 

@@ -1,8 +1,8 @@
 package io.cqrsworkers.localaws.stepfunctions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.Arns;
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.Arns;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
 import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;

@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;

@@ -2,7 +2,6 @@ package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.data.ChoiceRules;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +40,7 @@ public final class ChoiceState extends State {
         }
     }
 
+    @Override
     void checkTargets(Set<String> names, Problems problems, String path) {
         if (choices == null || !choices.isArray()) {
             return;
@@ -69,7 +69,7 @@ public final class ChoiceState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
+    public void execute(StateContext run) {
         JsonNode in = run.effectiveInput();
         for (JsonNode rule : choices) {
             if (run.matches(rule, in)) {

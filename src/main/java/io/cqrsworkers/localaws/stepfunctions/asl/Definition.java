@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 
 import java.util.Set;
 

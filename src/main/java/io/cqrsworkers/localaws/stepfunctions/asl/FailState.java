@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.Set;
 
@@ -27,12 +26,17 @@ public final class FailState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
+    public boolean terminal() {
+        return true;
+    }
+
+    @Override
+    public void execute(StateContext run) {
         JsonNode in = run.input();
         run.fail(text(run, error, "ErrorPath", errorPath, in), text(run, cause, "CausePath", causePath, in));
     }
 
-    private static String text(StateRun run, JsonNode literal, String field, String path, JsonNode in) {
+    private static String text(StateContext run, JsonNode literal, String field, String path, JsonNode in) {
         JsonNode v = path != null ? run.resolve(field, path, in) : literal == null ? null : run.value(literal, in);
         return v == null || v.isNull() || v.isMissingNode() ? null : v.isTextual() ? v.asText() : v.toString();
     }

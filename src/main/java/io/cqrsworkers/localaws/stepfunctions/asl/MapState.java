@@ -1,10 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.runtime.DistributedMapRun;
-import io.cqrsworkers.localaws.stepfunctions.runtime.InlineMapRun;
-import io.cqrsworkers.localaws.stepfunctions.runtime.Resumption;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.Set;
 
@@ -85,20 +81,12 @@ public final class MapState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
-        if (distributed) {
-            new DistributedMapRun(this, run).start();
-        } else {
-            new InlineMapRun(this, run).start();
-        }
+    public void execute(StateContext run) {
+        run.runMap(this);
     }
 
     @Override
-    public void resume(StateRun run, Resumption resumption) {
-        if (distributed) {
-            new DistributedMapRun(this, run).resume(resumption);
-        } else {
-            new InlineMapRun(this, run).resume(resumption);
-        }
+    public void resume(StateContext run) {
+        run.resumeMap(this);
     }
 }

@@ -1,9 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.runtime.ParallelRun;
-import io.cqrsworkers.localaws.stepfunctions.runtime.Resumption;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +29,12 @@ public final class ParallelState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
-        new ParallelRun(this, run).start();
+    public void execute(StateContext run) {
+        run.runParallel(this);
     }
 
     @Override
-    public void resume(StateRun run, Resumption resumption) {
-        new ParallelRun(this, run).resume(resumption);
+    public void resume(StateContext run) {
+        run.resumeParallel(this);
     }
 }

@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.Set;
 
@@ -20,7 +19,7 @@ public final class PassState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
+    public void execute(StateContext run) {
         if (language == QueryLanguage.JSONATA || result == null) {
             JsonNode in = run.effectiveInput();
             run.succeed(parameters == null ? in : run.payload(parameters, in));

@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.data.JsonPaths;
 import io.cqrsworkers.localaws.stepfunctions.data.Jsonata;
 import io.cqrsworkers.localaws.stepfunctions.data.PayloadTemplates;
-import io.cqrsworkers.localaws.stepfunctions.runtime.Resumption;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +35,7 @@ public abstract class State {
     public final JsonNode assign;
     public final List<Retrier> retriers;
     public final List<Catcher> catchers;
+    private final boolean retriable;
 
     protected State(String name, Fields f, QueryLanguage inherited, Set<String> ownFields, boolean transitions) {
         this.name = name;
@@ -82,6 +81,7 @@ public abstract class State {
                 f.check(template, () -> Jsonata.validateTemplate(f.get(template)));
             }
         }
+        this.retriable = ownFields.contains("Retry");
         this.retriers = Retrier.parseAll(f);
         this.catchers = Catcher.parseAll(f, language);
     }
@@ -103,12 +103,24 @@ public abstract class State {
 
     /** Whether the state type has Retry (Task, Parallel, Map): only those show $$.State.RetryCount. */
     public boolean canRetry() {
-        return this instanceof TaskState || this instanceof ParallelState || this instanceof MapState;
+        return retriable;
+    }
+
+    /**
+     * Whether the state ends its branch whatever its fields say (Succeed, Fail): no transition after it, and a Fail
+     * is neither retried nor caught.
+     */
+    public boolean terminal() {
+        return false;
     }
 
     /** Whether ResultPath/ResultSelector apply to this state type's result (Pass, Task, Parallel, Map). */
     public boolean producesResult() {
         return false;
+    }
+
+    /** Reports targets of its own fields (a Choice's rules) that name no state of the graph. */
+    void checkTargets(Set<String> names, Problems problems, String path) {
     }
 
     /** Names of states this one can transition to, for reachability and target checks. */
@@ -117,13 +129,13 @@ public abstract class State {
     }
 
     /** Runs the state for {@code run}; must end in exactly one of run.succeed / run.transition / run.fail. */
-    public abstract void execute(StateRun run);
+    public abstract void execute(StateContext run);
 
     /**
-     * Goes on with an attempt the engine had under way when it stopped ({@code resumption} holds what the attempt
-     * had logged). Most states just run again from their input; Map and Parallel keep their finished children.
+     * Goes on with an attempt the engine had under way when it stopped. Most states just run again from their
+     * input; Map and Parallel keep their finished children.
      */
-    public void resume(StateRun run, Resumption resumption) {
-        resumption.restart();
+    public void resume(StateContext run) {
+        run.restart();
     }
 }

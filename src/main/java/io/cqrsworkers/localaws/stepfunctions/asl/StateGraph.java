@@ -53,14 +53,12 @@ public final class StateGraph {
                     f.problems.add("MISSING_TRANSITION_TARGET", "Missing 'Next' target: " + t, base + s.name + "/Catch[" + i + "]/Next");
                 }
             }
-            if (s instanceof ChoiceState c) {
-                c.checkTargets(states.keySet(), f.problems, base + s.name);
-            }
+            s.checkTargets(states.keySet(), f.problems, base + s.name);
         }
         // AWS (validate-state-machine-definition answers recorded in floci-io/floci#2735 and #2786): a graph with
         // no terminal state is MISSING_END_STATE without a location, reported after dangling targets and instead of
         // the reachability walk; TimeoutSeconds is no way out (the rule looks at the states only)
-        boolean hasTerminal = states.values().stream().anyMatch(s -> s.end || s instanceof SucceedState || s instanceof FailState);
+        boolean hasTerminal = states.values().stream().anyMatch(s -> s.end || s.terminal());
         if (!hasTerminal && !states.isEmpty()) {
             f.problems.add("MISSING_END_STATE", "Workflow has no terminal state", f.path.isEmpty() ? null : f.path);
             return;

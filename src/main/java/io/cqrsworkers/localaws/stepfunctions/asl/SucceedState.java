@@ -1,6 +1,5 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.Set;
 
@@ -11,7 +10,12 @@ public final class SucceedState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
+    public boolean terminal() {
+        return true;
+    }
+
+    @Override
+    public void execute(StateContext run) {
         run.succeed(run.effectiveInput());
     }
 }

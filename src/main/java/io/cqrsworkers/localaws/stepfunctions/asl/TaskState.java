@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.util.Set;
 
@@ -45,7 +44,7 @@ public final class TaskState extends State {
     }
 
     @Override
-    public void execute(StateRun run) {
-        run.runtime().tasks().run(this, run);
+    public void execute(StateContext run) {
+        run.runTask(this);
     }
 }

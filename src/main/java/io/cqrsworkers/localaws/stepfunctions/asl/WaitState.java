@@ -3,7 +3,6 @@ package io.cqrsworkers.localaws.stepfunctions.asl;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.localaws.stepfunctions.data.JsonPaths;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateRun;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -44,7 +43,7 @@ public final class WaitState extends State {
      * run.failRuntime adds AWS's "An error occurred while executing the state ..." prefix.
      */
     @Override
-    public void execute(StateRun run) {
+    public void execute(StateContext run) {
         JsonNode in = run.effectiveInput();
         Instant until;
         if (seconds != null) {
@@ -101,7 +100,7 @@ public final class WaitState extends State {
         run.sleepUntil(until, () -> run.succeed(in));
     }
 
-    private static Instant later(StateRun run, long seconds) {
+    private static Instant later(StateContext run, long seconds) {
         return seconds > MAX_DELAY_SECONDS * 2 ? run.enteredTime().plusSeconds(MAX_DELAY_SECONDS * 2) : run.enteredTime().plusSeconds(seconds);
     }
 

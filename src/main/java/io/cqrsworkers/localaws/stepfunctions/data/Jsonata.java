@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata.EntryCallback;
 import com.dashjoin.jsonata.Jsonata.ExitCallback;

@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import com.dashjoin.jsonata.Jsonata.JFunction;
 import com.dashjoin.jsonata.Utils;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,9 +2,8 @@ package io.cqrsworkers.localaws.stepfunctions.integrations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
-import io.cqrsworkers.localaws.stepfunctions.runtime.TaskAttempt;
 
 import java.io.IOException;
 import java.net.URI;
@@ -50,7 +49,7 @@ public final class AwsJsonIntegration implements Integration {
     }
 
     @Override
-    public JsonNode call(String action, JsonNode arguments, TaskAttempt attempt) {
+    public JsonNode call(String action, JsonNode arguments, Attempt attempt) {
         if (!ACTIONS.get(service).contains(action)) {
             throw new StatesError("States.Runtime", "The resource 'arn:aws:states:::" + service + ":" + action
                     + "' is not available in the local Step Functions engine; " + service + " supports " + ACTIONS.get(service));

@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.integrations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.stepfunctions.runtime.TaskAttempt;
 
 /** One AWS service reachable from Task states as {@code arn:aws:states:::<service>:<action>}. */
 public interface Integration {
@@ -9,10 +8,10 @@ public interface Integration {
     String service();
 
     /** Calls {@code action}; returns the API response, or throws a StatesError naming the service's error. */
-    JsonNode call(String action, JsonNode arguments, TaskAttempt attempt);
+    JsonNode call(String action, JsonNode arguments, Attempt attempt);
 
     /** For {@code .sync} patterns: settles {@code attempt} when the job started by {@link #call} ends. */
-    default void awaitCompletion(String action, JsonNode response, boolean jsonOutput, TaskAttempt attempt) {
+    default void awaitCompletion(String action, JsonNode response, boolean jsonOutput, Attempt attempt) {
         attempt.fail("States.Runtime", "The integration '" + service() + ":" + action + "' does not support the .sync pattern");
     }
 

@@ -2,9 +2,8 @@ package io.cqrsworkers.localaws.stepfunctions.integrations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
-import io.cqrsworkers.localaws.stepfunctions.runtime.TaskAttempt;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -43,7 +42,7 @@ public final class S3Integration implements Integration {
     }
 
     @Override
-    public JsonNode call(String action, JsonNode arguments, TaskAttempt attempt) {
+    public JsonNode call(String action, JsonNode arguments, Attempt attempt) {
         String bucket = arguments.path("Bucket").asText(null);
         String key = arguments.path("Key").asText(null);
         try {

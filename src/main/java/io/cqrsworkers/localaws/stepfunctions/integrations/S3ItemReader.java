@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -157,7 +157,7 @@ public final class S3ItemReader implements AutoCloseable {
         return new Source() {
             @Override
             public JsonNode next() throws IOException {
-                return parser.nextToken() == JsonToken.END_ARRAY ? null : Json.MAPPER.readTree(parser);
+                return parser.nextToken() == JsonToken.END_ARRAY ? null : Json.IN_SEQUENCE.readTree(parser);
             }
 
             @Override

@@ -3,7 +3,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
 import io.cqrsworkers.localaws.stepfunctions.asl.MapState;
 import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
@@ -59,13 +59,13 @@ public final class DistributedMapRun {
     private final List<ObjectNode> succeededResults = new ArrayList<>();
     private final List<ObjectNode> failedResults = new ArrayList<>();
 
-    public DistributedMapRun(MapState state, StateRun run) {
+    DistributedMapRun(MapState state, StateRun run) {
         this.state = state;
         this.run = run;
         this.engine = run.runtime();
     }
 
-    public void start() {
+    void start() {
         mapInput = run.effectiveInput();
         Execution parent = run.execution();
         String label = state.label != null ? state.label : UUID.randomUUID().toString().substring(0, 8);
@@ -97,7 +97,7 @@ public final class DistributedMapRun {
      * so child N gets the same batch; children that ended count as they did, running ones are waited for, and the
      * items no child had yet are started as slots free up.
      */
-    public void resume(Resumption r) {
+    void resume(Resumption r) {
         History.Entry started = r.startedWith("MapRunStarted");
         MapRun restored = started == null ? null
                 : engine.findMapRun(started.event().path("mapRunStartedEventDetails").path("mapRunArn").asText());

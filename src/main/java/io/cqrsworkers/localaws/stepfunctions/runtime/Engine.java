@@ -3,9 +3,9 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.cqrsworkers.localaws.stepfunctions.Arns;
-import io.cqrsworkers.localaws.stepfunctions.Json;
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.Arns;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
 import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
 import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
@@ -76,7 +76,7 @@ public final class Engine implements AutoCloseable {
         this.activities = new Activities(this);
         this.integrations = integrations;
         this.journal = journal;
-        integrations.bind(this);
+        integrations.add(new StatesIntegration(this));
     }
 
     public Arns arns() {

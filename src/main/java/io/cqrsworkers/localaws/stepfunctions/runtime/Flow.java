@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.StateGraph;
 
 import java.util.Map;

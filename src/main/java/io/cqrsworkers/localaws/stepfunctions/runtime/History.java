@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.MapState;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
 
@@ -15,12 +15,12 @@ public final class InlineMapRun extends FanOut {
     /** The id of this attempt's MapStateStarted event: it names the iterations' flows. */
     private long startedId;
 
-    public InlineMapRun(MapState state, StateRun run) {
+    InlineMapRun(MapState state, StateRun run) {
         super(run);
         this.state = state;
     }
 
-    public void start() {
+    void start() {
         mapInput = run.effectiveInput();
         try {
             items = MapItems.inline(state, run);
@@ -38,7 +38,7 @@ public final class InlineMapRun extends FanOut {
     }
 
     /** After a restart: the iterations that ended keep their results, the running ones resume. */
-    public void resume(Resumption r) {
+    void resume(Resumption r) {
         History.Entry started = r.startedWith("MapStateStarted");
         if (started == null) {
             r.restart();

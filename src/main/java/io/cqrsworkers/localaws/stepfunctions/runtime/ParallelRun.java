@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.ParallelState;
 import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
 
@@ -12,12 +12,12 @@ public final class ParallelRun extends FanOut {
     private JsonNode branchInput;
     private long startedId;
 
-    public ParallelRun(ParallelState state, StateRun run) {
+    ParallelRun(ParallelState state, StateRun run) {
         super(run);
         this.state = state;
     }
 
-    public void start() {
+    void start() {
         JsonNode in = run.effectiveInput();
         JsonNode template = state.language == QueryLanguage.JSONATA ? state.arguments : state.parameters;
         branchInput = template == null ? in : run.payload(template, in);
@@ -26,7 +26,7 @@ public final class ParallelRun extends FanOut {
     }
 
     /** After a restart: branches that ended keep their results, the others resume. */
-    public void resume(Resumption r) {
+    void resume(Resumption r) {
         History.Entry started = r.startedWith("ParallelStateStarted");
         if (started == null) {
             r.restart();

@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,7 +185,7 @@ final class Recovery {
             run.reuseToken(scheduled.data() == null ? null : scheduled.data().path(TOKEN).asText(null));
             run.attempt();
         } else {
-            run.state.resume(run, new Resumption(this, run, attempt));
+            run.resume(new Resumption(this, run, attempt));
         }
     }
 

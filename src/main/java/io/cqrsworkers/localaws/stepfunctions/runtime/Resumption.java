@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What a state's current attempt had logged when the engine stopped, handed to the state so it resumes itself
- * ({@code State.resume}); a state with nothing to keep starts the attempt again.
+ * ({@code State.resume}, through {@link StateRun#resume}); a state with nothing to keep starts the attempt again.
  */
 public final class Resumption {
     final Recovery recovery;
@@ -19,7 +19,7 @@ public final class Resumption {
     }
 
     /** Runs the attempt again from the state's input. */
-    public void restart() {
+    void restart() {
         run.attempt();
     }
 

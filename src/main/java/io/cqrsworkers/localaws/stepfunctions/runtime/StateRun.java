@@ -2,14 +2,16 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.asl.Catcher;
 import io.cqrsworkers.localaws.stepfunctions.asl.ErrorNames;
-import io.cqrsworkers.localaws.stepfunctions.asl.FailState;
+import io.cqrsworkers.localaws.stepfunctions.asl.MapState;
+import io.cqrsworkers.localaws.stepfunctions.asl.ParallelState;
 import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
 import io.cqrsworkers.localaws.stepfunctions.asl.Retrier;
 import io.cqrsworkers.localaws.stepfunctions.asl.State;
-import io.cqrsworkers.localaws.stepfunctions.asl.SucceedState;
+import io.cqrsworkers.localaws.stepfunctions.asl.StateContext;
+import io.cqrsworkers.localaws.stepfunctions.asl.TaskState;
 import io.cqrsworkers.localaws.stepfunctions.data.ChoiceRules;
 import io.cqrsworkers.localaws.stepfunctions.data.EvalScope;
 import io.cqrsworkers.localaws.stepfunctions.data.JsonPaths;
@@ -27,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * One entry of a flow into a state: the state's raw input, its context object, and the common machinery every
  * state type ends with (output processing, Assign, Retry, Catch, transition).
  */
-public final class StateRun {
+public final class StateRun implements StateContext {
     /** AWS's payload limit for state input/output, in characters of JSON text. */
     static final int MAX_PAYLOAD = 256 * 1024;
 
@@ -43,6 +45,8 @@ public final class StateRun {
     private String taskToken;
     /** The token of the attempt that was under way when the engine stopped; the attempt made again reuses it. */
     private String resumedToken;
+    /** What the attempt under way when the engine stopped had logged, while the state resumes itself. */
+    private Resumption resumption;
 
     StateRun(Flow flow, State state, JsonNode input) {
         this(flow, state, input, flow.engine.clock().millis());
@@ -86,6 +90,7 @@ public final class StateRun {
     }
 
     /** The state itself failed with a runtime error: fails it with AWS's cause (see {@link #causeOf}). */
+    @Override
     public void failRuntime(String error, String cause) {
         fail(error, evaluationFailed(error, cause));
     }
@@ -133,6 +138,51 @@ public final class StateRun {
         return flow.engine;
     }
 
+    /** After a restart: the state goes on with the attempt {@code r} describes (see {@link State#resume}). */
+    void resume(Resumption r) {
+        resumption = r;
+        state.resume(this);
+    }
+
+    @Override
+    public void runTask(TaskState task) {
+        flow.engine.tasks().run(task, this);
+    }
+
+    @Override
+    public void runMap(MapState map) {
+        if (map.distributed) {
+            new DistributedMapRun(map, this).start();
+        } else {
+            new InlineMapRun(map, this).start();
+        }
+    }
+
+    @Override
+    public void runParallel(ParallelState parallel) {
+        new ParallelRun(parallel, this).start();
+    }
+
+    @Override
+    public void restart() {
+        attempt();
+    }
+
+    @Override
+    public void resumeMap(MapState map) {
+        if (map.distributed) {
+            new DistributedMapRun(map, this).resume(resumption);
+        } else {
+            new InlineMapRun(map, this).resume(resumption);
+        }
+    }
+
+    @Override
+    public void resumeParallel(ParallelState parallel) {
+        new ParallelRun(parallel, this).resume(resumption);
+    }
+
+    @Override
     public JsonNode input() {
         return input;
     }
@@ -146,6 +196,7 @@ public final class StateRun {
     }
 
     /** When the flow entered this state (Wait counts its Seconds from here, also across a restart). */
+    @Override
     public Instant enteredTime() {
         return Instant.ofEpochMilli(enteredMillis);
     }
@@ -198,6 +249,7 @@ public final class StateRun {
     }
 
     /** The input after InputPath (JSONPath); the raw input in JSONata. */
+    @Override
     public JsonNode effectiveInput() {
         if (effectiveInput == null) {
             if (state.language == QueryLanguage.JSONATA || "$".equals(state.inputPath)) {
@@ -238,6 +290,7 @@ public final class StateRun {
         return c;
     }
 
+    @Override
     public EvalScope scope(JsonNode over) {
         return new EvalScope(over, context(), flow.variables);
     }
@@ -248,6 +301,7 @@ public final class StateRun {
     }
 
     /** Applies a payload template (Parameters, ItemSelector, Arguments) in this state's language. */
+    @Override
     public JsonNode payload(JsonNode template, JsonNode over) {
         boolean jsonata = state.language == QueryLanguage.JSONATA;
         JsonNode p = jsonata ? Jsonata.applyTemplate(template, states(null, null), flow.variables, "Arguments")
@@ -274,6 +328,7 @@ public final class StateRun {
     }
 
     /** A field value that may be a JSONata expression. */
+    @Override
     public JsonNode value(JsonNode field, JsonNode over) {
         return state.language == QueryLanguage.JSONATA && Jsonata.isExpression(field)
                 ? Jsonata.applyTemplate(field, states(null, null), flow.variables) : field;
@@ -284,11 +339,13 @@ public final class StateRun {
     }
 
     /** A field given as a JSONPath or an intrinsic function (ErrorPath, CausePath). */
+    @Override
     public JsonNode resolve(String field, String pathOrIntrinsic, JsonNode over) {
         return PayloadTemplates.resolve(field, pathOrIntrinsic, scope(over));
     }
 
     /** Evaluates one Choice rule against the (effective) input. */
+    @Override
     public boolean matches(JsonNode rule, JsonNode over) {
         if (state.language == QueryLanguage.JSONPATH) {
             return ChoiceRules.matches(rule, scope(over));
@@ -300,6 +357,7 @@ public final class StateRun {
      * Parks this flow until {@code when}, then runs {@code then} on the worker pool. The wait counts from when the
      * state was entered, shortened by the engine's time scale (a past {@code when} goes on at once).
      */
+    @Override
     public void sleepUntil(Instant when, Runnable then) {
         long delay = when.toEpochMilli() - enteredMillis;
         Instant at = delay <= 0 ? when : Instant.ofEpochMilli(enteredMillis + flow.engine.scaled(delay));
@@ -330,11 +388,13 @@ public final class StateRun {
     }
 
     /** The state produced {@code result}: process it into the output and move on. */
+    @Override
     public void succeed(JsonNode result) {
         finish(result, state.next, state.assign, state.output);
     }
 
     /** A Choice picked {@code next}; a matching rule's Assign/Output replace the state's. */
+    @Override
     public void choose(String next, JsonNode in, JsonNode ruleAssign, JsonNode ruleOutput) {
         finish(in, next, ruleAssign != null ? ruleAssign : state.assign, ruleOutput != null ? ruleOutput : state.output);
     }
@@ -411,7 +471,7 @@ public final class StateRun {
         }
         d.set("output", Json.lazyText(out));
         d.set("outputDetails", Json.NOT_TRUNCATED);
-        boolean goesOn = next != null && !(state instanceof SucceedState);
+        boolean goesOn = next != null && !state.terminal();
         // the transition taken (a Choice's pick, a Catch's Next) is not in the event: a restart reads it from here
         flow.event(state.type + "StateExited", "stateExitedEventDetails", d, goesOn ? Json.object().put(Recovery.NEXT, next) : null);
         if (goesOn) {
@@ -422,6 +482,7 @@ public final class StateRun {
     }
 
     /** The state failed: retry it, catch the error, or fail the flow. */
+    @Override
     public void fail(String error, String cause) {
         if (flow.cancelled()) {
             return;
@@ -429,7 +490,7 @@ public final class StateRun {
         // a Fail state without Error (or a branch that ended in one) fails with no error at all, as on AWS
         // (LocalStack's recorded test_state_fail_empty / test_map_state_catch_empty_fail: executionFailedEventDetails {})
         String err = error;
-        if (!(state instanceof FailState)) {
+        if (!state.terminal()) {
             for (int i = 0; i < state.retriers.size(); i++) {
                 Retrier r = state.retriers.get(i);
                 if (ErrorNames.matches(r.errorEquals, err)) {

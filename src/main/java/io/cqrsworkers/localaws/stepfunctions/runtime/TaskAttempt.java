@@ -2,7 +2,8 @@ package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
+import io.cqrsworkers.localaws.stepfunctions.integrations.Attempt;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One attempt of a Task state: whichever comes first of its result, its failure, a timeout, a missed heartbeat
  * or the end of the execution settles it; everything after that is ignored.
  */
-public final class TaskAttempt {
+public final class TaskAttempt implements Attempt {
     final StateRun run;
     private final String resourceType;
     private final String resource;
@@ -66,6 +67,7 @@ public final class TaskAttempt {
         }
     }
 
+    @Override
     public void succeed(JsonNode output) {
         if (settle()) {
             ObjectNode d = activity ? Json.object() : details();
@@ -76,6 +78,7 @@ public final class TaskAttempt {
         }
     }
 
+    @Override
     public void fail(String error, String cause) {
         if (settle()) {
             ObjectNode d = activity ? Json.object() : details();

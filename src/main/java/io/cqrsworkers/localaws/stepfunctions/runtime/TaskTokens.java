@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,5 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
+import io.cqrsworkers.localaws.ManualClock;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.PriorityQueue;

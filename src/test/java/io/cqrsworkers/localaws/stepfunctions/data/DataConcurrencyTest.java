@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.data;
 
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 

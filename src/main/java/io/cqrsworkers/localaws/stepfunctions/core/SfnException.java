@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws.stepfunctions;
+package io.cqrsworkers.localaws.stepfunctions.core;
 
 /** An API error as Step Functions returns it: the {@code __type} name and the message text. */
 public final class SfnException extends RuntimeException {

@@ -1,23 +1,24 @@
-package io.cqrsworkers.localaws.stepfunctions.integrations;
+package io.cqrsworkers.localaws.stepfunctions.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.stepfunctions.Arns;
-import io.cqrsworkers.localaws.stepfunctions.Json;
-import io.cqrsworkers.localaws.stepfunctions.SfnException;
+import io.cqrsworkers.localaws.stepfunctions.core.Arns;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
+import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
-import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
-import io.cqrsworkers.localaws.stepfunctions.runtime.Execution;
-import io.cqrsworkers.localaws.stepfunctions.runtime.StateMachine;
-import io.cqrsworkers.localaws.stepfunctions.runtime.TaskAttempt;
+import io.cqrsworkers.localaws.stepfunctions.integrations.Attempt;
+import io.cqrsworkers.localaws.stepfunctions.integrations.Integration;
 
 import java.util.UUID;
 
-/** {@code states:startExecution} (+ .sync, .sync:2, .waitForTaskToken): nested executions on this engine. */
-public final class StatesIntegration implements Integration {
+/**
+ * {@code states:startExecution} (+ .sync, .sync:2, .waitForTaskToken): nested executions on this engine, which adds
+ * it to its integrations itself.
+ */
+final class StatesIntegration implements Integration {
     private final Engine engine;
 
-    public StatesIntegration(Engine engine) {
+    StatesIntegration(Engine engine) {
         this.engine = engine;
     }
 
@@ -27,7 +28,7 @@ public final class StatesIntegration implements Integration {
     }
 
     @Override
-    public JsonNode call(String action, JsonNode arguments, TaskAttempt attempt) {
+    public JsonNode call(String action, JsonNode arguments, Attempt attempt) {
         if (!action.equals("startExecution")) {
             throw new StatesError("States.Runtime", "The resource 'arn:aws:states:::states:" + action + "' is not available in the local Step Functions engine; states supports [startExecution]");
         }
@@ -47,7 +48,7 @@ public final class StatesIntegration implements Integration {
     }
 
     @Override
-    public void awaitCompletion(String action, JsonNode response, boolean jsonOutput, TaskAttempt attempt) {
+    public void awaitCompletion(String action, JsonNode response, boolean jsonOutput, Attempt attempt) {
         Execution child = engine.findExecution(response.path("ExecutionArn").asText());
         child.whenEnded(e -> {
             ObjectNode d = Json.object();

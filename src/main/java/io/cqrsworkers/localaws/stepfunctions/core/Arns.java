@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws.stepfunctions;
+package io.cqrsworkers.localaws.stepfunctions.core;
 
 /** Builds and takes apart the ARNs of this region and account. */
 public final class Arns {

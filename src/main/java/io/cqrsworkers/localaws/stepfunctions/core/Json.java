@@ -1,23 +1,33 @@
-package io.cqrsworkers.localaws.stepfunctions;
+package io.cqrsworkers.localaws.stepfunctions.core;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 
 /** The one Jackson mapper of the engine and small helpers around it. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Trailing text after a JSON value is an error (States.StringToJson('{} x') must fail). */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    /** For values read one after another from one parser (the items of a JSON array): what follows is the next. */
+    public static final ObjectReader IN_SEQUENCE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** {"truncated":false}, shared by every history event that carries a payload; never modified. */
@@ -113,5 +123,34 @@ public final class Json {
     /** Epoch seconds with millisecond fraction, the timestamp shape of the AWS JSON protocol. */
     public static double epochSeconds(long millis) {
         return millis / 1000.0;
+    }
+
+    /** JSON equality where numbers compare by value (1 equals 1.0). */
+    public static boolean sameValue(JsonNode a, JsonNode b) {
+        return a.equals(NUMERIC_AWARE, b);
+    }
+
+    private static final Comparator<JsonNode> NUMERIC_AWARE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+            return x.decimalValue().compareTo(y.decimalValue());
+        }
+        return x.equals(y) ? 0 : 1;
+    };
+
+    /** The JSON type name as AWS prints it in causes: object, array, string, number, boolean, null. */
+    public static String typeName(JsonNode value) {
+        return value == null ? "undefined" : typeName(value.getNodeType());
+    }
+
+    public static String typeName(JsonNodeType type) {
+        return switch (type) {
+            case OBJECT, POJO -> "object";
+            case ARRAY -> "array";
+            case STRING, BINARY -> "string";
+            case NUMBER -> "number";
+            case BOOLEAN -> "boolean";
+            case MISSING -> "undefined";
+            default -> "null";
+        };
     }
 }

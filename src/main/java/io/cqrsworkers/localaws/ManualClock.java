@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws.stepfunctions.runtime;
+package io.cqrsworkers.localaws;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A clock that only moves when told: tests advance it and every timer that became due fires. */
+/**
+ * A clock that only moves when told, for any emulator's {@code clock(...)}: tests advance it instead of waiting, and
+ * every timer registered with {@link #onAdvance} (the Step Functions engine's) looks again for what became due.
+ */
 public final class ManualClock extends Clock {
     private volatile Instant now;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -24,7 +27,8 @@ public final class ManualClock extends Clock {
         listeners.forEach(Runnable::run);
     }
 
-    void onAdvance(Runnable listener) {
+    /** Runs after each {@link #advance}. */
+    public void onAdvance(Runnable listener) {
         listeners.add(listener);
     }
 

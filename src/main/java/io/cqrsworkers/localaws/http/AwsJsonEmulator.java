@@ -1,0 +1,110 @@
+package io.cqrsworkers.localaws.http;
+
+import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.EmulatorBuilder;
+import io.cqrsworkers.localaws.persist.StateJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * The start, endpoint and stop shared by the emulators served by {@link AwsJsonServer} (SQS, DynamoDB): one
+ * background thread for the service's timers and the journal's compaction, the state restored from the data
+ * directory before the port opens, and nothing left running when the start fails (a taken port).
+ */
+public abstract class AwsJsonEmulator implements EmbeddedService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwsJsonEmulator.class);
+
+    protected final EmulatorBuilder.Settings settings;
+    private AwsJsonServer server;
+    private ScheduledExecutorService background;
+    private volatile StateJournal journal;
+    private volatile InetSocketAddress address;
+
+    protected AwsJsonEmulator(EmulatorBuilder.Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Sets up the service's state and timers on {@code background}; returns the server of its operations. */
+    protected abstract AwsJsonServer prepare(ScheduledExecutorService background) throws IOException;
+
+    /** Restores the prepared state from {@code dataDir} and journals its changes there from now on. */
+    protected abstract StateJournal openJournal(Path dataDir) throws IOException;
+
+    @Override
+    public final synchronized void start() throws IOException {
+        if (server != null) {
+            return;
+        }
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name() + "-background");
+            t.setDaemon(true);
+            return t;
+        });
+        // most timers (long polls) are cancelled early: they should not pile up until due
+        pool.setRemoveOnCancelPolicy(true);
+        background = pool;
+        try {
+            AwsJsonServer starting = prepare(background);
+            if (settings.dataDir() != null) {
+                journal = openJournal(settings.dataDir());
+            }
+            address = starting.start(settings.host(), settings.port(), settings.threads());
+            server = starting;
+        } catch (IOException | RuntimeException e) {
+            stopBackground();
+            throw e;
+        }
+        if (journal != null) {
+            journal.compactWhenDue(background);
+        }
+        LOG.info("{} emulator listening on {} ({})", name(), endpoint(),
+                settings.dataDir() == null ? "in memory" : settings.dataDir());
+    }
+
+    @Override
+    public URI endpoint() {
+        InetSocketAddress a = address;
+        return URI.create("http://" + settings.host() + ":" + (a != null ? a.getPort() : settings.port()));
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop();
+            server = null;
+            stopBackground();
+        }
+    }
+
+    private void stopBackground() {
+        background.shutdownNow();
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
+    }
+
+    /**
+     * Writes a snapshot and starts a fresh journal now (normally done once the journal outgrows 64 MB and the last
+     * snapshot).
+     */
+    public void compact() throws IOException {
+        StateJournal j = journal;
+        if (j != null) {
+            j.compact();
+        }
+    }
+}
