@@ -211,8 +211,7 @@ class CommandPipelineTest extends CommandTestSupport {
         HttpResponse<String> response = post("/api/commands/sample/sync", command("SYNC#t1", "SYNC#1", 0, "now", "{}"));
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(dataVersion("SYNC#t1", "SYNC#1")).isEqualTo(1);
-        Thread.sleep(2000);
-        assertThat(executionsNamed("SYNC_t1")).isEmpty();
+        assertNoWorkflowBefore("SYNC#t1");
     }
 
     @Test
@@ -257,8 +256,21 @@ class CommandPipelineTest extends CommandTestSupport {
                 .isEqualTo("finish:FINISHED");
         assertThat(item("sample-data", "BATCH#t1", "C").orElseThrow().get("createdAt"))
                 .isEqualTo(item("sample-command", "BATCH#t1", "C@1").orElseThrow().get("createdAt"));
-        Thread.sleep(1000);
-        assertThat(executionsNamed("BATCH_t1")).isEmpty();
+        assertNoWorkflowBefore("BATCH#t1");
+    }
+
+    /**
+     * No execution started for the stream records written so far under {@code pk}:
+     * a command published after them on the same partition key (so on the same stream shard, in order) starts its
+     * execution, and once it has, every earlier record was seen.
+     */
+    private void assertNoWorkflowBefore(String pk) throws Exception {
+        String marker = "MARK" + System.nanoTime();
+        assertThat(post("/api/commands/sample", command(pk, marker, 0, "marker", "{}")).statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !executionsNamed(marker).isEmpty());
+        String pkPart = pk.replace('#', '_');
+        assertThat(executionsNamed(pkPart)).extracting(ExecutionListItem::name)
+                .filteredOn(name -> !name.contains("MARK")).isEmpty();
     }
 
     /** A command row as a writer leaves it, marked SYNC so that its stream record starts no workflow. */
