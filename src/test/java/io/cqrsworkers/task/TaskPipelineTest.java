@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * queue, task state machine, worker queue, sub-task status queue; the tasks stream is read by ddb-stream (KCL).
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class, properties = {"app.task.retry-delay-seconds=1",
-        "app.approval.timeout-seconds=4", "app.task.handlers.mapped=direct:task-echo"})
+        "app.task.handlers.mapped=direct:task-echo"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskPipelineTest {
 
