@@ -65,6 +65,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         engine = new Engine(settings.region(), settings.accountId(), settings.clock(), integrations, journal,
                 config.workerThreads);
         engine.timeScale(config.timeScale);
+        engine.historyLimit(config.historyLimit);
         if (config.mockConfig != null) {
             engine.mockConfig(MockConfig.load(config.mockConfig));
             LOG.info("Step Functions mock configuration {}", config.mockConfig);
@@ -117,6 +118,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         private long snapshotAfterBytes = JsonLinesLog.MIN_JOURNAL_BYTES;
         private Path mockConfig;
         private double timeScale = 1.0;
+        private int historyLimit = Engine.DEFAULT_HISTORY_LIMIT;
 
         private Builder() {
             super(16);
@@ -176,6 +178,18 @@ public final class StepFunctionsEmulator implements EmbeddedService {
                 throw new IllegalArgumentException("The time scale must be a positive number, not " + factor);
             }
             this.timeScale = factor;
+            return this;
+        }
+
+        /**
+         * The most events a standard execution's history holds; the event that would pass it ends the execution as
+         * AWS ends it ({@code States.Runtime}, "The execution reached the maximum number of history events (N)."),
+         * unless it is the execution's own success. Default 25,000, AWS's hard quota; a small value lets a test reach
+         * it quickly. At least 2 (the start and the end).
+         */
+        public Builder historyLimit(int events) {
+            Engine.checkHistoryLimit(events);
+            this.historyLimit = events;
             return this;
         }
 

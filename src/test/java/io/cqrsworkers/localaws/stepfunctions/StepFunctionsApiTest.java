@@ -48,9 +48,12 @@ class StepFunctionsApiTest {
     }
 
     /**
-     * Names of machines and executions: 1 to 80 characters. 80 is accepted; 81 is a ValidationException naming the
-     * model's length constraint, as AWS answers it for the same 1-80 constraint on an alias name (LocalStack's
-     * recorded test_sfn_api_aliasing test_error_create_alias_invalid_name).
+     * Names of machines, executions and activities: 1 to 80 characters (Developer Guide, service quotas). 80 is
+     * accepted; 81 is a ValidationException naming the model's length constraint, as AWS answers StartExecution
+     * (recorded in wolfeidau/buildkite-serverless-agent#37: "1 validation error detected: Value 'xxx' at 'name'
+     * failed to satisfy constraint: Member must have length less than or equal to 80") and the same 1-80 constraint
+     * on an alias name (LocalStack's recorded test_sfn_api_aliasing test_error_create_alias_invalid_name); an empty
+     * name breaks the model's other bound, "greater than or equal to 1".
      */
     @Test
     void namesOfOneToEightyCharacters() {
@@ -65,7 +68,15 @@ class StepFunctionsApiTest {
                         + "' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80")
                 .satisfies(e -> assertThat(((software.amazon.awssdk.services.sfn.model.SfnException) e).awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
         assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(arn).name("e".repeat(81))))
-                .hasMessageStartingWith("1 validation error detected: Value '" + "e".repeat(81) + "' at 'name'");
+                .hasMessageStartingWith("1 validation error detected: Value '" + "e".repeat(81) + "' at 'name' failed to "
+                        + "satisfy constraint: Member must have length less than or equal to 80");
+        String empty = "1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have "
+                + "length greater than or equal to 1";
+        assertThatThrownBy(() -> createMachine(sfn, "", PASS)).hasMessageStartingWith(empty);
+        assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(arn).name(""))).hasMessageStartingWith(empty);
+        assertThat(sfn.createActivity(b -> b.name("a".repeat(80))).activityArn()).endsWith(":activity:" + "a".repeat(80));
+        assertThatThrownBy(() -> sfn.createActivity(b -> b.name("a".repeat(81))))
+                .hasMessageStartingWith("1 validation error detected: Value '" + "a".repeat(81) + "' at 'name'");
     }
 
     @Test

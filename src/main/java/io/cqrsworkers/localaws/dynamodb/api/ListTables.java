@@ -26,7 +26,7 @@ final class ListTables implements AwsJsonServer.Operation {
                     + "to satisfy constraint: Member must have value less than or equal to 100");
         }
         String start = Requests.text(req, "ExclusiveStartTableName");
-        NavigableSet<String> names = db.tablesByName().keySet();
+        NavigableSet<String> names = db.tableNames();
         if (start != null) {
             names = names.tailSet(start, false);
         }

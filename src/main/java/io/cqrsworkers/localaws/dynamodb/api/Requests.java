@@ -47,8 +47,10 @@ final class Requests {
 
     static Table table(Database db, JsonNode req) {
         Table t = db.findTable(required(req, "TableName", "tableName"));
-        if (t == null || "CREATING".equals(t.status())) {
-            // a table still CREATING is not found by the item operations (dynalite db/index.js getTable)
+        String status = t == null ? null : t.status();
+        if (t == null || "CREATING".equals(status) || "DELETING".equals(status)) {
+            // a table still CREATING or already DELETING is not found by the item operations (dynalite db/index.js
+            // getTable; AWS "might continue to accept" them on a DELETING table, API reference DeleteTable)
             throw DynamoDbException.notFound("Requested resource not found");
         }
         return t;
@@ -101,10 +103,20 @@ final class Requests {
         return projection == null ? AvJson.writeItem(item) : AvJson.writeMap(projection.apply(item));
     }
 
+    /** DynamoDB's text for a Put over 400 KB ([dynalite] validations/putItem.js, recorded). */
+    static final String ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size";
+    /** ... and for an update whose item would be over 400 KB ([dynalite] actions/updateItem.js, recorded). */
+    static final String UPDATED_ITEM_TOO_LARGE = "Item size to update has exceeded the maximum allowed size";
+
     /** Rejects items over 400 KB and index key attributes of the wrong type. */
     static void checkItem(Table table, Item item) {
+        checkItem(table, item, ITEM_TOO_LARGE);
+    }
+
+    /** The same, with the text of the operation that wrote the item. */
+    static void checkItem(Table table, Item item, String tooLarge) {
         if (item.size() > MAX_ITEM_SIZE) {
-            throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
+            throw DynamoDbException.validation(tooLarge);
         }
         for (IndexDef index : table.indexes()) {
             checkIndexKey(index, item, index.keys().hashName(), index.keys().hashType());

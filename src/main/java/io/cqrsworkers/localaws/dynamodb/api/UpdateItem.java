@@ -40,7 +40,7 @@ final class UpdateItem implements AwsJsonServer.Operation {
                 plan.apply(map, old != null ? old::get : keyAttributes::get);
             }
             Item item = Item.of(map);
-            Requests.checkItem(table, item);
+            Requests.checkItem(table, item, Requests.UPDATED_ITEM_TOO_LARGE);
             return item;
         }
     }
@@ -121,6 +121,10 @@ final class UpdateItem implements AwsJsonServer.Operation {
                 throw Requests.conditionFailed(req, old);
             }
             updated = p.applyTo(old);
+            if (p.plan() != null && p.plan().writeCost(updated::get) > Requests.MAX_ITEM_SIZE) {
+                // standalone UpdateItem also measures what it writes plus a cost per action (UpdatePlan.writeCost)
+                throw DynamoDbException.validation(Requests.UPDATED_ITEM_TOO_LARGE);
+            }
             p.table().commit(p.key(), old, updated, false);
         } finally {
             p.table().lock().unlock();

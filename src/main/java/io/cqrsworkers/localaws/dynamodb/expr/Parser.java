@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws.dynamodb.expr;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.expr.Lexer.Kind;
 import io.cqrsworkers.localaws.dynamodb.expr.Lexer.Token;
+import io.cqrsworkers.localaws.dynamodb.model.Av;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,24 @@ public final class Parser {
             Set.of("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
     private static final Set<String> COMPARATORS = Set.of("=", "<>", "<", "<=", ">", ">=");
 
+    /**
+     * Developer Guide, "Expression parameters": "The maximum length of any expression string is 4 KB", measured on
+     * the string as sent (before #name and :value are substituted); 4096 bytes pass, 4097 do not.
+     */
+    static final int MAX_EXPRESSION_BYTES = 4096;
+    /** "The maximum number of operators or functions allowed in an UpdateExpression is 300" (likewise conditions). */
+    static final int MAX_OPERATORS = 300;
+    /** "The maximum number of operands for the IN comparator is 100." */
+    static final int MAX_IN_OPERANDS = 100;
+    /** The expressions whose size error ends with the size (captured from DynamoDB by ExtendDB, see checkSize). */
+    private static final Set<String> SIZE_REPORTED = Set.of("ConditionExpression", "FilterExpression");
+
     private final String expr;
     private final List<Token> tokens;
     private final ExprContext ctx;
     private final String label;
     private int pos;
+    private int operators;
 
     private Parser(String expr, ExprContext ctx, String label) {
         this.expr = expr;
@@ -31,7 +45,36 @@ public final class Parser {
         if (expr.isBlank()) {
             throw DynamoDbException.validation("Invalid " + label + ": The expression can not be empty;");
         }
+        checkSize(expr, label);
         this.tokens = Lexer.tokens(expr, label);
+    }
+
+    /**
+     * An expression over 4 KB, checked before its syntax. DynamoDB's texts, captured by ExtendDB
+     * (tests/.../test_expression_size.py, us-east-1): "Invalid UpdateExpression: Expression size has exceeded the
+     * maximum allowed size;" for Update, Projection and KeyCondition expressions, with " expression size: N" after it
+     * for Condition and Filter expressions; the same recorded in aws/aws-sdk-java-v2#4597 (UpdateExpression) and
+     * pynamodb/PynamoDB#979 (a Query FilterExpression, "expression size: 4109").
+     */
+    private static void checkSize(String expr, String label) {
+        int bytes = expr.length() <= MAX_EXPRESSION_BYTES / 3 ? expr.length() : Av.utf8Length(expr);
+        if (bytes > MAX_EXPRESSION_BYTES) {
+            throw DynamoDbException.validation("Invalid " + label + ": Expression size has exceeded the maximum "
+                    + "allowed size;" + (SIZE_REPORTED.contains(label) ? " expression size: " + bytes : ""));
+        }
+    }
+
+    /**
+     * Counts an operator or function; the 301st fails as DynamoDB answers it: "Invalid ConditionExpression: The
+     * expression contains too many operators; operator count: 301" (recorded in scylladb/scylladb#14473 and
+     * aws/aws-sdk-js#3721). Comparators, AND, OR, NOT, BETWEEN, IN, + and - count, and so do functions; parentheses
+     * and the '=' of a SET action do not.
+     */
+    private void operator() {
+        if (++operators > MAX_OPERATORS) {
+            throw DynamoDbException.validation("Invalid " + label + ": The expression contains too many operators; "
+                    + "operator count: " + operators);
+        }
     }
 
     public static Cond condition(String expr, ExprContext ctx, String label) {
@@ -109,6 +152,7 @@ public final class Parser {
     private Cond or() {
         Cond c = and();
         while (acceptKeyword("OR")) {
+            operator();
             c = new Cond.Or(c, and());
         }
         return c;
@@ -117,6 +161,7 @@ public final class Parser {
     private Cond and() {
         Cond c = not();
         while (acceptKeyword("AND")) {
+            operator();
             c = new Cond.And(c, not());
         }
         return c;
@@ -124,6 +169,7 @@ public final class Parser {
 
     private Cond not() {
         if (acceptKeyword("NOT")) {
+            operator();
             return new Cond.Not(not());
         }
         return atom();
@@ -140,6 +186,7 @@ public final class Parser {
             String fn = t.text();
             if (CONDITION_FUNCTIONS.contains(fn)) {
                 pos += 2;
+                operator();
                 List<Operand> args = arguments(fn);
                 checkArity(fn, args, fn.startsWith("attribute_") && !fn.equals("attribute_type") ? 1 : 2);
                 if (!(args.get(0) instanceof Operand.PathRef) && !fn.equals("contains") && !fn.equals("begins_with")) {
@@ -156,9 +203,11 @@ public final class Parser {
         Token op = peek();
         if (op.kind() == Kind.SYMBOL && COMPARATORS.contains(op.text())) {
             pos++;
+            operator();
             return new Cond.Compare(op.text(), left, operand());
         }
         if (acceptKeyword("BETWEEN")) {
+            operator();
             Operand lo = operand();
             if (!acceptKeyword("AND")) {
                 throw syntaxError(peek());
@@ -166,12 +215,19 @@ public final class Parser {
             return new Cond.Between(left, lo, operand());
         }
         if (acceptKeyword("IN")) {
+            operator();
             expect("(");
             List<Operand> candidates = new ArrayList<>();
             do {
                 candidates.add(operand());
             } while (accept(","));
             expect(")");
+            if (candidates.size() > MAX_IN_OPERANDS) {
+                // recorded in reapit/foundations#8255: "Invalid FilterExpression: The IN operator is provided with too
+                // many operands; number of operands: 163"
+                throw DynamoDbException.validation("Invalid " + label + ": The IN operator is provided with too many "
+                        + "operands; number of operands: " + candidates.size());
+            }
             return new Cond.In(left, candidates);
         }
         throw syntaxError(op);
@@ -212,6 +268,7 @@ public final class Parser {
                 throw DynamoDbException.validation("Invalid " + label + ": Invalid function name; function: " + fn);
             }
             pos += 2;
+            operator();
             List<Operand> args = arguments(fn);
             checkArity(fn, args, 1);
             if (!(args.get(0) instanceof Operand.PathRef ref)) {
@@ -228,9 +285,11 @@ public final class Parser {
     private Operand setValue() {
         Operand left = setOperand();
         if (accept("+")) {
+            operator();
             return new Operand.Arithmetic('+', left, setOperand());
         }
         if (accept("-")) {
+            operator();
             return new Operand.Arithmetic('-', left, setOperand());
         }
         return left;
@@ -241,6 +300,9 @@ public final class Parser {
         if (t.kind() == Kind.WORD && peek(1).is("(")) {
             String fn = t.text();
             pos += 2;
+            if (fn.equals("if_not_exists") || fn.equals("list_append")) {
+                operator();
+            }
             if (fn.equals("if_not_exists")) {
                 Path path = path();
                 expect(",");

@@ -97,6 +97,37 @@ public final class UpdatePlan {
     }
 
     /**
+     * What standalone UpdateItem measures against the 400 KB limit besides the item it stores: the top-level
+     * attributes the update writes, name and value as they end up in {@code finished}, plus 3 bytes for the update,
+     * 19 per SET or ADD action (20 when its path goes through a list index) and 2 per REMOVE or DELETE. So the key
+     * and the attributes the update leaves alone are out of this figure. Captured against DynamoDB by
+     * nubo-db/dynamodb-conformance (tests/tier3/limits/itemSizeBySurface.test.ts, 2026-08-18/19); a transacted
+     * Update measures the stored item only. A DELETE's remaining set counts as written (not captured).
+     */
+    public int writeCost(Function<String, Av> finished) {
+        int cost = 3;
+        Set<String> written = new LinkedHashSet<>();
+        for (Action a : actions) {
+            if (a.kind == 'S' || a.kind == 'A') {
+                cost += 19 + (a.path.elements().stream().anyMatch(e -> e instanceof Integer) ? 1 : 0);
+                written.add(a.path.top());
+            } else {
+                cost += 2;
+                if (a.kind == 'D') {
+                    written.add(a.path.top());
+                }
+            }
+        }
+        for (String name : written) {
+            Av v = finished.apply(name);
+            if (v != null) {
+                cost += Av.utf8Length(name) + v.size();
+            }
+        }
+        return cost;
+    }
+
+    /**
      * Applies every action to {@code item} in place; right-hand sides read {@code old}, the item as it was before.
      */
     public void apply(Map<String, Av> item, Function<String, Av> old) {

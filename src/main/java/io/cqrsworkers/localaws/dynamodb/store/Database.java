@@ -13,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -29,6 +31,8 @@ public final class Database {
     private final Duration streamRetention;
     private final Clock clock;
     private final ConcurrentSkipListMap<String, Table> tables = new ConcurrentSkipListMap<>();
+    /** Tables DeleteTable has put in DELETING for the status delay: found and listed, not served, not persisted. */
+    private final ConcurrentSkipListMap<String, Table> deleting = new ConcurrentSkipListMap<>();
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private volatile ChangeLog changeLog = ChangeLog.NONE;
 
@@ -50,7 +54,7 @@ public final class Database {
 
     private volatile long statusDelayMillis;
 
-    /** How long a table stays CREATING or UPDATING (AWS: seconds to minutes; default 0). */
+    /** How long a table stays CREATING, UPDATING or DELETING (AWS: seconds to minutes; default 0). */
     public void statusDelay(Duration delay) {
         this.statusDelayMillis = delay.toMillis();
     }
@@ -79,10 +83,17 @@ public final class Database {
         return t;
     }
 
+    /** The table of that name, also while it is DELETING; null when there is none. */
     public Table findTable(String name) {
-        return tables.get(name);
+        Table t = tables.get(name);
+        if (t == null && !deleting.isEmpty()) {
+            forgetDeleted();
+            t = deleting.get(name);
+        }
+        return t;
     }
 
+    /** The tables that are not being deleted (served, persisted, reaped by TTL). */
     public Collection<Table> tables() {
         return tables.values();
     }
@@ -91,13 +102,46 @@ public final class Database {
         return tables;
     }
 
+    /** The names ListTables answers, in order: DELETING tables too, until they are gone. */
+    public NavigableSet<String> tableNames() {
+        if (deleting.isEmpty()) {
+            return tables.keySet();
+        }
+        forgetDeleted();
+        NavigableSet<String> names = new TreeSet<>(tables.keySet());
+        names.addAll(deleting.keySet());
+        return names;
+    }
+
+    private void forgetDeleted() {
+        deleting.values().removeIf(Table::deletionDone);
+    }
+
+    /**
+     * DeleteTable: the table leaves the served tables at once (its stream is disabled, item operations no longer
+     * find it) and, with a status delay, stays visible as DELETING to DescribeTable and ListTables until the delay
+     * has passed (API reference, DeleteTable: "the specified table is in the DELETING state until DynamoDB completes
+     * the deletion").
+     */
+    public Table beginDeleteTable(String name) {
+        Table t = deleteTable(name);
+        t.beginTransition(Table.DELETING);
+        if (Table.DELETING.equals(t.status())) {
+            deleting.put(name, t);
+        }
+        return t;
+    }
+
     /** Creates and registers a table; {@code id} and {@code createdMillis} are given when restoring. */
     public Table createTable(String name, String id, Long createdMillis, KeySchema keys, JsonNode attributeDefinitions,
                              ObjectNode settings, List<IndexDef> indexes) {
         Table t = new Table(this, name, id != null ? id : UUID.randomUUID().toString(),
                 createdMillis != null ? createdMillis : clock.millis(), keys, attributeDefinitions, settings);
         indexes.forEach(t::addIndex);
-        if (tables.putIfAbsent(name, t) != null) {
+        if (!deleting.isEmpty()) {
+            forgetDeleted();
+        }
+        if (deleting.containsKey(name) || tables.putIfAbsent(name, t) != null) {
             throw DynamoDbException.inUse("Table already exists: " + name);
         }
         return t;

@@ -36,7 +36,7 @@ public final class Table {
     private final ConcurrentSkipListMap<RowKey, Item> items = new ConcurrentSkipListMap<>();
     private final Map<String, ConcurrentSkipListMap<RowKey, Item>> indexItems = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
-    /** CREATING or UPDATING until {@link #transitionEndsMillis}, then ACTIVE. */
+    /** CREATING or UPDATING until {@link #transitionEndsMillis}, then ACTIVE; DELETING until then, then gone. */
     private volatile String transition;
     private volatile long transitionEndsMillis;
     private final AtomicLong itemCount = new AtomicLong();
@@ -93,7 +93,7 @@ public final class Table {
         this.settings = settings;
     }
 
-    /** Starts a CREATING or UPDATING phase of the database's status delay (none when the delay is 0). */
+    /** Starts a CREATING, UPDATING or DELETING phase of the database's status delay (none when the delay is 0). */
     public void beginTransition(String status) {
         long delay = db.statusDelayMillis();
         if (delay > 0) {
@@ -102,17 +102,24 @@ public final class Table {
         }
     }
 
-    /** ACTIVE, or CREATING / UPDATING while the status delay runs. */
+    /** ACTIVE, or CREATING / UPDATING while the status delay runs; DELETING stays until the table is gone. */
     public String status() {
         String t = transition;
         if (t == null) {
             return "ACTIVE";
         }
-        if (db.clock().millis() >= transitionEndsMillis) {
+        if (!DELETING.equals(t) && db.clock().millis() >= transitionEndsMillis) {
             transition = null;
             return "ACTIVE";
         }
         return t;
+    }
+
+    static final String DELETING = "DELETING";
+
+    /** True once a DELETING phase has run its course: the table is to be forgotten. */
+    boolean deletionDone() {
+        return DELETING.equals(transition) && db.clock().millis() >= transitionEndsMillis;
     }
 
     public List<IndexDef> indexes() {

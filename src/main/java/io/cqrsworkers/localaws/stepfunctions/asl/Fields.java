@@ -40,6 +40,13 @@ final class Fields {
         return v.asText();
     }
 
+    /**
+     * AWS's text for an InputPath or OutputPath that is not a JSONPath: "SCHEMA_VALIDATION_FAILED: Value must be a
+     * valid JSONPath. at /States/Pass/OutputPath" (recorded in aws-cloudformation/cfn-lint#4078 for OutputPath "Test").
+     */
+    static final String INVALID_JSONPATH = "Value must be a valid JSONPath.";
+    private static final Set<String> INVALID_JSONPATH_FIELDS = Set.of("InputPath", "OutputPath");
+
     /** A path-valued field: absent => "$", JSON null => null (means "discard" or "{}"), else the string. */
     String pathField(String field) {
         JsonNode v = node.get(field);
@@ -50,7 +57,8 @@ final class Fields {
             return null;
         }
         if (!v.isTextual() || !v.asText().startsWith("$")) {
-            problems.add("SCHEMA_VALIDATION_FAILED", "The value for the field '" + field + "' must be a valid JSONPath", path + "/" + field);
+            problems.add("SCHEMA_VALIDATION_FAILED", INVALID_JSONPATH_FIELDS.contains(field) ? INVALID_JSONPATH
+                    : "The value for the field '" + field + "' must be a valid JSONPath", path + "/" + field);
             return "$";
         }
         return v.asText();

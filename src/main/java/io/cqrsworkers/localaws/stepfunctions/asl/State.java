@@ -86,9 +86,14 @@ public abstract class State {
         this.catchers = Catcher.parseAll(f, language);
     }
 
+    /** InputPath / OutputPath: a path Jayway cannot compile gets the text AWS gives one without '$' (Fields). */
     private static void validatePath(String path) {
         if (path != null && !"$".equals(path)) {
-            JsonPaths.validatePath(path);
+            try {
+                JsonPaths.validatePath(path);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(Fields.INVALID_JSONPATH, e);
+            }
         }
     }
 

@@ -7,7 +7,9 @@ final class States {
 
     static State parse(String name, Fields f, QueryLanguage language) {
         if (name.length() > 80) {
-            f.problems.add("SCHEMA_VALIDATION_FAILED", "State name '" + name + "' is longer than 80 characters", f.path);
+            // AWS's answer, recorded in ChristopheBougere/asl-validator#69 and aws-cloudformation/cfn-lint#4079
+            f.problems.add("INVALID_STATE_NAME", "Invalid State name: State '" + name
+                    + "' exceeds the 80-character limit allowed by the service", f.path);
         }
         if (!f.node.isObject()) {
             f.problems.add("SCHEMA_VALIDATION_FAILED", "The value for the state must be an OBJECT", f.path);

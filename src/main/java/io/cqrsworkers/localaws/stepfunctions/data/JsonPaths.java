@@ -184,14 +184,32 @@ public final class JsonPaths {
                 steps.add(path.substring(i + 1, end));
                 i = end;
             } else if (c == '[' && i + 1 < n && (path.charAt(i + 1) == '\'' || path.charAt(i + 1) == '"')) {
+                // a quoted member: a backslash escapes the next character, as in Jayway's bracket notation
+                // ($['a\'b'] is the member a'b, $["a\"b"] the member a"b, $['a\\b'] the member a\b)
                 char quote = path.charAt(i + 1);
-                int close = path.indexOf(quote, i + 2);
-                if (close < 0 || close + 1 >= n || path.charAt(close + 1) != ']'
-                        || path.substring(i + 2, close).indexOf('\\') >= 0) {
+                StringBuilder name = new StringBuilder();
+                int k = i + 2;
+                while (k < n && path.charAt(k) != quote) {
+                    char ch = path.charAt(k);
+                    if (ch == '\\') {
+                        if (k + 1 >= n) {
+                            return null;
+                        }
+                        int used = unescape(path, k + 1, name);
+                        if (used < 0) {
+                            return null;
+                        }
+                        k += 1 + used;
+                    } else {
+                        name.append(ch);
+                        k++;
+                    }
+                }
+                if (k + 1 >= n || path.charAt(k + 1) != ']') {
                     return null;
                 }
-                steps.add(path.substring(i + 2, close));
-                i = close + 2;
+                steps.add(name.toString());
+                i = k + 2;
             } else if (c == '[') {
                 int close = path.indexOf(']', i);
                 if (close < 0 || close == i + 1) {
@@ -213,6 +231,39 @@ public final class JsonPaths {
             }
         }
         return steps.toArray();
+    }
+
+    /**
+     * Appends the character an escape stands for (the text after the backslash at {@code at}) and returns how many
+     * characters it used; -1 for a malformed unicode escape (left to Jayway). As Jayway unescapes a quoted member:
+     * {@code \b \f \n \r \t \\uXXXX}, and any other character stands for itself ({@code \' \" \\ \/}).
+     */
+    private static int unescape(String path, int at, StringBuilder out) {
+        char e = path.charAt(at);
+        switch (e) {
+            case 'b' -> out.append('\b');
+            case 'f' -> out.append('\f');
+            case 'n' -> out.append('\n');
+            case 'r' -> out.append('\r');
+            case 't' -> out.append('\t');
+            case 'u' -> {
+                if (at + 5 > path.length()) {
+                    return -1;
+                }
+                int code = 0;
+                for (int d = at + 1; d < at + 5; d++) {
+                    int digit = Character.digit(path.charAt(d), 16);
+                    if (digit < 0) {
+                        return -1;
+                    }
+                    code = code * 16 + digit;
+                }
+                out.append((char) code);
+                return 5;
+            }
+            default -> out.append(e);
+        }
+        return 1;
     }
 
     private static boolean isNameChar(char c) {

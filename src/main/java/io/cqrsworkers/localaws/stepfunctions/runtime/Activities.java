@@ -86,6 +86,9 @@ public final class Activities {
             d.put("heartbeatInSeconds", heartbeat);
         }
         run.event("ActivityScheduled", "activityScheduledEventDetails", d);
+        if (run.flow.cancelled()) {
+            return; // the execution ended meanwhile: no worker gets the task
+        }
         TaskAttempt attempt = new TaskAttempt(run, "activity", activityArn, true, engine.tasks().millis(timeout), engine.tasks().millis(heartbeat), engine.tasks().millis(heartbeat));
         String token = run.taskToken();
         attempt.parkOn(token);

@@ -81,6 +81,9 @@ public final class DistributedMapRun {
         engine.putMapRun(mapRun);
         run.event("MapRunStarted", "mapRunStartedEventDetails", Json.object().put("mapRunArn", mapRun.arn));
         parent.whenEnded(e -> abortChildren());
+        if (run.flow.cancelled()) {
+            return; // the execution ended meanwhile: no child starts
+        }
         fill();
     }
 

@@ -9,6 +9,7 @@ import io.cqrsworkers.localaws.stepfunctions.core.SfnException;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
 import io.cqrsworkers.localaws.stepfunctions.asl.Definition;
 import io.cqrsworkers.localaws.stepfunctions.asl.QueryLanguage;
+import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
 import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public final class Engine implements AutoCloseable {
     private final Map<String, MapRun> mapRuns = new ConcurrentHashMap<>();
     private volatile MockConfig mockConfig;
     private volatile double timeScale = 1.0;
+    /** AWS's hard quota on a standard execution's history ("Maximum execution history size: 25,000 events"). */
+    public static final int DEFAULT_HISTORY_LIMIT = 25_000;
+    private volatile int historyLimit = DEFAULT_HISTORY_LIMIT;
 
     public Engine(String region, String account, Clock clock, Integrations integrations, EngineJournal journal, int workerThreads) {
         this.region = region;
@@ -130,6 +134,48 @@ public final class Engine implements AutoCloseable {
             throw new IllegalArgumentException("The time scale must be a positive number, not " + factor);
         }
         this.timeScale = factor;
+    }
+
+    /**
+     * The most events a standard execution's history holds (default 25,000, AWS's hard quota); express executions
+     * have none, as on AWS. Set before {@link #recover}.
+     */
+    public void historyLimit(int events) {
+        checkHistoryLimit(events);
+        this.historyLimit = events;
+    }
+
+    public int historyLimit() {
+        return historyLimit;
+    }
+
+    public static void checkHistoryLimit(int events) {
+        if (events < 2) {
+            throw new IllegalArgumentException("The history limit must be at least 2 events (start and end), not " + events);
+        }
+    }
+
+    /** The limit of {@code e}'s history: none for an express execution (AWS: "Maximum execution history size: Unlimited"). */
+    int historyLimitOf(Execution e) {
+        return e.machine.express() ? Integer.MAX_VALUE : historyLimit;
+    }
+
+    /**
+     * The history of {@code e} is full: the event a state wanted to log would have been the last one allowed, and
+     * only the execution's success may take that place (Developer Guide, "Avoid reaching the history quota": "If
+     * the event number 25,000 isn't ExecutionSucceeded, the ExecutionFailed event is logged and the state machine
+     * execution fails"). The execution fails with AWS's error and cause; running branches, tasks and timers stop as
+     * on any other end.
+     */
+    void historyFull(Execution e) {
+        long now = clock.millis();
+        String cause = "The execution reached the maximum number of history events (" + historyLimitOf(e) + ").";
+        if (e.end(Execution.Status.FAILED, null, StatesError.RUNTIME, cause, now)) {
+            ObjectNode d = Json.object();
+            putErrorCause(d, StatesError.RUNTIME, cause);
+            e.history.add(now, "ExecutionFailed", e.history.size(), "executionFailedEventDetails", d);
+            ended(e);
+        }
     }
 
     /** A delay of the workflow, in real milliseconds after the time scale; a delay stays at least 1 ms. */

@@ -97,11 +97,18 @@ public final class Flow {
 
     /** Appends an event; {@code resume} is kept in the log beside it for a restart, never shown by the API. */
     long event(String type, String detailsKey, ObjectNode details, ObjectNode resume) {
+        long eventId;
         synchronized (this) {
-            long eventId = execution.history.add(engine.clock().millis(), type, lastEventId, detailsKey, details, id, resume);
-            lastEventId = eventId;
-            return eventId;
+            eventId = execution.history.addWithin(engine.historyLimitOf(execution), engine.clock().millis(), type,
+                    lastEventId, detailsKey, details, id, resume);
+            if (eventId != History.FULL) {
+                lastEventId = eventId;
+                return eventId;
+            }
         }
+        // the history is full: the execution fails with AWS's history-limit error, and this flow stops with it
+        engine.historyFull(execution);
+        return lastEventId;
     }
 
     /** Appends a marker of the engine's own (see {@link Recovery}). */

@@ -86,6 +86,22 @@ public final class History {
         return id;
     }
 
+    /** What {@link #addWithin} answers when the event was not logged: the history is full. */
+    static final long FULL = -1;
+
+    /**
+     * Appends a state's event unless it would take the last id a history of {@code limit} events has, which only
+     * the execution's own end may take: then nothing is logged and the answer is {@link #FULL}. Checked under the
+     * history's lock, so of two branches racing for the last id exactly one finds it full.
+     */
+    synchronized long addWithin(int limit, long millis, String type, long previousEventId, String detailsKey,
+                                ObjectNode details, String flow, ObjectNode data) {
+        if (size >= limit - 1) {
+            return FULL;
+        }
+        return add(millis, type, previousEventId, detailsKey, details, flow, data);
+    }
+
     /** Appends a marker of the engine's own. */
     synchronized void mark(String flow, String marker, ObjectNode data) {
         append(new Entry(++seq, flow, null, marker, data));

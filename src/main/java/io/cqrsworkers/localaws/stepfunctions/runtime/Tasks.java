@@ -77,6 +77,9 @@ public final class Tasks {
         }
         run.event("TaskScheduled", "taskScheduledEventDetails", d, waitForToken ? Json.object().put(Recovery.TOKEN, run.taskToken()) : null);
         run.event("TaskStarted", "taskStartedEventDetails", Json.object().put("resourceType", service).put("resource", resource));
+        if (run.flow.cancelled()) {
+            return; // the execution ended meanwhile (its history filled up, it was stopped): nothing is sent
+        }
         TaskAttempt attempt = new TaskAttempt(run, service, resource, false, millis(timeout), millis(heartbeat), millis(heartbeat));
         if (waitForToken) {
             attempt.parkOn(run.taskToken());
