@@ -1,6 +1,5 @@
 package io.cqrsworkers.support;
 
-import io.cqrsworkers.localaws.FreePort;
 
 import java.nio.file.Path;
 

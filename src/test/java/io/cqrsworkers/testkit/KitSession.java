@@ -1,6 +1,6 @@
 package io.cqrsworkers.testkit;
 
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 import org.apache.camel.CamelContext;
 
 import java.io.IOException;

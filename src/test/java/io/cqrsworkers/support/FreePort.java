@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws;
+package io.cqrsworkers.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
