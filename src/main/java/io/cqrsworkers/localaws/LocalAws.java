@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.EmbeddedAws;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
 import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;

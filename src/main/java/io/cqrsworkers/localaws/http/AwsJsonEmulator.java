@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.http;
 
-import io.cqrsworkers.localaws.EmbeddedService;
-import io.cqrsworkers.localaws.EmulatorBuilder;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.persist.StateJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
-import io.cqrsworkers.localaws.EmbeddedService;
-import io.cqrsworkers.localaws.EmulatorBuilder;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.stepfunctions.api.SfnHttpServer;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
 import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
@@ -106,7 +106,7 @@ public final class StepFunctionsEmulator implements EmbeddedService {
 
     /**
      * Settings as every emulator's ({@link EmulatorBuilder}); the clock drives Wait, retries and timeouts (a
-     * {@link io.cqrsworkers.localaws.ManualClock} fires them when moved on).
+     * {@link io.cqrsworkers.localaws.emulator.ManualClock} fires them when moved on).
      */
     public static final class Builder extends EmulatorBuilder<Builder> {
         private URI sqsEndpoint;

@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws;
+package io.cqrsworkers.localaws.emulator;
 
 import java.time.Clock;
 import java.time.Duration;

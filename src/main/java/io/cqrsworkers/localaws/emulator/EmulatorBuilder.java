@@ -1,5 +1,6 @@
-package io.cqrsworkers.localaws;
+package io.cqrsworkers.localaws.emulator;
 
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import java.nio.file.Path;
 import java.time.Clock;
 
