@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb;
 
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
 import io.cqrsworkers.localaws.dynamodb.persist.Journal;

@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws.dynamodb;
+package io.cqrsworkers.localaws.dynamodb.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.http.AwsJsonException;
