@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws.sqs;
+package io.cqrsworkers.localaws.sqs.store;
 
 import io.cqrsworkers.localaws.http.AwsJsonException;
 
