@@ -44,7 +44,7 @@ final class DescribeStream implements AwsJsonServer.Operation {
         d.put("StreamViewType", stream.viewType());
         d.put("CreationRequestDateTime", stream.createdMillis() / 1000.0);
         d.put("TableName", stream.tableName());
-        d.set("KeySchema", stream.keySchema().toJson());
+        d.set("KeySchema", stream.keySchema());
         ArrayNode list = d.putArray("Shards");
         int from = 0;
         if (start != null) {

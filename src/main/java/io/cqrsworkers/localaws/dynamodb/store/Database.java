@@ -116,7 +116,7 @@ public final class Database {
     public Stream enableStream(Table table, String viewType, Long createdMillis) {
         long created = createdMillis != null ? createdMillis : clock.millis();
         String label = LABEL.format(Instant.ofEpochMilli(created));
-        Stream s = new Stream(table.arn() + "/stream/" + label, label, table.name(), viewType, table.keys(), created,
+        Stream s = new Stream(table.arn() + "/stream/" + label, label, table.name(), viewType, table.keys().toJson(), created,
                 shardRollover, streamRetention, (st, sh) -> changeLog.shardOpened(st, sh));
         streams.put(s.arn(), s);
         table.stream(s);
