@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,22 +51,31 @@ import java.util.concurrent.ConcurrentHashMap;
  *   {@code execution:...}), for S3 {@code <bucket>} or {@code <bucket>/<key>}; {@code *} when the call names none
  *   (ListStateMachines, SendTaskSuccess: a task token); {@code ?} when it names one this class cannot read;</li>
  *   <li>origin: the first class of the service on the calling thread's stack ({@code io.cqrsworkers...}), else the
- *   first library class (KCL, Camel); {@code io.cqrsworkers.resources.Provisioner} whenever that is on the stack
- *   (creating the embedded resources: CloudFormation's job in AWS).</li>
+ *   first library class (KCL, Camel); a class registered with {@link #originWhileOnStack} whenever that is on the
+ *   stack (the resources' provisioner, creating the embedded resources: CloudFormation's job in AWS).</li>
  * </ul>
  */
 public final class SdkCallRecorder extends SdkCallObserver {
 
     /** System property: the file the lines are appended to. */
     public static final String PROPERTY = "cqrs.aws.record-calls";
-    public static final String PROVISIONER = "io.cqrsworkers.resources.Provisioner";
 
     private static final Map<Path, SdkCallRecorder> RECORDERS = new ConcurrentHashMap<>();
     private static final StackWalker STACK = StackWalker.getInstance();
+    /** Classes that are the origin of every call made while they are on the calling thread's stack. */
+    private static final Set<String> STANDING_ORIGINS = ConcurrentHashMap.newKeySet();
 
     private final Writer out;
     /** Shard iterator -> stream ARN resource: GetRecords names only an iterator, IAM authorizes it on the stream. */
     private final Map<String, String> iterators = new ConcurrentHashMap<>();
+
+    /**
+     * Makes {@code type} the origin of every call made while it is anywhere on the calling thread's stack, whoever
+     * called it (the provisioner registers itself: what it creates is CloudFormation's job in AWS).
+     */
+    public static void originWhileOnStack(Class<?> type) {
+        STANDING_ORIGINS.add(type.getName());
+    }
 
     private SdkCallRecorder(Path file) {
         try {
@@ -229,8 +239,8 @@ public final class SdkCallRecorder extends SdkCallObserver {
             String library = null;
             for (StackWalker.StackFrame frame : (Iterable<StackWalker.StackFrame>) frames::iterator) {
                 String type = frame.getClassName();
-                if (type.equals(PROVISIONER)) {
-                    return PROVISIONER;
+                if (STANDING_ORIGINS.contains(type)) {
+                    return type;
                 }
                 if (type.startsWith("io.cqrsworkers.")) {
                     // the clients' own wrappers (BatchingSqs) are not who called
