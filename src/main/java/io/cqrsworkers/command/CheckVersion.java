@@ -1,14 +1,9 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.CommandTables;
-import io.cqrsworkers.command.Notifier;
 
 /**
  * Is this version next? 0: apply now; 1: wait for the previous version; -1: it is behind the read model (an alarm,
@@ -30,7 +25,6 @@ public final class CheckVersion {
         this.store = store;
         this.notifier = notifier;
     }
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         long next = 1 + store.getData(c.module(), c.pk(), c.skBase(), true)

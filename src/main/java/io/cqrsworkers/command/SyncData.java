@@ -1,11 +1,8 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.command.CommandStepContext;
-import io.cqrsworkers.command.LargeAttributes;
-import io.cqrsworkers.command.SyncHandlers;
 import io.cqrsworkers.json.Jackson;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;

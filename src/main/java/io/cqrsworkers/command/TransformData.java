@@ -1,12 +1,10 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.SyncHandlers;
 
 /** One item per sync handler of the module; sync_data_all runs them in parallel. */
 public final class TransformData {
@@ -23,7 +21,6 @@ public final class TransformData {
     public TransformData(SyncHandlers handlers) {
         this.handlers = handlers;
     }
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         ArrayNode items = JSON.createArrayNode();

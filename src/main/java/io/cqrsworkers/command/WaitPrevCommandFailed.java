@@ -1,13 +1,9 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.CommandTables;
-import io.cqrsworkers.command.Notifier;
 
 /**
  * The Catch of wait_prev_command (its 24 h timeout, typically because the previous version failed): records
@@ -29,8 +25,6 @@ public final class WaitPrevCommandFailed {
         this.store = store;
         this.notifier = notifier;
     }
-
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         JsonNode waitError = c.input().path("waitError");

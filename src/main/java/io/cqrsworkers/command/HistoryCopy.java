@@ -1,11 +1,9 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.DataSync;
 
 /** The data record about to be replaced is copied to history (so history holds the previous versions). */
 public final class HistoryCopy {
@@ -22,7 +20,6 @@ public final class HistoryCopy {
     public HistoryCopy(DataSync dataSync) {
         this.dataSync = dataSync;
     }
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         dataSync.copyHistory(c.module(), c.pk(), c.skBase());

@@ -1,14 +1,9 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.CommandTables;
-import io.cqrsworkers.command.TtlService;
 
 /** The previous version's command row expires after the command TTL of its tenant (none when not configured). */
 public final class SetTtlCommand {
@@ -27,7 +22,6 @@ public final class SetTtlCommand {
         this.store = store;
         this.ttl = ttl;
     }
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         if (c.version() > 1) {

@@ -1,18 +1,11 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.callback.TaskCallbacks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.command.CommandExecutionEnds;
-import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStatus;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.CommandTables;
-import io.cqrsworkers.command.Notifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +42,6 @@ public final class WaitPrevCommand {
         this.notifier = notifier;
         this.ends = ends;
     }
-
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) throws InterruptedException {
         String token = c.event().taskToken();

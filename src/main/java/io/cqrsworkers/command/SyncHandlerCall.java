@@ -1,8 +1,7 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.command.CommandStepContext;
 import io.cqrsworkers.json.Jackson;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;

@@ -1,15 +1,10 @@
-package io.cqrsworkers.command.steps;
+package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.callback.TaskCallbacks;
-import io.cqrsworkers.command.CommandKeys;
-import io.cqrsworkers.command.CommandStepContext;
 import org.apache.camel.ExchangeProperty;
-import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.CommandTables;
-import io.cqrsworkers.command.Notifier;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +39,6 @@ public final class Finish {
         this.notifier = notifier;
         this.watch = watch;
     }
-
 
     public JsonNode run(@ExchangeProperty(CommandStepContext.PROPERTY) CommandStepContext c) {
         String nextSk = CommandKeys.addVersion(c.skBase(), c.version() + 1);
