@@ -1,7 +1,7 @@
 package io.cqrsworkers.config;
 
 import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.embedded.EmbeddedAws;
 import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
 import io.cqrsworkers.json.Jackson;

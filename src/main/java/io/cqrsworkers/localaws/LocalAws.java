@@ -1,7 +1,6 @@
 package io.cqrsworkers.localaws;
 
-import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.embedded.EmbeddedAws;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
 import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
@@ -22,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * The embedded default: every AWS service the product uses, started in this JVM on 127.0.0.1. This is the one place
- * that lists them; each is keyed like {@link AwsClients}' endpoint keys.
+ * that lists them; each is keyed like {@link EmbeddedAws}' service keys.
  */
 public final class LocalAws implements EmbeddedAws {
 
@@ -58,16 +57,16 @@ public final class LocalAws implements EmbeddedAws {
         String account = setting(config, "app.local.account-id", "000000000000");
 
         Map<String, EmbeddedService> services = new LinkedHashMap<>();
-        services.put(AwsClients.SQS, SqsEmulator.builder()
+        services.put(EmbeddedAws.SQS, SqsEmulator.builder()
                 .host(host)
                 .port(port(config, "sqs", 9324))
                 .dataDir(dataDir.resolve("sqs"))
                 .region(region)
                 .accountId(account)
                 .build());
-        services.put(AwsClients.S3,
+        services.put(EmbeddedAws.S3,
                 new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
-        services.put(AwsClients.DYNAMODB, DynamoDbEmulator.builder()
+        services.put(EmbeddedAws.DYNAMODB, DynamoDbEmulator.builder()
                 .host(host)
                 .port(port(config, "dynamodb", 8000))
                 .dataDir(dataDir.resolve("dynamodb"))
@@ -84,9 +83,9 @@ public final class LocalAws implements EmbeddedAws {
                 .dataDir(dataDir.resolve("stepfunctions"))
                 .region(region)
                 .accountId(account)
-                .sqsEndpoint(services.get(AwsClients.SQS).endpoint())
-                .s3Endpoint(services.get(AwsClients.S3).endpoint())
-                .dynamoDbEndpoint(services.get(AwsClients.DYNAMODB).endpoint())
+                .sqsEndpoint(services.get(EmbeddedAws.SQS).endpoint())
+                .s3Endpoint(services.get(EmbeddedAws.S3).endpoint())
+                .dynamoDbEndpoint(services.get(EmbeddedAws.DYNAMODB).endpoint())
                 .executionRetention(Duration.parse(setting(config, "app.local.stepfunctions.execution-retention", "P1D")))
                 .timeScale(Double.parseDouble(setting(config, "app.local.stepfunctions.time-scale", "1")));
         // Step Functions Local's SFN_MOCK_CONFIG when the property is not set
@@ -95,7 +94,7 @@ public final class LocalAws implements EmbeddedAws {
             stepFunctionsBuilder.mockConfig(Path.of(mockConfig));
         }
         StepFunctionsEmulator stepFunctions = stepFunctionsBuilder.build();
-        services.put(AwsClients.STEP_FUNCTIONS, stepFunctions);
+        services.put(EmbeddedAws.STEP_FUNCTIONS, stepFunctions);
         startAll(local, List.of(stepFunctions));
         LOG.debug("Embedded AWS started: {}", local.endpoints());
         return local;

@@ -1,4 +1,4 @@
-package io.cqrsworkers.aws;
+package io.cqrsworkers.embedded;
 
 import java.net.URI;
 import java.util.Map;
@@ -6,14 +6,22 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
- * AWS-compatible services running inside this JVM (the {@code local} profile). The application sees them only
- * through this interface, so a build without the embedded services (the container image) still compiles and runs.
+ * AWS-compatible services running inside this JVM (the {@code local} profile). The seam between the service and the
+ * embedded AWS library ({@code io.cqrsworkers.localaws}): the service sees that library only through this interface,
+ * found with {@link ServiceLoader}, so a build without it (the container image) still compiles and runs; the library
+ * knows nothing of the service but this package. It uses nothing but the JDK.
  */
 public interface EmbeddedAws extends AutoCloseable {
 
+    /** Service keys of {@link #endpoints()} and {@link #status()}, the same as the service's clients use. */
+    String SQS = "sqs";
+    String S3 = "s3";
+    String DYNAMODB = "dynamodb";
+    String STEP_FUNCTIONS = "stepfunctions";
+
     /**
      * Starts the embedded services. A build that carries them registers its implementation in
-     * {@code META-INF/services/io.cqrsworkers.aws.EmbeddedAws$Provider}; the image build leaves both out.
+     * {@code META-INF/services/io.cqrsworkers.embedded.EmbeddedAws$Provider}; the image build leaves both out.
      */
     interface Provider {
         /** @param config property lookup; returns null for an unset key */
@@ -28,7 +36,7 @@ public interface EmbeddedAws extends AutoCloseable {
         return provider.start(config);
     }
 
-    /** Endpoint per service key ({@link AwsClients#SQS}, {@link AwsClients#S3}, ...). */
+    /** Endpoint per service key ({@link #SQS}, {@link #S3}, ...). */
     Map<String, URI> endpoints();
 
     /** Running state per service key. */
