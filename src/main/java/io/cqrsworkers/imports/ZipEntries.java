@@ -1,4 +1,4 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;

@@ -1,10 +1,7 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.imports.ImportJobs;
-import io.cqrsworkers.imports.ImportStatus;
-import io.cqrsworkers.imports.RowFailures;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import org.slf4j.Logger;

@@ -1,11 +1,8 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
-import io.cqrsworkers.imports.ImportJobs;
-import io.cqrsworkers.imports.ImportRequest;
-import io.cqrsworkers.imports.ImportStatus;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StepEvent;

@@ -1,11 +1,10 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.imports.ImportJobs;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.support.Http;
 import io.cqrsworkers.support.TestEnvironment;

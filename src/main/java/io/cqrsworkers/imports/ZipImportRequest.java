@@ -1,4 +1,4 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 /** The archive cannot be imported as it is (bad input): the ZIP job fails with this reason, nothing is retried. */
 public final class ZipRejectedException extends IllegalArgumentException {

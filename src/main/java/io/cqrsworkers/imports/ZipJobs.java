@@ -1,11 +1,9 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
-import io.cqrsworkers.imports.ImportJobs;
-import io.cqrsworkers.imports.ImportStatus;
 import io.cqrsworkers.json.Jackson;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

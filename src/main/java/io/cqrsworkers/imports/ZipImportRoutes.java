@@ -1,8 +1,6 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 import io.cqrsworkers.callback.SfnTaskHeaders;
-import io.cqrsworkers.imports.DirectImport;
-import io.cqrsworkers.imports.ImportActions;
 import io.cqrsworkers.workflow.StartExecution;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;

@@ -1,4 +1,4 @@
-package io.cqrsworkers.imports.zip;
+package io.cqrsworkers.imports;
 
 /**
  * What one archive may hold (zip bombs): entries, and bytes once unpacked (all entries together). Checked while
