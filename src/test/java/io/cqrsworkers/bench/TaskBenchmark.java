@@ -8,7 +8,7 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.ExecutionNames;
 import io.cqrsworkers.support.TestEnvironment;
 import io.cqrsworkers.task.TaskKeys;
 import io.cqrsworkers.task.TaskService;

@@ -84,6 +84,6 @@ abstract class ConsoleTestSupport {
                 + "\",\"code\":\"c\",\"name\":\"console\",\"tenantCode\":\"t1\",\"type\":\"ORDER\",\"version\":0,"
                 + "\"attributes\":{\"total\":10}}");
         assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return io.cqrsworkers.stream.ExecutionNames.of("sample", "ORDER#t1", sk + "@1");
+        return io.cqrsworkers.workflow.ExecutionNames.of("sample", "ORDER#t1", sk + "@1");
     }
 }

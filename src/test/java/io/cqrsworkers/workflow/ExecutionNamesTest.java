@@ -1,8 +1,9 @@
-package io.cqrsworkers.stream;
+package io.cqrsworkers.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cqrsworkers.workflow.ExecutionNames;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.cqrsworkers.stream;
+package io.cqrsworkers.workflow;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
