@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.workflow.ExecutionNames;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;

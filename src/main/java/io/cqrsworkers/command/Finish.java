@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.callback.TaskCallbacks;
+import io.cqrsworkers.notification.Notifier;
 import org.apache.camel.ExchangeProperty;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import org.slf4j.Logger;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.callback.TaskCallbacks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.notification.Notifier;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,6 +3,7 @@ package io.cqrsworkers.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
+import io.cqrsworkers.notification.Notifier;
 import org.apache.camel.ExchangeProperty;
 
 /**

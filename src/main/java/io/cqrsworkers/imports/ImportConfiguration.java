@@ -2,7 +2,7 @@ package io.cqrsworkers.imports;
 
 import io.cqrsworkers.command.CommandService;
 import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.Notifier;
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import org.apache.camel.BeanInject;

@@ -334,7 +334,7 @@ class DirectImportTest {
                 context.resolvePropertyPlaceholders("{{queue:" + ImportActions.ACTION_QUEUE + "}}"))).queueUrl();
         CsvRowsHandler crashing = new CsvRowsHandler(imports.bean(ImportStrategies.BEAN, ImportStrategies.class),
                 new ImportActionQueue(aws.sqs(), () -> queue), new ImportJobs(flaky, table,
-                context.getRegistry().findSingleByType(io.cqrsworkers.command.Notifier.class)));
+                context.getRegistry().findSingleByType(io.cqrsworkers.notification.Notifier.class)));
 
         imports.handler(crashing::handle);
         try {

@@ -1,4 +1,4 @@
-package io.cqrsworkers.command;
+package io.cqrsworkers.notification;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
