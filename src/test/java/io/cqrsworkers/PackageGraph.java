@@ -1,6 +1,4 @@
-package io.cqrsworkers.localaws;
-
-import org.junit.jupiter.api.Test;
+package io.cqrsworkers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,38 +16,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * No two packages of the embedded Step Functions depend on each other, directly or round a longer circle: the
- * runtime depends on the definitions (asl), the integrations and the data layer, never the other way. Read from the
- * sources (imports and fully qualified names), so it needs no library and names the files that close a circle.
+ * Which package of the project uses which, read from the main sources (imports, fully qualified names, class names in
+ * strings), so it needs no library and names the files behind each edge.
  */
-class PackageCirclesTest {
+final class PackageGraph {
 
-    private static final Path SOURCES = Path.of("src/main/java");
+    static final Path SOURCES = Path.of("src/main/java");
+
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     /** A reference to a class of the project: lower-case package parts, then an upper-case class name. */
     private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.cqrsworkers(?:\\.[a-z]\\w*)*)\\.[A-Z]");
+    /** A whole package imported. */
+    private static final Pattern WILDCARD = Pattern.compile("^import (io\\.cqrsworkers(?:\\.[a-z]\\w*)*)\\.\\*;",
+            Pattern.MULTILINE);
     private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
 
-    @Test
-    void theStepFunctionsEngineHasNoPackageCircle() throws IOException {
-        assertThat(circles("io.cqrsworkers.localaws.stepfunctions")).isEmpty();
+    private PackageGraph() {
     }
 
-    @Test
-    void aCircleIsFoundAndNamed() {
-        Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
-        graph.computeIfAbsent("a", k -> new TreeMap<>()).put("b", Set.of("A1.java"));
-        graph.computeIfAbsent("b", k -> new TreeMap<>()).put("c", Set.of("B1.java"));
-        graph.computeIfAbsent("c", k -> new TreeMap<>()).put("a", Set.of("C1.java"));
-        graph.computeIfAbsent("c", k -> new TreeMap<>()).put("d", Set.of("C2.java"));
-        assertThat(circles(graph)).containsExactly("[a, b, c]: a -> b [A1.java]; b -> c [B1.java]; c -> a [C1.java]");
-    }
-
-    /** The circles among the packages under {@code root}, each with the edges that close it and their files. */
-    static List<String> circles(String root) throws IOException {
+    /** Package -> the packages it uses -> the files that use them, for the packages under {@code root}. */
+    static Map<String, Map<String, Set<String>>> of(String root) throws IOException {
         Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
         try (Stream<Path> files = Files.walk(SOURCES.resolve(root.replace('.', '/')))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
@@ -59,20 +46,28 @@ class PackageCirclesTest {
                     continue;
                 }
                 String from = p.group(1);
-                Matcher r = REFERENCE.matcher(text);
-                while (r.find()) {
-                    String to = r.group(1);
-                    if (!to.equals(from) && (to.equals(root) || to.startsWith(root + "."))) {
-                        graph.computeIfAbsent(from, k -> new TreeMap<>())
-                                .computeIfAbsent(to, k -> new TreeSet<>()).add(file.getFileName().toString());
+                graph.computeIfAbsent(from, k -> new TreeMap<>());
+                for (Pattern pattern : List.of(REFERENCE, WILDCARD)) {
+                    Matcher r = pattern.matcher(text);
+                    while (r.find()) {
+                        String to = r.group(1);
+                        if (!to.equals(from) && within(to, root)) {
+                            graph.get(from).computeIfAbsent(to, k -> new TreeSet<>())
+                                    .add(SOURCES.relativize(file).toString());
+                        }
                     }
                 }
             }
         }
-        return circles(graph);
+        return graph;
     }
 
-    /** Tarjan's strongly connected components: every component of more than one package is a circle. */
+    /** True for {@code root} itself and the packages under it. */
+    static boolean within(String pkg, String root) {
+        return pkg.equals(root) || pkg.startsWith(root + ".");
+    }
+
+    /** The circles of the graph, each with the edges that close it and their files (Tarjan's components). */
     static List<String> circles(Map<String, Map<String, Set<String>>> graph) {
         Map<String, Integer> index = new HashMap<>();
         Map<String, Integer> low = new HashMap<>();
