@@ -48,9 +48,6 @@ public final class LocalAws implements EmbeddedAws {
      * @param config property lookup; returns null for an unset key
      */
     public static LocalAws start(Function<String, String> config) throws Exception {
-        // the JDK HTTP server (SQS, DynamoDB, Step Functions) otherwise stalls each response on Nagle + delayed ACK;
-        // read once, when the first such server starts
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         String host = setting(config, "app.local.host", "127.0.0.1");
         Path dataDir = Path.of(setting(config, "app.local.data-dir", ".local-aws"));
         String region = setting(config, "aws.region", "us-east-1");
