@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws;
 import io.cqrsworkers.embedded.EmbeddedAws;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
 import io.cqrsworkers.localaws.emulator.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
 import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;
@@ -48,38 +49,18 @@ public final class LocalAws implements EmbeddedAws {
      * @param config property lookup; returns null for an unset key
      */
     public static LocalAws start(Function<String, String> config) throws Exception {
-        String host = setting(config, "app.local.host", "127.0.0.1");
-        Path dataDir = Path.of(setting(config, "app.local.data-dir", ".local-aws"));
-        String region = setting(config, "aws.region", "us-east-1");
-        String account = setting(config, "app.local.account-id", "000000000000");
-
         Map<String, EmbeddedService> services = new LinkedHashMap<>();
-        services.put(EmbeddedAws.SQS, SqsEmulator.builder()
-                .host(host)
-                .port(port(config, "sqs", 9324))
-                .dataDir(dataDir.resolve("sqs"))
-                .region(region)
-                .accountId(account)
-                .build());
-        services.put(EmbeddedAws.S3,
-                new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
-        services.put(EmbeddedAws.DYNAMODB, DynamoDbEmulator.builder()
-                .host(host)
-                .port(port(config, "dynamodb", 8000))
-                .dataDir(dataDir.resolve("dynamodb"))
-                .region(region)
-                .accountId(account)
+        services.put(EmbeddedAws.SQS, placed(SqsEmulator.builder(), config, EmbeddedAws.SQS, 9324).build());
+        services.put(EmbeddedAws.S3, new S3ProxyService(setting(config, "app.local.host", "127.0.0.1"),
+                port(config, EmbeddedAws.S3, 9000), dataDir(config).resolve(EmbeddedAws.S3)));
+        services.put(EmbeddedAws.DYNAMODB, placed(DynamoDbEmulator.builder(), config, EmbeddedAws.DYNAMODB, 8000)
                 .shardRollover(Duration.parse(setting(config, "app.local.dynamodb.shard-rollover", "PT4H")))
                 .build());
 
         LocalAws local = new LocalAws(services);
         startAll(local, services.values());
-        StepFunctionsEmulator.Builder stepFunctionsBuilder = StepFunctionsEmulator.builder()
-                .host(host)
-                .port(port(config, "stepfunctions", 8083))
-                .dataDir(dataDir.resolve("stepfunctions"))
-                .region(region)
-                .accountId(account)
+        StepFunctionsEmulator.Builder stepFunctionsBuilder =
+                placed(StepFunctionsEmulator.builder(), config, EmbeddedAws.STEP_FUNCTIONS, 8083)
                 .sqsEndpoint(services.get(EmbeddedAws.SQS).endpoint())
                 .s3Endpoint(services.get(EmbeddedAws.S3).endpoint())
                 .dynamoDbEndpoint(services.get(EmbeddedAws.DYNAMODB).endpoint())
@@ -95,6 +76,23 @@ public final class LocalAws implements EmbeddedAws {
         startAll(local, List.of(stepFunctions));
         LOG.debug("Embedded AWS started: {}", local.endpoints());
         return local;
+    }
+
+    /**
+     * The settings every emulator takes alike from {@code app.local.*}: host, port ({@code app.local.<service>.port}),
+     * its folder of the data directory, region and account.
+     */
+    private static <B extends EmulatorBuilder<B>> B placed(B builder, Function<String, String> config, String service,
+                                                           int defaultPort) {
+        return builder.host(setting(config, "app.local.host", "127.0.0.1"))
+                .port(port(config, service, defaultPort))
+                .dataDir(dataDir(config).resolve(service))
+                .region(setting(config, "aws.region", "us-east-1"))
+                .accountId(setting(config, "app.local.account-id", "000000000000"));
+    }
+
+    private static Path dataDir(Function<String, String> config) {
+        return Path.of(setting(config, "app.local.data-dir", ".local-aws"));
     }
 
     private static void startAll(LocalAws local, java.util.Collection<EmbeddedService> toStart) throws Exception {

@@ -1,6 +1,5 @@
 package io.cqrsworkers.localaws.emulator;
 
-import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import java.nio.file.Path;
 import java.time.Clock;
 
