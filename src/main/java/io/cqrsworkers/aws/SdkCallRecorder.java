@@ -36,8 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Writes one line per AWS call (and per resource it names) of the service's own SDK clients to a file, for the
  * least-privilege test (io.cqrsworkers.iam) that evaluates every call against the deployed task role's policy. Off
- * unless the system property {@value #PROPERTY} names the file; {@link AwsClients} and the ddb-stream component's KCL
- * clients install it when they are built. The embedded services' own clients (the local Step Functions engine's
+ * unless the setting {@value #PROPERTY} names the file (a Camel property, so also {@code -D}); the service's
+ * configuration turns it on ({@link #recordTo}) before {@link AwsClients} and the ddb-stream component's KCL clients
+ * install it when they are built, and off when its context stops. The embedded services' own clients (the local Step Functions engine's
  * integrations: the state machines' roles in AWS) never get it.
  *
  * <p>A line is {@code service \t operation \t resource \t origin}, tab-separated:
@@ -57,10 +58,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SdkCallRecorder extends SdkCallObserver {
 
-    /** System property: the file the lines are appended to. */
+    /** Setting: the file the lines are appended to. */
     public static final String PROPERTY = "cqrs.aws.record-calls";
 
     private static final Map<Path, SdkCallRecorder> RECORDERS = new ConcurrentHashMap<>();
+    private static volatile SdkCallRecorder active;
     private static final StackWalker STACK = StackWalker.getInstance();
     /** Classes that are the origin of every call made while they are on the calling thread's stack. */
     private static final Set<String> STANDING_ORIGINS = ConcurrentHashMap.newKeySet();
@@ -89,22 +91,23 @@ public final class SdkCallRecorder extends SdkCallObserver {
         }
     }
 
-    /** The recorder of the file named by {@value #PROPERTY}, if set. */
-    public static Optional<SdkCallRecorder> fromSystemProperty() {
-        String file = System.getProperty(PROPERTY);
-        if (file == null || file.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(RECORDERS.computeIfAbsent(Path.of(file.trim()).toAbsolutePath().normalize(),
-                SdkCallRecorder::new));
+    /** Records the calls of the clients installed from now on to {@code file}; null or blank: records none. */
+    public static void recordTo(String file) {
+        active = file == null || file.isBlank() ? null
+                : RECORDERS.computeIfAbsent(Path.of(file.trim()).toAbsolutePath().normalize(), SdkCallRecorder::new);
+    }
+
+    /** The recorder {@link #recordTo} named, if any. */
+    public static Optional<SdkCallRecorder> active() {
+        return Optional.ofNullable(active);
     }
 
     /**
-     * Adds the recorder to a client builder when {@value #PROPERTY} is set, keeping the builder's other override
+     * Adds the active recorder ({@link #recordTo}) to a client builder, if any, keeping the builder's other override
      * settings (call it last, just before build()).
      */
     public static <B extends SdkClientBuilder<B, ?>> B install(B builder) {
-        fromSystemProperty().ifPresent(recorder -> builder.overrideConfiguration(
+        active().ifPresent(recorder -> builder.overrideConfiguration(
                 builder.overrideConfiguration().toBuilder().addExecutionInterceptor(recorder).build()));
         return builder;
     }
