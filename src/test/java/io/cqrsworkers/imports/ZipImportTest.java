@@ -7,10 +7,10 @@ import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -42,21 +42,14 @@ import static org.awaitility.Awaitility.await;
  * the embedded engine, one CSV job per file in either mode), reference scenarios 19 and 20, and the bad-input list.
  * Limits are small here: 5 entries, 1 MB unpacked.
  */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
+@CamelMainTest(configurationClasses = AppConfiguration.class,
+        properties = {"app.import.zip.max-entries=5", "app.import.zip.max-unpacked-bytes=1000000"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZipImportTest {
 
-    static {
-        TestEnvironment.apply();
-        System.setProperty("app.import.zip.max-entries", "5");
-        System.setProperty("app.import.zip.max-unpacked-bytes", "1000000");
-    }
-
-    @AfterAll
-    static void clearLimits() {
-        System.clearProperty("app.import.zip.max-entries");
-        System.clearProperty("app.import.zip.max-unpacked-bytes");
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -97,7 +90,7 @@ class ZipImportTest {
         if (table != null) {
             request.put("tableName", table);
         }
-        return Http.post("http://127.0.0.1:" + TestEnvironment.serverPort() + "/api/imports/zip", request.toString());
+        return Http.post("http://127.0.0.1:" + kit.serverPort() + "/api/imports/zip", request.toString());
     }
 
     private String started(String key, String tenant, String mode) {
@@ -188,7 +181,7 @@ class ZipImportTest {
     void theArchiveAsTheBodyIsStagedAndImported() throws Exception {
         byte[] archive = zip(Map.of("20250101000000-sample.csv", csv("u", 3)));
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api/imports/zip?tenantCode=zipbody"))
+                        "http://127.0.0.1:" + kit.serverPort() + "/api/imports/zip?tenantCode=zipbody"))
                 .header("content-type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(archive))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -20,21 +21,21 @@ import static org.awaitility.Awaitility.await;
  * The approval example, a user-defined workflow (infra/statemachines/approval.asl.json with YAML worker routes),
  * started, approved, rejected and left to time out through the API, on the embedded Step Functions.
  */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class, properties = "app.approval.timeout-seconds=4")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApprovalWorkflowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
 
     private String api() {
-        return "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api";
+        return "http://127.0.0.1:" + kit.serverPort() + "/api";
     }
 
     private JsonNode call(Http.Response response, int expectedStatus) throws Exception {
