@@ -1,5 +1,6 @@
 package io.cqrsworkers.aws;
 
+import io.cqrsworkers.embedded.EmbeddedAws;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -26,10 +27,11 @@ import java.util.Map;
  */
 public final class AwsClients implements AutoCloseable {
 
-    public static final String SQS = "sqs";
-    public static final String S3 = "s3";
-    public static final String DYNAMODB = "dynamodb";
-    public static final String STEP_FUNCTIONS = "stepfunctions";
+    /** Endpoint keys, the embedded services' own ({@link EmbeddedAws}). */
+    public static final String SQS = EmbeddedAws.SQS;
+    public static final String S3 = EmbeddedAws.S3;
+    public static final String DYNAMODB = EmbeddedAws.DYNAMODB;
+    public static final String STEP_FUNCTIONS = EmbeddedAws.STEP_FUNCTIONS;
 
     private final Region region;
     private final AwsCredentialsProvider credentials;

@@ -30,13 +30,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes one line per AWS call (and per resource it names) of the service's own SDK clients to a file, for the
  * least-privilege test (io.cqrsworkers.iam) that evaluates every call against the deployed task role's policy. Off
- * unless the system property {@value #PROPERTY} names the file; {@link AwsClients} and the ddb-stream component's KCL
- * clients install it when they are built. The embedded services' own clients (the local Step Functions engine's
+ * unless the setting {@value #PROPERTY} names the file (a Camel property, so also {@code -D}); the service's
+ * configuration turns it on ({@link #recordTo}) before {@link AwsClients} and the ddb-stream component's KCL clients
+ * install it when they are built, and off when its context stops. The embedded services' own clients (the local Step Functions engine's
  * integrations: the state machines' roles in AWS) never get it.
  *
  * <p>A line is {@code service \t operation \t resource \t origin}, tab-separated:
@@ -50,22 +52,32 @@ import java.util.concurrent.ConcurrentHashMap;
  *   {@code execution:...}), for S3 {@code <bucket>} or {@code <bucket>/<key>}; {@code *} when the call names none
  *   (ListStateMachines, SendTaskSuccess: a task token); {@code ?} when it names one this class cannot read;</li>
  *   <li>origin: the first class of the service on the calling thread's stack ({@code io.cqrsworkers...}), else the
- *   first library class (KCL, Camel); {@code io.cqrsworkers.resources.Provisioner} whenever that is on the stack
- *   (creating the embedded resources: CloudFormation's job in AWS).</li>
+ *   first library class (KCL, Camel); a class registered with {@link #originWhileOnStack} whenever that is on the
+ *   stack (the resources' provisioner, creating the embedded resources: CloudFormation's job in AWS).</li>
  * </ul>
  */
 public final class SdkCallRecorder extends SdkCallObserver {
 
-    /** System property: the file the lines are appended to. */
+    /** Setting: the file the lines are appended to. */
     public static final String PROPERTY = "cqrs.aws.record-calls";
-    public static final String PROVISIONER = "io.cqrsworkers.resources.Provisioner";
 
     private static final Map<Path, SdkCallRecorder> RECORDERS = new ConcurrentHashMap<>();
+    private static volatile SdkCallRecorder active;
     private static final StackWalker STACK = StackWalker.getInstance();
+    /** Classes that are the origin of every call made while they are on the calling thread's stack. */
+    private static final Set<String> STANDING_ORIGINS = ConcurrentHashMap.newKeySet();
 
     private final Writer out;
     /** Shard iterator -> stream ARN resource: GetRecords names only an iterator, IAM authorizes it on the stream. */
     private final Map<String, String> iterators = new ConcurrentHashMap<>();
+
+    /**
+     * Makes {@code type} the origin of every call made while it is anywhere on the calling thread's stack, whoever
+     * called it (the provisioner registers itself: what it creates is CloudFormation's job in AWS).
+     */
+    public static void originWhileOnStack(Class<?> type) {
+        STANDING_ORIGINS.add(type.getName());
+    }
 
     private SdkCallRecorder(Path file) {
         try {
@@ -79,22 +91,23 @@ public final class SdkCallRecorder extends SdkCallObserver {
         }
     }
 
-    /** The recorder of the file named by {@value #PROPERTY}, if set. */
-    public static Optional<SdkCallRecorder> fromSystemProperty() {
-        String file = System.getProperty(PROPERTY);
-        if (file == null || file.isBlank()) {
-            return Optional.empty();
-        }
-        return Optional.of(RECORDERS.computeIfAbsent(Path.of(file.trim()).toAbsolutePath().normalize(),
-                SdkCallRecorder::new));
+    /** Records the calls of the clients installed from now on to {@code file}; null or blank: records none. */
+    public static void recordTo(String file) {
+        active = file == null || file.isBlank() ? null
+                : RECORDERS.computeIfAbsent(Path.of(file.trim()).toAbsolutePath().normalize(), SdkCallRecorder::new);
+    }
+
+    /** The recorder {@link #recordTo} named, if any. */
+    public static Optional<SdkCallRecorder> active() {
+        return Optional.ofNullable(active);
     }
 
     /**
-     * Adds the recorder to a client builder when {@value #PROPERTY} is set, keeping the builder's other override
+     * Adds the active recorder ({@link #recordTo}) to a client builder, if any, keeping the builder's other override
      * settings (call it last, just before build()).
      */
     public static <B extends SdkClientBuilder<B, ?>> B install(B builder) {
-        fromSystemProperty().ifPresent(recorder -> builder.overrideConfiguration(
+        active().ifPresent(recorder -> builder.overrideConfiguration(
                 builder.overrideConfiguration().toBuilder().addExecutionInterceptor(recorder).build()));
         return builder;
     }
@@ -229,8 +242,8 @@ public final class SdkCallRecorder extends SdkCallObserver {
             String library = null;
             for (StackWalker.StackFrame frame : (Iterable<StackWalker.StackFrame>) frames::iterator) {
                 String type = frame.getClassName();
-                if (type.equals(PROVISIONER)) {
-                    return PROVISIONER;
+                if (STANDING_ORIGINS.contains(type)) {
+                    return type;
                 }
                 if (type.startsWith("io.cqrsworkers.")) {
                     // the clients' own wrappers (BatchingSqs) are not who called

@@ -1,15 +1,7 @@
 package io.cqrsworkers.command;
 
 import io.cqrsworkers.callback.TaskCallbacks;
-import io.cqrsworkers.command.steps.CheckVersion;
-import io.cqrsworkers.command.steps.Finish;
-import io.cqrsworkers.command.steps.HistoryCopy;
-import io.cqrsworkers.command.steps.SetTtlCommand;
-import io.cqrsworkers.command.steps.SyncData;
-import io.cqrsworkers.command.steps.SyncHandlerCall;
-import io.cqrsworkers.command.steps.TransformData;
-import io.cqrsworkers.command.steps.WaitPrevCommand;
-import io.cqrsworkers.command.steps.WaitPrevCommandFailed;
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;

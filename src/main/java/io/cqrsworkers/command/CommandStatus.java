@@ -3,6 +3,7 @@ package io.cqrsworkers.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.json.Jackson;
 
+import io.cqrsworkers.notification.Notifier;
 /** Records {@code <state>:STARTED|FINISHED|FAILED} on the command row and notifies {@code command-status}. */
 public final class CommandStatus {
 

@@ -1,5 +1,6 @@
 package io.cqrsworkers.command;
 
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.workflow.StepEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;

@@ -1,14 +1,5 @@
 package io.cqrsworkers.command;
 
-import io.cqrsworkers.command.steps.CheckVersion;
-import io.cqrsworkers.command.steps.Finish;
-import io.cqrsworkers.command.steps.HistoryCopy;
-import io.cqrsworkers.command.steps.SetTtlCommand;
-import io.cqrsworkers.command.steps.SyncData;
-import io.cqrsworkers.command.steps.SyncHandlerCall;
-import io.cqrsworkers.command.steps.TransformData;
-import io.cqrsworkers.command.steps.WaitPrevCommand;
-import io.cqrsworkers.command.steps.WaitPrevCommandFailed;
 import io.cqrsworkers.workflow.StepHeaders;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;

@@ -2,7 +2,6 @@ package io.cqrsworkers.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.command.steps.SyncData;
 import io.cqrsworkers.json.Jackson;
 import org.apache.camel.Body;
 import org.apache.camel.Header;

@@ -1,7 +1,8 @@
 package io.cqrsworkers.config;
 
 import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.aws.SdkCallRecorder;
+import io.cqrsworkers.embedded.EmbeddedAws;
 import io.cqrsworkers.callback.TaskCallbacks;
 import io.cqrsworkers.health.EmbeddedAwsHealthCheck;
 import io.cqrsworkers.json.Jackson;
@@ -71,6 +72,9 @@ public class AppConfiguration implements CamelConfiguration {
             }
         }
 
+        // every call of this context's clients recorded to a file (the least-privilege test), or none
+        SdkCallRecorder.recordTo(config.apply(SdkCallRecorder.PROPERTY));
+
         EmbeddedAws embedded = null;
         long started = System.nanoTime();
         if (Boolean.parseBoolean(config.apply("app.local.enabled"))) {
@@ -117,6 +121,7 @@ public class AppConfiguration implements CamelConfiguration {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                SdkCallRecorder.recordTo(null);
                 clients.close();
                 if (local != null) {
                     local.close();

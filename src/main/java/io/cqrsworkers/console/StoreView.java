@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.resources.ResourceDescription;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.ExecutionNames;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.apache.camel.component.aws2.ddb.Ddb2Constants;

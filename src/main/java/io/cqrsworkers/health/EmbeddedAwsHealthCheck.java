@@ -1,6 +1,6 @@
 package io.cqrsworkers.health;
 
-import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.embedded.EmbeddedAws;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

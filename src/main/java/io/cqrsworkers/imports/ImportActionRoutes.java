@@ -1,7 +1,6 @@
 package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.imports.zip.ZipImportRoutes;
 import io.cqrsworkers.workflow.StartExecution;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;

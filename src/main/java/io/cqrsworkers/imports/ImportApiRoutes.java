@@ -2,8 +2,6 @@ package io.cqrsworkers.imports;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cqrsworkers.api.JsonResponses;
-import io.cqrsworkers.imports.zip.ZipImportApi;
-import io.cqrsworkers.imports.zip.ZipRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;

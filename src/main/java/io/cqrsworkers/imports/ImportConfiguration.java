@@ -2,12 +2,7 @@ package io.cqrsworkers.imports;
 
 import io.cqrsworkers.command.CommandService;
 import io.cqrsworkers.command.CommandStore;
-import io.cqrsworkers.command.Notifier;
-import io.cqrsworkers.imports.zip.ZipImportApi;
-import io.cqrsworkers.imports.zip.ZipJobs;
-import io.cqrsworkers.imports.zip.ZipLimits;
-import io.cqrsworkers.imports.zip.ZipOrchestration;
-import io.cqrsworkers.imports.zip.ZipUnpack;
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import org.apache.camel.BeanInject;

@@ -1,6 +1,5 @@
 package io.cqrsworkers.imports;
 
-import io.cqrsworkers.imports.zip.ZipOrchestration;
 import io.cqrsworkers.workflow.StepHeaders;
 import org.apache.camel.builder.RouteBuilder;
 

@@ -1,6 +1,5 @@
 package io.cqrsworkers.imports;
 
-import io.cqrsworkers.imports.zip.ZipImportRoutes;
 import io.cqrsworkers.workflow.StreamUris;
 import org.apache.camel.builder.RouteBuilder;
 

@@ -1,8 +1,9 @@
 package io.cqrsworkers.localaws;
 
-import io.cqrsworkers.aws.AwsClients;
-import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.embedded.EmbeddedAws;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
 import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;
@@ -21,7 +22,7 @@ import java.util.function.Function;
 
 /**
  * The embedded default: every AWS service the product uses, started in this JVM on 127.0.0.1. This is the one place
- * that lists them; each is keyed like {@link AwsClients}' endpoint keys.
+ * that lists them; each is keyed like {@link EmbeddedAws}' service keys.
  */
 public final class LocalAws implements EmbeddedAws {
 
@@ -48,44 +49,21 @@ public final class LocalAws implements EmbeddedAws {
      * @param config property lookup; returns null for an unset key
      */
     public static LocalAws start(Function<String, String> config) throws Exception {
-        // the JDK HTTP server (SQS, DynamoDB, Step Functions) otherwise stalls each response on Nagle + delayed ACK;
-        // read once, when the first such server starts
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        String host = setting(config, "app.local.host", "127.0.0.1");
-        Path dataDir = Path.of(setting(config, "app.local.data-dir", ".local-aws"));
-        String region = setting(config, "aws.region", "us-east-1");
-        String account = setting(config, "app.local.account-id", "000000000000");
-
         Map<String, EmbeddedService> services = new LinkedHashMap<>();
-        services.put(AwsClients.SQS, SqsEmulator.builder()
-                .host(host)
-                .port(port(config, "sqs", 9324))
-                .dataDir(dataDir.resolve("sqs"))
-                .region(region)
-                .accountId(account)
-                .build());
-        services.put(AwsClients.S3,
-                new S3ProxyService(host, port(config, "s3", 9000), dataDir.resolve("s3")));
-        services.put(AwsClients.DYNAMODB, DynamoDbEmulator.builder()
-                .host(host)
-                .port(port(config, "dynamodb", 8000))
-                .dataDir(dataDir.resolve("dynamodb"))
-                .region(region)
-                .accountId(account)
+        services.put(EmbeddedAws.SQS, placed(SqsEmulator.builder(), config, EmbeddedAws.SQS, 9324).build());
+        services.put(EmbeddedAws.S3, new S3ProxyService(setting(config, "app.local.host", "127.0.0.1"),
+                port(config, EmbeddedAws.S3, 9000), dataDir(config).resolve(EmbeddedAws.S3)));
+        services.put(EmbeddedAws.DYNAMODB, placed(DynamoDbEmulator.builder(), config, EmbeddedAws.DYNAMODB, 8000)
                 .shardRollover(Duration.parse(setting(config, "app.local.dynamodb.shard-rollover", "PT4H")))
                 .build());
 
         LocalAws local = new LocalAws(services);
         startAll(local, services.values());
-        StepFunctionsEmulator.Builder stepFunctionsBuilder = StepFunctionsEmulator.builder()
-                .host(host)
-                .port(port(config, "stepfunctions", 8083))
-                .dataDir(dataDir.resolve("stepfunctions"))
-                .region(region)
-                .accountId(account)
-                .sqsEndpoint(services.get(AwsClients.SQS).endpoint())
-                .s3Endpoint(services.get(AwsClients.S3).endpoint())
-                .dynamoDbEndpoint(services.get(AwsClients.DYNAMODB).endpoint())
+        StepFunctionsEmulator.Builder stepFunctionsBuilder =
+                placed(StepFunctionsEmulator.builder(), config, EmbeddedAws.STEP_FUNCTIONS, 8083)
+                .sqsEndpoint(services.get(EmbeddedAws.SQS).endpoint())
+                .s3Endpoint(services.get(EmbeddedAws.S3).endpoint())
+                .dynamoDbEndpoint(services.get(EmbeddedAws.DYNAMODB).endpoint())
                 .executionRetention(Duration.parse(setting(config, "app.local.stepfunctions.execution-retention", "P1D")))
                 .timeScale(Double.parseDouble(setting(config, "app.local.stepfunctions.time-scale", "1")));
         // Step Functions Local's SFN_MOCK_CONFIG when the property is not set
@@ -94,10 +72,27 @@ public final class LocalAws implements EmbeddedAws {
             stepFunctionsBuilder.mockConfig(Path.of(mockConfig));
         }
         StepFunctionsEmulator stepFunctions = stepFunctionsBuilder.build();
-        services.put(AwsClients.STEP_FUNCTIONS, stepFunctions);
+        services.put(EmbeddedAws.STEP_FUNCTIONS, stepFunctions);
         startAll(local, List.of(stepFunctions));
         LOG.debug("Embedded AWS started: {}", local.endpoints());
         return local;
+    }
+
+    /**
+     * The settings every emulator takes alike from {@code app.local.*}: host, port ({@code app.local.<service>.port}),
+     * its folder of the data directory, region and account.
+     */
+    private static <B extends EmulatorBuilder<B>> B placed(B builder, Function<String, String> config, String service,
+                                                           int defaultPort) {
+        return builder.host(setting(config, "app.local.host", "127.0.0.1"))
+                .port(port(config, service, defaultPort))
+                .dataDir(dataDir(config).resolve(service))
+                .region(setting(config, "aws.region", "us-east-1"))
+                .accountId(setting(config, "app.local.account-id", "000000000000"));
+    }
+
+    private static Path dataDir(Function<String, String> config) {
+        return Path.of(setting(config, "app.local.data-dir", ".local-aws"));
     }
 
     private static void startAll(LocalAws local, java.util.Collection<EmbeddedService> toStart) throws Exception {

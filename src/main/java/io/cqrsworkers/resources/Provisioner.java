@@ -2,6 +2,7 @@ package io.cqrsworkers.resources;
 
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.aws.AwsClients;
+import io.cqrsworkers.aws.SdkCallRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
@@ -38,6 +39,11 @@ import java.util.regex.Pattern;
 public final class Provisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+
+    static {
+        // what this class creates is CloudFormation's job in AWS: its calls are its own, whoever asked for them
+        SdkCallRecorder.originWhileOnStack(Provisioner.class);
+    }
 
     private static final Pattern SETTING = Pattern.compile("\\$\\{config:([^}:]+)(?::([^}]*))?}");
     private static final ObjectMapper JSON = Jackson.MAPPER;

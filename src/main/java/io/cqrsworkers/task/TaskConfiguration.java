@@ -1,7 +1,7 @@
 package io.cqrsworkers.task;
 
 import io.cqrsworkers.callback.TaskCallbacks;
-import io.cqrsworkers.command.Notifier;
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.resources.ResourceDescription;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.ExecutionNames;
 import io.cqrsworkers.workflow.ExecutionWatch;
 import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.Exchange;

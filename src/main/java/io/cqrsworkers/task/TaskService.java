@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.command.Notifier;
+import io.cqrsworkers.notification.Notifier;
 import io.cqrsworkers.json.Jackson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;

@@ -1,7 +1,7 @@
 package io.cqrsworkers.awsprofile;
 
 import io.cqrsworkers.chaos.ServiceProcess;
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
 import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;

@@ -1,7 +1,7 @@
 package io.cqrsworkers.bench;
 
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;

@@ -8,8 +8,8 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.resources.Provisioner;
 import io.cqrsworkers.resources.ResourceDescription;
-import io.cqrsworkers.stream.ExecutionNames;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.workflow.ExecutionNames;
+import io.cqrsworkers.support.FreePort;
 import io.cqrsworkers.task.TaskKeys;
 import io.cqrsworkers.task.TaskService;
 import io.cqrsworkers.workflow.StateMachines;
@@ -21,6 +21,7 @@ import org.apache.camel.main.Main;
 
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,12 +44,20 @@ public final class TaskBenchmark {
 
     public static void main(String[] args) throws Exception {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        // Camel's stream reader: no KCL lease wait before the first task, which the numbers are not about
-        System.setProperty("app.streams.component", "aws2-ddbstream");
-        TestEnvironment.apply();
         AtomicLong handlerNanos = new AtomicLong();
         Main main = new Main();
         main.addInitialProperty("camel.main.profile", "local");
+        // Camel's stream reader: no KCL lease wait before the first task, which the numbers are not about
+        main.addOverrideProperty("app.streams.component", "aws2-ddbstream");
+        // free ports and a data folder of its own
+        main.addOverrideProperty("camel.server.port", String.valueOf(FreePort.find("127.0.0.1")));
+        main.addOverrideProperty("camel.management.port", String.valueOf(FreePort.find("127.0.0.1")));
+        for (String service : new String[] {"sqs", "s3", "dynamodb", "stepfunctions"}) {
+            main.addOverrideProperty("app.local." + service + ".port", "0");
+        }
+        main.addOverrideProperty("app.local.data-dir", Files.createTempDirectory("cqrs-task-bench").toString());
+        main.addOverrideProperty("camel.main.routes-include-pattern",
+                "file:routes/*.camel.yaml,classpath:test-routes/*.camel.yaml");
         main.setPropertyPlaceholderLocations("file:application-local.properties;optional=true,file:application.properties");
         main.configure().addConfiguration(AppConfiguration.class);
         main.configure().addRoutesBuilder(new RouteBuilder() {

@@ -1,6 +1,6 @@
 package io.cqrsworkers.chaos;
 
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 
 import java.io.File;
 import java.io.IOException;

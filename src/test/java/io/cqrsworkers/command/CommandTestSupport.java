@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -42,17 +43,16 @@ import static org.awaitility.Awaitility.await;
  * The service on the embedded AWS for command pipeline tests: one per test class, ready (stream leases taken)
  * before the first test, alarms observed at mock:alarms, and helpers for the API, tables and executions.
  */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml",
+        properties = "app.modules.sample.sync-handlers=direct:test-sync-probe")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CommandTestSupport {
 
     protected static final ObjectMapper JSON = io.cqrsworkers.json.Jackson.MAPPER;
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static {
-        TestEnvironment.apply();
-        System.setProperty("app.modules.sample.sync-handlers", "direct:test-sync-probe");
-    }
-
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -70,7 +70,7 @@ abstract class CommandTestSupport {
         if (!adviced) {
             // the stream consumer takes its leases some seconds after the start (KCL waits 1-30 s at random)
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> io.cqrsworkers.support.Http.get(
-                    "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+                    "http://127.0.0.1:" + kit.managementPort() + "/observe/health/ready").status() == 200);
             AdviceWith.adviceWith(context, "alarms", a -> a.weaveAddLast().to("mock:alarms"));
             adviced = true;
         }
@@ -82,7 +82,7 @@ abstract class CommandTestSupport {
     }
 
     protected HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestEnvironment.serverPort() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kit.serverPort() + path))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -117,7 +117,7 @@ abstract class CommandTestSupport {
     }
 
     protected void subscribe(String tenant, List<String> lines) {
-        HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestEnvironment.serverPort()
+        HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kit.serverPort()
                         + "/api/notifications?tenantCode=" + tenant)).GET().build(),
                 HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
                     @Override

@@ -1,7 +1,7 @@
 package io.cqrsworkers.command;
 
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
-import io.cqrsworkers.support.MutableClock;
+import io.cqrsworkers.localaws.emulator.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -59,7 +60,7 @@ class TtlServiceTest {
 
     @Test
     void aSettingReadIsKeptForTheCachePeriodThenReadAgain() {
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock(Instant.now());
         long start = clock.millis() / 1000;
         TtlService ttl = new TtlService(store, clock, Duration.ofSeconds(10));
         assertThat(ttl.calculate("sample", CommandTables.DATA, "cached")).as("no setting yet").isNull();
@@ -80,7 +81,7 @@ class TtlServiceTest {
 
     @Test
     void withoutACachePeriodEveryCallReadsTheSetting() {
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock(Instant.now());
         TtlService ttl = new TtlService(store, clock, Duration.ZERO);
         assertThat(ttl.calculate("sample", CommandTables.COMMAND, "uncached")).isNull();
         setting("uncached", CommandTables.COMMAND, 3);
@@ -90,7 +91,7 @@ class TtlServiceTest {
     @Test
     void aSettingThatIsNotPositiveFailsTheCommand() {
         setting("broken", CommandTables.HISTORY, 0);
-        TtlService ttl = new TtlService(store, new MutableClock(), Duration.ofSeconds(10));
+        TtlService ttl = new TtlService(store, new ManualClock(Instant.now()), Duration.ofSeconds(10));
         assertThatThrownBy(() -> ttl.calculate("sample", CommandTables.HISTORY, "broken"))
                 .hasMessageContaining("must be positive, got 0");
     }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,14 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The service on the embedded AWS for the console's tests, ready before the first test, with API helpers. */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConsoleTestSupport {
 
     static final String ROLE = "arn:aws:iam::000000000000:role/console-test";
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -43,7 +44,7 @@ abstract class ConsoleTestSupport {
         // the stream consumers take their leases some seconds after the start (the context starts before each test
         // of the class's first, not before @BeforeAll)
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get(
-                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+                "http://127.0.0.1:" + kit.managementPort() + "/observe/health/ready").status() == 200);
         ready = true;
     }
 
@@ -51,11 +52,11 @@ abstract class ConsoleTestSupport {
         return context.resolvePropertyPlaceholders("{{app.prefix}}");
     }
 
-    static String base() {
-        return "http://127.0.0.1:" + TestEnvironment.serverPort();
+    String base() {
+        return "http://127.0.0.1:" + kit.serverPort();
     }
 
-    static JsonNode get(String pathAndQuery) {
+    JsonNode get(String pathAndQuery) {
         Http.Response response = Http.get(base() + "/console/api" + pathAndQuery);
         assertThat(response.status()).as(pathAndQuery + ": " + response.body()).isEqualTo(200);
         return parse(response.body());
@@ -84,6 +85,6 @@ abstract class ConsoleTestSupport {
                 + "\",\"code\":\"c\",\"name\":\"console\",\"tenantCode\":\"t1\",\"type\":\"ORDER\",\"version\":0,"
                 + "\"attributes\":{\"total\":10}}");
         assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return io.cqrsworkers.stream.ExecutionNames.of("sample", "ORDER#t1", sk + "@1");
+        return io.cqrsworkers.workflow.ExecutionNames.of("sample", "ORDER#t1", sk + "@1");
     }
 }

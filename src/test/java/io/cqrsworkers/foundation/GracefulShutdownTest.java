@@ -2,7 +2,7 @@ package io.cqrsworkers.foundation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -6,14 +6,14 @@ import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.SdkCallRecorder;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -53,7 +53,15 @@ import static org.awaitility.Awaitility.await;
  * Provisioner: CloudFormation's job in AWS) are left out; the test's own calls use clients of their own.
  * Report: target/iam/least-privilege.txt; the raw calls: target/iam/aws-calls.tsv.
  */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+// the service's routes only (the other tests' routes are not the service's calls), its own sync handlers; resources
+// of their own
+@EmbeddedAws
+@CamelMainTest(configurationClasses = AppConfiguration.class, properties = {
+        SdkCallRecorder.PROPERTY + "=target/iam/aws-calls.tsv",
+        "app.prefix=" + LeastPrivilegeTest.PREFIX,
+        "app.workflow.watch-interval-seconds=1",
+        "app.task.retry-delay-seconds=1",
+        "app.import.retry-delay-seconds=1"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LeastPrivilegeTest {
 
@@ -70,52 +78,19 @@ class LeastPrivilegeTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path CALLS = Path.of("target", "iam", "aws-calls.tsv");
     private static final Path REPORT = Path.of("target", "iam", "least-privilege.txt");
-    private static final String PREFIX = "iam-cqrs-";
+    static final String PREFIX = "iam-cqrs-";
     private static final long STARTED = System.nanoTime();
-    private static final String ROUTES = "camel.main.routes-include-pattern";
-    private static String testRoutes;
-    private static final String SYNC_HANDLERS = "app.modules.sample.sync-handlers";
-    private static String testSyncHandlers;
-
     static {
-        TestEnvironment.apply();
-        // the service's routes only: the other tests' routes (classpath:test-routes) are not the service's calls
-        testRoutes = System.getProperty(ROUTES);
-        System.setProperty(ROUTES, "file:routes/*.camel.yaml");
-        // the service's own sync handler, not the probe the command tests set JVM-wide (it is not loaded here)
-        testSyncHandlers = System.getProperty(SYNC_HANDLERS);
-        System.setProperty(SYNC_HANDLERS, "direct:sync-data-dynamodb,direct:sync-data-log");
         try {
             Files.createDirectories(CALLS.getParent());
             Files.deleteIfExists(CALLS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.setProperty(SdkCallRecorder.PROPERTY, CALLS.toString());
-        // resources of their own, apart from the other tests' on the shared data directory
-        System.setProperty("app.prefix", PREFIX);
-        System.setProperty("app.workflow.watch-interval-seconds", "1");
-        System.setProperty("app.task.retry-delay-seconds", "1");
-        System.setProperty("app.import.retry-delay-seconds", "1");
     }
 
-    @AfterAll
-    static void clearProperties() {
-        for (String key : List.of(SdkCallRecorder.PROPERTY, "app.prefix", "app.workflow.watch-interval-seconds",
-                "app.task.retry-delay-seconds", "app.import.retry-delay-seconds")) {
-            System.clearProperty(key);
-        }
-        if (testRoutes != null) {
-            System.setProperty(ROUTES, testRoutes);
-        } else {
-            System.clearProperty(ROUTES);
-        }
-        if (testSyncHandlers != null) {
-            System.setProperty(SYNC_HANDLERS, testSyncHandlers);
-        } else {
-            System.clearProperty(SYNC_HANDLERS);
-        }
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -124,7 +99,7 @@ class LeastPrivilegeTest {
     AwsClients aws;
 
     private String api(String path) {
-        return "http://127.0.0.1:" + TestEnvironment.serverPort() + path;
+        return "http://127.0.0.1:" + kit.serverPort() + path;
     }
 
     private static String q(String value) {
@@ -165,7 +140,7 @@ class LeastPrivilegeTest {
     void everyCallOfThePipelinesIsAllowedAndEveryAllowedActionIsUsed() throws Exception {
         long ready = System.nanoTime();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get(
-                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+                "http://127.0.0.1:" + kit.managementPort() + "/observe/health/ready").status() == 200);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

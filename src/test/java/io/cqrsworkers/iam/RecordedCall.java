@@ -1,6 +1,7 @@
 package io.cqrsworkers.iam;
 
 import io.cqrsworkers.aws.SdkCallRecorder;
+import io.cqrsworkers.resources.Provisioner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,7 @@ record RecordedCall(String service, String operation, String resource, String or
     }
 
     boolean provisioning() {
-        return origin.equals(SdkCallRecorder.PROVISIONER);
+        return origin.equals(Provisioner.class.getName());
     }
 
     private static final Map<String, String> SQS = Map.of(

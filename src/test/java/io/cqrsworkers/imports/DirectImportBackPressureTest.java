@@ -2,7 +2,7 @@ package io.cqrsworkers.imports;
 
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -22,12 +22,9 @@ import static org.awaitility.Awaitility.await;
 /** DIRECT mode's reader waits while more than max-pending-rows of its job's rows wait in the import action queue. */
 @CamelMainTest(configurationClasses = AppConfiguration.class, properties = {"app.import.max-items-per-batch=1",
         "app.import.max-concurrency=2", "app.import.max-pending-rows=50"})
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DirectImportBackPressureTest {
-
-    static {
-        TestEnvironment.apply();
-    }
 
     @BeanInject
     CamelContext context;

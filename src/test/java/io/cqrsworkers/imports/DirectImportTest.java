@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -30,15 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** DIRECT mode end to end on the embedded AWS: S3 object, lazy parse, batches, sync command writes, the job. */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DirectImportTest {
 
     private static final ObjectMapper JSON = io.cqrsworkers.json.Jackson.MAPPER;
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -202,7 +203,7 @@ class DirectImportTest {
         AdviceWith.adviceWith(context, "notifications", a -> a.weaveAddFirst()
                 .process(e -> notifications.add(e.getMessage().getBody(String.class))));
         HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api/imports/csv";
+        String base = "http://127.0.0.1:" + kit.serverPort() + "/api/imports/csv";
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(
                         URI.create(base + "?tableName=sample&tenantCode=t6"))
                 .header("Content-Type", "text/csv")
@@ -334,7 +335,7 @@ class DirectImportTest {
                 context.resolvePropertyPlaceholders("{{queue:" + ImportActions.ACTION_QUEUE + "}}"))).queueUrl();
         CsvRowsHandler crashing = new CsvRowsHandler(imports.bean(ImportStrategies.BEAN, ImportStrategies.class),
                 new ImportActionQueue(aws.sqs(), () -> queue), new ImportJobs(flaky, table,
-                context.getRegistry().findSingleByType(io.cqrsworkers.command.Notifier.class)));
+                context.getRegistry().findSingleByType(io.cqrsworkers.notification.Notifier.class)));
 
         imports.handler(crashing::handle);
         try {

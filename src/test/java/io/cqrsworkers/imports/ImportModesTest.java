@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
 import io.cqrsworkers.workflow.StepEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
@@ -25,13 +25,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** STEP_FUNCTION mode on the embedded engine, and DIRECT mode giving the same batches and the same final job. */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportModesTest {
-
-    static {
-        TestEnvironment.apply();
-    }
 
     @BeanInject
     CamelContext context;

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -49,15 +50,15 @@ import static org.awaitility.Awaitility.await;
  * the built-in parts.
  */
 // a transiently failed message comes back after a second
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class, properties = "app.import.retry-delay-seconds=1")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportQueueTest {
 
     private static final ObjectMapper JSON = io.cqrsworkers.json.Jackson.MAPPER;
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -278,7 +279,7 @@ class ImportQueueTest {
 
     private JsonNode post(String table, String tenant, String row) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + TestEnvironment.serverPort() + "/api/imports/" + table + "?tenantCode=" + tenant))
+                        + kit.serverPort() + "/api/imports/" + table + "?tenantCode=" + tenant))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(row)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -287,7 +288,7 @@ class ImportQueueTest {
 
     /** Reads the import back through the API until it has ended. */
     private JsonNode ended(JsonNode created) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + TestEnvironment.serverPort() + "/api/imports?id="
+        URI uri = URI.create("http://127.0.0.1:" + kit.serverPort() + "/api/imports?id="
                 + URLEncoder.encode(created.get("id").asText(), StandardCharsets.UTF_8));
         JsonNode[] last = new JsonNode[1];
         // the first stream record of a fresh service waits for the stream consumer's lease (long on a busy machine)
@@ -304,7 +305,7 @@ class ImportQueueTest {
     void aSingleRowImportIsAppliedByItsStrategyAndReadBack() throws Exception {
         // curl's -d without a Content-Type header is form-encoded: a clear 400, not a server error
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + TestEnvironment.serverPort() + "/api/imports/sample?tenantCode=single"))
+                        + kit.serverPort() + "/api/imports/sample?tenantCode=single"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"s0\",\"name\":\"Form\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());

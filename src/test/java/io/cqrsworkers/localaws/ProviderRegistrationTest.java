@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws;
 
-import io.cqrsworkers.aws.EmbeddedAws;
+import io.cqrsworkers.embedded.EmbeddedAws;
 import org.junit.jupiter.api.Test;
 
 import java.util.ServiceLoader;

@@ -1,11 +1,12 @@
 package io.cqrsworkers.security;
 
-import io.cqrsworkers.support.MutableClock;
+import io.cqrsworkers.localaws.emulator.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JwksKeysTest {
 
     private final TestIssuer issuer = new TestIssuer();
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.now());
 
     @AfterEach
     void stop() {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,22 +29,29 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class, properties = {
         "app.security.enabled=true",
-        "app.security.issuer={{sys:cqrs.test.issuer}}",
         "app.security.audience=test-client,other-client",
         "app.security.admin-tenant=*",
         "app.security.clock-skew-seconds=30",
         "app.security.jwks-refresh-min-seconds=0"})
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecuredApiTest {
+
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final TestIssuer ISSUER = new TestIssuer();
 
     static {
-        TestEnvironment.apply();
         ISSUER.publish("key-1");
-        System.setProperty("cqrs.test.issuer", ISSUER.issuer());
+    }
+
+    /** The issuer serves its keys on a port of its own, known once it runs. */
+    @EmbeddedAws.RuntimeProperties
+    static Map<String, String> issuer() {
+        return Map.of("app.security.issuer", ISSUER.issuer());
     }
 
     @AfterAll
@@ -239,7 +248,7 @@ class SecuredApiTest {
     void healthAndMetricsNeedNoToken() throws Exception {
         for (String path : new String[] {"/observe/health/live", "/observe/metrics"}) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + TestEnvironment.managementPort() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    + kit.managementPort() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
         }
     }
@@ -251,17 +260,17 @@ class SecuredApiTest {
                 + tenant + "\",\"type\":\"ORDER\",\"version\":0,\"attributes\":{}}";
     }
 
-    private static HttpResponse<String> post(String body, String token) throws Exception {
+    private HttpResponse<String> post(String body, String token) throws Exception {
         return send("POST", "/api/commands/sample", body, token);
     }
 
-    private static HttpRequest.Builder request(String method, String path, String body) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestEnvironment.serverPort() + path))
+    private HttpRequest.Builder request(String method, String path, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kit.serverPort() + path))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+    private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
         HttpRequest.Builder request = request(method, path, body);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

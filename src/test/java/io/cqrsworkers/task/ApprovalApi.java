@@ -6,17 +6,24 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /** The approval example's HTTP API as its tests call it: requests, answers and the execution's end. */
 final class ApprovalApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The service's port, asked at each call: the test kit injects it after the test instance is built. */
+    private final IntSupplier serverPort;
+
+    ApprovalApi(IntSupplier serverPort) {
+        this.serverPort = serverPort;
+    }
+
     private String api() {
-        return "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api";
+        return "http://127.0.0.1:" + serverPort.getAsInt() + "/api";
     }
 
     JsonNode post(String path, String body, int expectedStatus) throws Exception {

@@ -2,7 +2,8 @@ package io.cqrsworkers.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -17,18 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * started, approved and rejected through the API, on the embedded Step Functions (its timeout: {@link
  * ApprovalTimeoutTest}). The approval waits the default day, so no answer here can come too late.
  */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @CamelMainTest(configurationClasses = AppConfiguration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApprovalWorkflowTest {
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
 
-    private final ApprovalApi approvals = new ApprovalApi();
+    private final ApprovalApi approvals = new ApprovalApi(() -> kit.serverPort());
 
     @Test
     void anApprovedRequestGoesOn() throws Exception {

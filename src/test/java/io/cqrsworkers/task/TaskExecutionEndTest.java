@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
+import io.cqrsworkers.workflow.ExecutionNames;
 import io.cqrsworkers.support.Http;
 import io.cqrsworkers.workflow.StartExecution;
-import io.cqrsworkers.support.TestEnvironment;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class,
         properties = {"app.task.timeout-seconds=4", "app.workflow.watch-interval-seconds=1"})
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskExecutionEndTest {
 
@@ -44,9 +46,8 @@ class TaskExecutionEndTest {
     /** The handler of task type "hang" answers long after the machine's 4 s timeout. */
     private static final long HANG_MILLIS = 10_000;
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -63,7 +64,7 @@ class TaskExecutionEndTest {
             return;
         }
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get(
-                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+                "http://127.0.0.1:" + kit.managementPort() + "/observe/health/ready").status() == 200);
         context.getRouteController().stopRoute("alarms");
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -81,7 +82,7 @@ class TaskExecutionEndTest {
     private JsonNode createHangingTask(String tenant) throws Exception {
         ObjectNode request = JSON.createObjectNode().put("taskType", "hang").put("tenantCode", tenant);
         request.putArray("input").addObject().put("n", 0);
-        Http.Response response = Http.post("http://127.0.0.1:" + TestEnvironment.serverPort()
+        Http.Response response = Http.post("http://127.0.0.1:" + kit.serverPort()
                 + "/api/tasks/step-function", JSON.writeValueAsString(request));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return JSON.readTree(response.body());

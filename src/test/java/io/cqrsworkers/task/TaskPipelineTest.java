@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.config.AppConfiguration;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
+import io.cqrsworkers.workflow.ExecutionNames;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
 import io.cqrsworkers.workflow.StateMachines;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class, properties = {"app.task.retry-delay-seconds=1",
         "app.task.handlers.mapped=direct:task-echo"})
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskPipelineTest {
 
@@ -43,9 +45,8 @@ class TaskPipelineTest {
     private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
     private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -62,7 +63,7 @@ class TaskPipelineTest {
         }
         // the tasks stream consumer (ddb-stream, KCL) takes its leases some seconds after the start
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get(
-                "http://127.0.0.1:" + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+                "http://127.0.0.1:" + kit.managementPort() + "/observe/health/ready").status() == 200);
         // alarms and notifications stay in their queues for the tests to read
         context.getRouteController().stopRoute("alarms");
         context.getRouteController().stopRoute("notifications");
@@ -89,7 +90,7 @@ class TaskPipelineTest {
     }
 
     private String api() {
-        return "http://127.0.0.1:" + TestEnvironment.serverPort() + "/api";
+        return "http://127.0.0.1:" + kit.serverPort() + "/api";
     }
 
     private JsonNode post(String path, Object body, int expectedStatus) throws Exception {

@@ -17,7 +17,10 @@ import java.lang.annotation.Target;
  * gone after the class.
  * <p>
  * Fields and test method parameters of type {@link EmbeddedAwsClient} receive the client of the class's service.
- * Settings of the test itself go into {@code @CamelMainTest(properties = ...)}; they win over the kit's.
+ * Settings of the test itself go into {@code @CamelMainTest(properties = ...)}; they win over the kit's. A base class
+ * shared by several test classes gives its settings in {@link #properties()}; settings known only at run time (the
+ * port of a server the test starts) come from a static method of the test class annotated
+ * {@link RuntimeProperties}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -31,4 +34,18 @@ public @interface EmbeddedAws {
      * {@code camel.main.routes-include-pattern} entries, e.g. {@code "classpath:examples/audit.camel.yaml"}.
      */
     String[] routes() default {};
+
+    /** Settings as {@code key=value}, over the kit's own and under {@code @CamelMainTest(properties = ...)}. */
+    String[] properties() default {};
+
+    /**
+     * Marks a static method without parameters of the test class (or a superclass) returning a
+     * {@code Map<String, String>}: settings known only at run time, over {@link #properties()}. It runs once per test
+     * class, before the Camel context is built.
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @interface RuntimeProperties {
+    }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.ExecutionNames;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;

@@ -26,34 +26,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The kit's own guarantees: free ports and a fresh data folder of the class's own, settings that win over system
- * properties other test classes left behind, and no system property set by the kit. The annotations are in the
- * other order than in the examples, and the test instance is per class: neither changes what the context gets.
+ * The kit's own guarantees: free ports and a fresh data folder of the class's own, the settings of the annotation and
+ * of a runtime method, and no system property set by the kit. The annotations are in the other order than in the
+ * examples, and the test instance is per class: neither changes what the context gets.
  */
 @CamelMainTest(configurationClasses = AppConfiguration.class)
-@EmbeddedAws
+@EmbeddedAws(properties = "app.kit-test.fixed = from the annotation")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedAwsExtensionTest {
 
-    /** What earlier test classes of the same JVM leave behind (TestEnvironment, the command tests). */
-    private static final Map<String, String> LEFT_BEHIND = Map.of(
-            "camel.server.port", "1",
-            "camel.main.routes-include-pattern", "classpath:nothing/*.camel.yaml",
-            "app.modules.sample.sync-handlers", "direct:left-behind",
-            "app.local.data-dir", "target/left-behind");
-    private static final Map<String, String> BEFORE = new HashMap<>();
     private static Properties systemBefore;
 
     EmbeddedAwsClient aws;
 
     @BeforeAll
-    static void leaveSystemPropertiesBehind() {
-        LEFT_BEHIND.forEach((key, value) -> BEFORE.put(key, System.setProperty(key, value)));
+    static void noteSystemProperties() {
         systemBefore = (Properties) System.getProperties().clone();
     }
 
+    @EmbeddedAws.RuntimeProperties
+    static Map<String, String> known() {
+        return Map.of("app.kit-test.runtime", "from " + EmbeddedAwsExtensionTest.class.getSimpleName());
+    }
+
     @AfterAll
-    static void restoreSystemProperties() {
+    static void noSystemPropertyWasSet() {
         // none of the kit's settings became a system property while the class ran (the embedded services' libraries
         // set a few of their own, e.g. S3Proxy's)
         Map<Object, Object> changed = new HashMap<>();
@@ -64,23 +61,23 @@ class EmbeddedAwsExtensionTest {
         });
         assertThat(changed.keySet()).as("system properties changed: %s", changed).noneMatch(key -> key.toString().startsWith("camel.")
                 || key.toString().startsWith("app."));
-        BEFORE.forEach((key, value) -> {
-            if (value == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, value);
-            }
-        });
     }
 
     @Test
-    void theServiceRunsOnTheKitsPortsAndDataFolderWhateverSystemPropertiesSay() throws Exception {
+    void theSettingsOfTheAnnotationAndOfTheRuntimeMethodReachTheContext() {
+        assertThat(aws.context().resolvePropertyPlaceholders("{{app.kit-test.fixed}}")).isEqualTo("from the annotation");
+        assertThat(aws.context().resolvePropertyPlaceholders("{{app.kit-test.runtime}}"))
+                .isEqualTo("from EmbeddedAwsExtensionTest");
+    }
+
+    @Test
+    void theServiceRunsOnTheKitsPortsAndDataFolder() throws Exception {
         aws.awaitReady();
         assertThat(aws.apiUrl()).doesNotEndWith(":1");
         assertThat(aws.get(aws.apiUrl() + "/api/commands/sample?pk=NONE%23t1&sk=NONE").status()).isEqualTo(404);
         assertThat(aws.context().resolvePropertyPlaceholders("{{app.modules.sample.sync-handlers}}"))
                 .isEqualTo("direct:sync-data-dynamodb,direct:sync-data-log");
-        // the service's own routes are there, the routes named by the left-behind pattern are not needed
+        // the service's own routes are there
         assertThat(aws.context().getRoute("alarms")).isNotNull();
 
         Path dataDir = aws.dataDir();

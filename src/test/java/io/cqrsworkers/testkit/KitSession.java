@@ -1,14 +1,18 @@
 package io.cqrsworkers.testkit;
 
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 import org.apache.camel.CamelContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -47,11 +51,46 @@ final class KitSession {
         List<String> routes = new ArrayList<>(List.of("file:routes/*.camel.yaml"));
         routes.addAll(List.of(settings == null ? new String[0] : settings.routes()));
         properties.setProperty("camel.main.routes-include-pattern", String.join(",", routes));
-        // Other test classes of the same JVM set system properties and never clear them (e.g. their own sync
-        // handlers); camel-main and the properties component let system properties win by default. Here they only
-        // fill gaps, so a class on the kit sees its own settings whatever ran before it.
+        for (String setting : settings == null ? new String[0] : settings.properties()) {
+            int eq = setting.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("@EmbeddedAws(properties) takes key=value, not " + setting);
+            }
+            properties.setProperty(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+        }
+        runtimeProperties(testClass).forEach(properties::setProperty);
+        // camel-main and the properties component let system properties win by default; here they only fill gaps,
+        // so a class on the kit sees its own settings whatever the JVM was started with (-D...).
         properties.setProperty("camel.main.auto-configuration-system-properties-enabled", "false");
         properties.setProperty("camel.component.properties.system-properties-mode", "1");
+    }
+
+    /** What the test class's {@link EmbeddedAws.RuntimeProperties} methods return, superclasses' first. */
+    private static Map<String, String> runtimeProperties(Class<?> testClass) {
+        List<Class<?>> types = new ArrayList<>();
+        for (Class<?> type = testClass; type != null && type != Object.class; type = type.getSuperclass()) {
+            types.add(0, type);
+        }
+        Map<String, String> found = new LinkedHashMap<>();
+        for (Class<?> type : types) {
+            for (Method method : type.getDeclaredMethods()) {
+                if (!method.isAnnotationPresent(EmbeddedAws.RuntimeProperties.class)) {
+                    continue;
+                }
+                if (!Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
+                        || !Map.class.isAssignableFrom(method.getReturnType())) {
+                    throw new IllegalStateException("@EmbeddedAws.RuntimeProperties goes on a static method without "
+                            + "parameters returning Map<String, String>, not " + method);
+                }
+                try {
+                    method.setAccessible(true);
+                    ((Map<?, ?>) method.invoke(null)).forEach((k, v) -> found.put(String.valueOf(k), String.valueOf(v)));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read the settings of " + method, e);
+                }
+            }
+        }
+        return found;
     }
 
     Path dataDir() {

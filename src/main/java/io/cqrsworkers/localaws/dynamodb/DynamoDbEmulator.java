@@ -1,6 +1,7 @@
 package io.cqrsworkers.localaws.dynamodb;
 
-import io.cqrsworkers.localaws.EmulatorBuilder;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.dynamodb.api.Operations;
 import io.cqrsworkers.localaws.dynamodb.persist.Journal;
 import io.cqrsworkers.localaws.dynamodb.store.Database;

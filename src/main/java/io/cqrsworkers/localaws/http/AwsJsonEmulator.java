@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.http;
 
-import io.cqrsworkers.localaws.EmbeddedService;
-import io.cqrsworkers.localaws.EmulatorBuilder;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.persist.StateJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * The start, endpoint and stop shared by the emulators served by {@link AwsJsonServer} (SQS, DynamoDB): one
- * background thread for the service's timers and the journal's compaction, the state restored from the data
- * directory before the port opens, and nothing left running when the start fails (a taken port).
+ * The start, endpoint and stop shared by the emulators served by {@link AwsJsonServer} (SQS, DynamoDB, Step
+ * Functions): one background thread for the service's timers and the journal's compaction, the state restored from
+ * the data directory before the port opens, and nothing left running when the start fails (a taken port).
  */
 public abstract class AwsJsonEmulator implements EmbeddedService {
 
@@ -35,8 +35,15 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
     /** Sets up the service's state and timers on {@code background}; returns the server of its operations. */
     protected abstract AwsJsonServer prepare(ScheduledExecutorService background) throws IOException;
 
-    /** Restores the prepared state from {@code dataDir} and journals its changes there from now on. */
+    /**
+     * Restores the prepared state from {@code dataDir} and journals its changes there from now on; null for a state
+     * that keeps a journal of its own (opened by {@link #prepare}).
+     */
     protected abstract StateJournal openJournal(Path dataDir) throws IOException;
+
+    /** Releases what {@link #prepare} set up beyond the background thread, once the server stopped or did not start. */
+    protected void release() {
+    }
 
     @Override
     public final synchronized void start() throws IOException {
@@ -95,6 +102,7 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
             journal.close();
             journal = null;
         }
+        release();
     }
 
     /**

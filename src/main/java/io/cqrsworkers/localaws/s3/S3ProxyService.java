@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.s3;
 
-import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;

@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.sqs;
 
-import io.cqrsworkers.localaws.EmulatorBuilder;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.http.AwsJsonEmulator;
 import io.cqrsworkers.localaws.http.AwsJsonServer;
 import io.cqrsworkers.localaws.persist.StateJournal;

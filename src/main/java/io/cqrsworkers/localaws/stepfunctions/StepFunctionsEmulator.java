@@ -1,38 +1,40 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
-import io.cqrsworkers.localaws.EmbeddedService;
-import io.cqrsworkers.localaws.EmulatorBuilder;
-import io.cqrsworkers.localaws.stepfunctions.api.SfnHttpServer;
+import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
+import io.cqrsworkers.localaws.http.AwsJsonEmulator;
+import io.cqrsworkers.localaws.http.AwsJsonServer;
+import io.cqrsworkers.localaws.persist.JsonLinesLog;
+import io.cqrsworkers.localaws.persist.StateJournal;
+import io.cqrsworkers.localaws.stepfunctions.api.Operations;
+import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
 import io.cqrsworkers.localaws.stepfunctions.integrations.Integrations;
 import io.cqrsworkers.localaws.stepfunctions.integrations.S3Integration;
-import io.cqrsworkers.localaws.stepfunctions.integrations.AwsJsonIntegration;
 import io.cqrsworkers.localaws.stepfunctions.runtime.Engine;
 import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;
-import io.cqrsworkers.localaws.persist.JsonLinesLog;
 import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The embedded AWS Step Functions: an Amazon States Language engine behind the AWSStepFunctions JSON API.
- * Task states reach SQS, DynamoDB and S3 at the configured endpoints.
+ * The embedded AWS Step Functions: an Amazon States Language engine behind the AWSStepFunctions JSON API, served
+ * like the other emulators ({@link AwsJsonEmulator}). Task states reach SQS, DynamoDB and S3 at the configured
+ * endpoints.
  */
-public final class StepFunctionsEmulator implements EmbeddedService {
+public final class StepFunctionsEmulator extends AwsJsonEmulator {
     private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsEmulator.class);
 
     private final Builder config;
-    private final EmulatorBuilder.Settings settings;
-    private Engine engine;
-    private SfnHttpServer server;
-    private volatile boolean running;
+    private volatile Engine engine;
 
     private StepFunctionsEmulator(Builder config) {
+        super(config.settings());
         this.config = config;
-        this.settings = config.settings();
     }
 
     public static Builder builder() {
@@ -44,11 +46,9 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         return "stepfunctions";
     }
 
+    /** The engine, restored from the data directory (its own journal) before the port opens. */
     @Override
-    public synchronized void start() throws Exception {
-        if (running) {
-            return;
-        }
+    protected AwsJsonServer prepare(ScheduledExecutorService background) throws IOException {
         Integrations integrations = new Integrations();
         if (config.sqsEndpoint != null) {
             integrations.add(new AwsJsonIntegration("sqs", config.sqsEndpoint, "AmazonSQS", settings.region()));
@@ -73,20 +73,25 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         LOG.info("Step Functions {}", engine.recover());
         engine.retainClosedExecutions(config.executionRetention);
         engine.compactEvery(Duration.ofSeconds(30));
-        server = new SfnHttpServer(engine, settings.host(), settings.port(), settings.threads());
-        server.start();
-        running = true;
-        LOG.info("Step Functions listening on {}", endpoint());
+        return new AwsJsonServer(Operations.all(engine),
+                new AwsJsonServer.Settings("states." + settings.region() + ".amazonaws.com", "", false, "sfn-http"));
+    }
+
+    /**
+     * None of the shared kind: the engine keeps its own journal (opened by {@link #prepare}; executions and their
+     * histories, compacted on the engine's clock).
+     */
+    @Override
+    protected StateJournal openJournal(Path dataDir) {
+        return null;
     }
 
     @Override
-    public URI endpoint() {
-        return URI.create("http://" + settings.host() + ":" + (server == null ? settings.port() : server.port()));
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected void release() {
+        Engine e = engine;
+        if (e != null) {
+            e.close();
+        }
     }
 
     /** The engine behind the API, for in-process callers and tests. */
@@ -94,20 +99,9 @@ public final class StepFunctionsEmulator implements EmbeddedService {
         return engine;
     }
 
-    @Override
-    public synchronized void close() {
-        running = false;
-        if (server != null) {
-            server.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
     /**
      * Settings as every emulator's ({@link EmulatorBuilder}); the clock drives Wait, retries and timeouts (a
-     * {@link io.cqrsworkers.localaws.ManualClock} fires them when moved on).
+     * {@link io.cqrsworkers.localaws.emulator.ManualClock} fires them when moved on).
      */
     public static final class Builder extends EmulatorBuilder<Builder> {
         private URI sqsEndpoint;

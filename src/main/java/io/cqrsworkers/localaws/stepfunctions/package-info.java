@@ -2,7 +2,8 @@
  * The embedded AWS Step Functions: an Amazon States Language engine behind the AWSStepFunctions JSON 1.0 API.
  * The packages depend downwards only (a test keeps them free of circles):
  * <ul>
- *   <li>{@code api}: the HTTP endpoint and one class per API action, with AWS's error types and messages;</li>
+ *   <li>{@code api}: one class per API action, with AWS's error types and messages, and their table
+ *       ({@code Operations}) for the shared AWS JSON server ({@code localaws.http});</li>
  *   <li>{@code asl}: the definition model and its validation, one class per state type; each state describes its
  *       behaviour against {@code asl.StateContext}, which the runtime implements;</li>
  *   <li>{@code runtime}: the interpreter: executions, flows, the worker pool, timers, task tokens, activities,

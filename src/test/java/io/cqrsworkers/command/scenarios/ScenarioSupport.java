@@ -7,7 +7,8 @@ import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.callback.SfnTaskHeaders;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.support.Http;
-import io.cqrsworkers.support.TestEnvironment;
+import io.cqrsworkers.testkit.EmbeddedAws;
+import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import io.cqrsworkers.workflow.StepEvent;
 import io.cqrsworkers.workflow.StepHeaders;
 import org.apache.camel.BeanInject;
@@ -39,14 +40,14 @@ import static org.awaitility.Awaitility.await;
  * the stream route from starting a workflow for them; the execution input's NewImage (what the steps read) has no
  * such mark, as a real INSERT that started a workflow has none.
  */
+@EmbeddedAws(routes = "classpath:test-routes/*.camel.yaml")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ScenarioSupport {
 
     protected static final String MODULE = "sample";
 
-    static {
-        TestEnvironment.apply();
-    }
+    /** The class's embedded AWS: its ports, data folder and clients. */
+    EmbeddedAwsClient kit;
 
     @BeanInject
     CamelContext context;
@@ -64,7 +65,7 @@ abstract class ScenarioSupport {
             if (readsTheStreams()) {
                 // before the queue consumers stop: readiness wants every route started
                 await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Http.get("http://127.0.0.1:"
-                        + TestEnvironment.managementPort() + "/observe/health/ready").status() == 200);
+                        + kit.managementPort() + "/observe/health/ready").status() == 200);
             }
             producer = context.createProducerTemplate();
             notifications = tap("notification-queue");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.DynamoJson;
 import io.cqrsworkers.config.AppConfiguration;
 import io.cqrsworkers.json.Jackson;
-import io.cqrsworkers.stream.ExecutionNames;
+import io.cqrsworkers.workflow.ExecutionNames;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

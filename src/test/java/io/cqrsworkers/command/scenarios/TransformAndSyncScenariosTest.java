@@ -9,7 +9,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,27 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code result}), not a class name; a module with no handler configured gets the default one, so the handler list
  * is never empty and the original's "empty list" warning has no counterpart here. The alarm goes to the alarm queue.
  */
-@CamelMainTest(configurationClasses = AppConfiguration.class)
+@CamelMainTest(configurationClasses = AppConfiguration.class,
+        properties = "app.modules.sample.sync-handlers=direct:sync-data-dynamodb," + TransformAndSyncScenariosTest.ECHO)
 class TransformAndSyncScenariosTest extends ScenarioSupport {
 
     static final String ECHO = "direct:scenario-sync-echo";
-    private static final String HANDLERS = "app.modules.sample.sync-handlers";
-    /** What other test classes of this JVM set (a system property wins over the test's own properties). */
-    private static final String OTHERS_HANDLERS = System.getProperty(HANDLERS);
-
-    static {
-        System.setProperty(HANDLERS, "direct:sync-data-dynamodb," + ECHO);
-    }
-
-    @AfterAll
-    void restoreTheHandlersOfOtherTests() {
-        if (OTHERS_HANDLERS == null) {
-            System.clearProperty(HANDLERS);
-        } else {
-            System.setProperty(HANDLERS, OTHERS_HANDLERS);
-        }
-    }
-
     private boolean echoAdded;
 
     /** The custom sync handler: replies the command and module it was given. */

@@ -728,7 +728,7 @@ class ConformanceTest {
         // [api] DeleteTable: "the specified table is in the DELETING state until DynamoDB completes the deletion ...
         // If a table is in CREATING or UPDATING states, then DynamoDB returns a ResourceInUseException ... If table is
         // already in the DELETING state, no error is returned."
-        var clock = new io.cqrsworkers.localaws.ManualClock(java.time.Instant.parse("2024-01-01T00:00:00Z"));
+        var clock = new io.cqrsworkers.localaws.emulator.ManualClock(java.time.Instant.parse("2024-01-01T00:00:00Z"));
         try (DynamoDbEmulator slow = DynamoDbEmulator.builder().port(0).clock(clock)
                 .tableStatusDelay(java.time.Duration.ofSeconds(5)).build()) {
             slow.start();

@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb;
 
-import io.cqrsworkers.localaws.ManualClock;
+import io.cqrsworkers.localaws.emulator.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

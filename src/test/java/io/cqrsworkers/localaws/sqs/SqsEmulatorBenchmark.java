@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.sqs;
 
-import io.cqrsworkers.localaws.EmbeddedService;
+import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;

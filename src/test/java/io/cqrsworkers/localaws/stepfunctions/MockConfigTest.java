@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.localaws.ManualClock;
+import io.cqrsworkers.localaws.emulator.ManualClock;
 import io.cqrsworkers.localaws.stepfunctions.runtime.MockConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

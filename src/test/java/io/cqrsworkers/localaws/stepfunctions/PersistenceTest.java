@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.stepfunctions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.localaws.ManualClock;
+import io.cqrsworkers.localaws.emulator.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,8 +117,15 @@ class PersistenceTest {
             String mapRun = sfn.listMapRuns(b -> b.executionArn(exec)).mapRuns().get(0).mapRunArn();
             assertThat(sfn.listExecutions(b -> b.mapRunArn(mapRun)).executions()).isNotEmpty();
 
+            // closed when the map's children closed, run by nothing: what the sweep removes, so its going shows the
+            // sweep ran
+            String alone = sfn.startExecution(b -> b.stateMachineArn(createMachine(sfn, "alone",
+                    "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}"))).executionArn();
+            awaitEnd(sfn, alone);
+
             clock.advance(Duration.ofMinutes(90));
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
+                    () -> sfn.describeExecution(b -> b.executionArn(alone))).isInstanceOf(ExecutionDoesNotExistException.class));
             assertThat(sfn.listExecutions(b -> b.mapRunArn(mapRun)).executions())
                     .as("closed 90 min ago, but the map's execution still runs").isNotEmpty();
 

@@ -3,7 +3,7 @@ package io.cqrsworkers.localaws.dynamodb.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.store.Database;
 import io.cqrsworkers.localaws.dynamodb.streams.SequenceNumbers;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
@@ -44,7 +44,7 @@ final class DescribeStream implements AwsJsonServer.Operation {
         d.put("StreamViewType", stream.viewType());
         d.put("CreationRequestDateTime", stream.createdMillis() / 1000.0);
         d.put("TableName", stream.tableName());
-        d.set("KeySchema", stream.keySchema().toJson());
+        d.set("KeySchema", stream.keySchema());
         ArrayNode list = d.putArray("Shards");
         int from = 0;
         if (start != null) {

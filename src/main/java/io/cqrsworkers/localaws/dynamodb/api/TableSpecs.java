@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.dynamodb.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
 import io.cqrsworkers.localaws.dynamodb.store.IndexDef;
 import io.cqrsworkers.localaws.dynamodb.store.KeySchema;

@@ -1,7 +1,7 @@
 package io.cqrsworkers.localaws.dynamodb.expr;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.AvJson;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb.expr;
 
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
 import io.cqrsworkers.localaws.dynamodb.model.Numbers;
 

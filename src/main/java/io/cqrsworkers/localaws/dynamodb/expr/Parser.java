@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb.expr;
 
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.expr.Lexer.Kind;
 import io.cqrsworkers.localaws.dynamodb.expr.Lexer.Token;
 import io.cqrsworkers.localaws.dynamodb.model.Av;

@@ -1,6 +1,5 @@
 package io.cqrsworkers.localaws.dynamodb.model;
 
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
 
 import java.math.BigDecimal;
 

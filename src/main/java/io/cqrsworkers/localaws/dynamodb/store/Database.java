@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.dynamodb.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
 
 import java.time.Clock;
@@ -160,7 +160,7 @@ public final class Database {
     public Stream enableStream(Table table, String viewType, Long createdMillis) {
         long created = createdMillis != null ? createdMillis : clock.millis();
         String label = LABEL.format(Instant.ofEpochMilli(created));
-        Stream s = new Stream(table.arn() + "/stream/" + label, label, table.name(), viewType, table.keys(), created,
+        Stream s = new Stream(table.arn() + "/stream/" + label, label, table.name(), viewType, table.keys().toJson(), created,
                 shardRollover, streamRetention, (st, sh) -> changeLog.shardOpened(st, sh));
         streams.put(s.arn(), s);
         table.stream(s);

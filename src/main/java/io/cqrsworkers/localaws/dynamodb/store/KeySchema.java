@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.dynamodb.store;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.Av;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
 

@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.dynamodb.streams;
 
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

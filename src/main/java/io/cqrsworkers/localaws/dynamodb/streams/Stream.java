@@ -1,8 +1,8 @@
 package io.cqrsworkers.localaws.dynamodb.streams;
 
-import io.cqrsworkers.localaws.dynamodb.DynamoDbException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.cqrsworkers.localaws.dynamodb.model.DynamoDbException;
 import io.cqrsworkers.localaws.dynamodb.model.Item;
-import io.cqrsworkers.localaws.dynamodb.store.KeySchema;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ public final class Stream {
     private final String label;
     private final String tableName;
     private final String viewType;
-    private final KeySchema keySchema;
+    /** The table's key schema as DescribeStream shows it (a table's keys never change). */
+    private final ArrayNode keySchema;
     private final long createdMillis;
     private final Duration rollover;
     private final Duration retention;
@@ -37,7 +38,7 @@ public final class Stream {
         StreamListener NONE = (s, sh) -> { };
     }
 
-    public Stream(String arn, String label, String tableName, String viewType, KeySchema keySchema, long createdMillis,
+    public Stream(String arn, String label, String tableName, String viewType, ArrayNode keySchema, long createdMillis,
                   Duration rollover, Duration retention, StreamListener listener) {
         this.arn = arn;
         this.label = label;
@@ -66,8 +67,8 @@ public final class Stream {
         return viewType;
     }
 
-    public KeySchema keySchema() {
-        return keySchema;
+    public ArrayNode keySchema() {
+        return keySchema.deepCopy();
     }
 
     public long createdMillis() {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.http.AwsJsonServer.Operation;
-import io.cqrsworkers.localaws.sqs.SqsException;
+import io.cqrsworkers.localaws.sqs.store.SqsException;
 import io.cqrsworkers.localaws.sqs.store.Queue;
 import io.cqrsworkers.localaws.sqs.store.Queues;
 

@@ -2,7 +2,7 @@ package io.cqrsworkers.localaws.sqs.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrsworkers.localaws.sqs.SqsException;
+import io.cqrsworkers.localaws.sqs.store.SqsException;
 import io.cqrsworkers.localaws.sqs.store.MessageAttribute;
 
 import java.math.BigDecimal;

@@ -1,6 +1,5 @@
 package io.cqrsworkers.localaws.sqs.store;
 
-import io.cqrsworkers.localaws.sqs.SqsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

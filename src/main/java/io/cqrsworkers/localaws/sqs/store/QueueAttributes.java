@@ -1,6 +1,5 @@
 package io.cqrsworkers.localaws.sqs.store;
 
-import io.cqrsworkers.localaws.sqs.SqsException;
 
 import java.util.Map;
 import java.util.Set;

@@ -2,7 +2,6 @@ package io.cqrsworkers.localaws.sqs.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrsworkers.localaws.sqs.SqsException;
 
 /** Where a queue's messages go after too many receives. */
 public record RedrivePolicy(String deadLetterTargetArn, int maxReceiveCount) {

@@ -1,16 +1,19 @@
 package io.cqrsworkers.localaws.stepfunctions.core;
 
-/** An API error as Step Functions returns it: the {@code __type} name and the message text. */
-public final class SfnException extends RuntimeException {
-    private final String type;
+import io.cqrsworkers.localaws.http.AwsJsonException;
+
+/**
+ * An API error as Step Functions returns it: 400, the {@code __type} name (bare, as Step Functions answers it) and the
+ * message text; the shared AWS JSON server answers it as every emulator's errors.
+ */
+public final class SfnException extends AwsJsonException {
 
     public SfnException(String type, String message) {
-        super(message, null, false, false);
-        this.type = type;
+        super(type, message, 400, null, null);
     }
 
     public String type() {
-        return type;
+        return fullType();
     }
 
     public static SfnException validation(String message) {

@@ -1,6 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
-import io.cqrsworkers.localaws.ManualClock;
+import io.cqrsworkers.localaws.emulator.ManualClock;
 
 import java.time.Clock;
 import java.time.Instant;
