@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -52,7 +53,9 @@ import static org.assertj.core.api.Assertions.fail;
  * </ol>
  * Then the ZIP job must end COMPLETED (never stay PROCESSING) with every file imported exactly once: one CSV job per
  * file, each COMPLETED with its rows, every row one data record at version 1 with one command and no history, every
- * entry in S3 once with its size, and nothing left of the killed unpack on disk.
+ * entry in S3 once with its size, and nothing left of the killed unpack on disk. (The embedded S3 may list an upload
+ * the kill cut under a temporary name, {@code <key>-<uuid>}: S3Proxy's filesystem store writes there and renames;
+ * the test prints it. S3 itself never shows a partial object, and the import reads the keys it recorded.)
  * <p>
  * The files are padded with blank lines (the readers skip them) so the unpack moves megabytes and lasts long enough to
  * be killed in the middle, while each file's CSV job applies only a few rows. Logs stay in
@@ -65,6 +68,9 @@ class ZipImportKillTest {
     private static final int ROWS = 3;
     /** Blank lines after each file's rows: the unpacked bytes (4 MB a file), not the rows, make the unpack long. */
     private static final int PADDING = 4_000_000;
+    /** The temporary name S3Proxy writes an object to before it renames it: {@code <key>-<uuid>}. */
+    private static final Pattern TORN_UPLOAD = Pattern.compile(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}"
+            + "-[0-9a-f]{12}");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -179,8 +185,19 @@ class ZipImportKillTest {
 
         // every file once: its object, its CSV job, its rows
         Map<String, Long> stored = new TreeMap<>();
+        List<String> torn = new ArrayList<>();
         for (S3Object object : s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-            stored.put(object.key().substring(prefix.length()), object.size());
+            String name = object.key().substring(prefix.length());
+            if (TORN_UPLOAD.matcher(name).matches() && sizes.containsKey(name.substring(0, name.length() - 37))) {
+                // the embedded S3 (S3Proxy's filesystem store) writes an object to <key>-<uuid> and renames it: an
+                // upload cut by the kill stays there and is listed (S3 itself never shows a partial object)
+                torn.add(name + " (" + object.size() + " bytes)");
+            } else {
+                stored.put(name, object.size());
+            }
+        }
+        if (!torn.isEmpty()) {
+            say("the embedded S3 lists the upload the kill cut as %s; the import reads only the recorded keys", torn);
         }
         assertThat(stored).as("the unpacked entries in S3").isEqualTo(sizes);
         List<JsonNode> csvJobs = new ArrayList<>();
@@ -196,7 +213,8 @@ class ZipImportKillTest {
             assertThat(csvJob.path("succeededRows").asLong()).as(csvJob.toString()).isEqualTo(ROWS);
             keys.add(csvJob.at("/attributes/key").asText());
         }
-        assertThat(keys).hasSize(FILES);
+        assertThat(keys).as("the files the CSV jobs read").isEqualTo(sizes.keySet().stream().map(n -> prefix + n)
+                .collect(java.util.stream.Collectors.toSet()));
         for (JsonNode file : job.path("files")) {
             assertThat(file.path("status").asText()).as(file.toString()).isEqualTo("COMPLETED");
         }
