@@ -24,7 +24,7 @@ public final class ImportActions {
     public static final String ACTION_QUEUE = "import-action-queue";
     /** The import action queue's message for an import row (single row or CSV job). */
     public static final String IMPORT_ROW = "single-import-process";
-    /** What {@link #action} calls a ZIP job's start message (io.cqrsworkers.imports.zip). */
+    /** What {@link #action} calls a ZIP job's start message (the Zip* classes). */
     public static final String ZIP_JOB = "zip-job";
     private static final Logger LOG = LoggerFactory.getLogger(ImportActions.class);
 

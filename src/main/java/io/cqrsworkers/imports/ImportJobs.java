@@ -48,7 +48,7 @@ public final class ImportJobs {
 
     public static final String CSV_PREFIX = "CSV_IMPORT#";
     public static final String SINGLE_PREFIX = "IMPORT#";
-    /** ZIP master jobs ({@code io.cqrsworkers.imports.zip}): read, claimed and moved by status here too. */
+    /** ZIP master jobs (the Zip* classes): read, claimed and moved by status here too. */
     public static final String ZIP_PREFIX = "ZIP_IMPORT#";
     /** Markers of counted contributions; they expire after a while (ttl). */
     private static final String MARK_PREFIX = "COUNTED#";

@@ -26,8 +26,9 @@ import java.util.zip.ZipInputStream;
  * The entries of an archive read from a stream (an S3 object), one at a time: each is checked (a plain CSV file name,
  * no folder, no {@code ..}, not twice), inflated into a temporary file while the limits are counted, and handed out
  * with the S3 key it goes to, {@code csv-imports/<tenant>/<zip id>/<name>}. Only one entry is on disk at a time (the
- * upload deletes it) and none is in the heap. The archive is read once, front to back (local headers: a ZIP's
- * central directory is at its end, which a stream reaches last).
+ * upload deletes it) and none is in the heap; a run killed in the middle leaves at most that entry, in the job's
+ * own folder, which the job's next run deletes before it starts. The archive is read once, front to back (local
+ * headers: a ZIP's central directory is at its end, which a stream reaches last).
  * <p>
  * {@link #hasNext} reads the next entry's header (a splitter asks it before it runs the current element), so an
  * element's bytes are on disk before that happens. Bad input throws {@link ZipRejectedException} with the reason.
@@ -59,6 +60,14 @@ public final class ZipEntries implements Iterator<ZipEntries.Unpacked> {
      * @param tableInName true when the request names no table: every name must carry one
      */
     public ZipEntries(InputStream archive, ZipLimits limits, String keyPrefix, boolean tableInName) {
+        this(archive, limits, keyPrefix, tableInName, null);
+    }
+
+    /**
+     * @param dir the folder of the entry on disk, the job's own: what a killed run of the same job left there is
+     *            deleted first; null for a new temporary folder
+     */
+    public ZipEntries(InputStream archive, ZipLimits limits, String keyPrefix, boolean tableInName, Path dir) {
         BufferedInputStream in = new BufferedInputStream(archive, 64 * 1024);
         checkSignature(peek(in));
         this.zip = new ZipInputStream(in);
@@ -66,7 +75,13 @@ public final class ZipEntries implements Iterator<ZipEntries.Unpacked> {
         this.keyPrefix = keyPrefix;
         this.tableInName = tableInName;
         try {
-            this.dir = Files.createTempDirectory("zip-import-");
+            if (dir == null) {
+                this.dir = Files.createTempDirectory("zip-import-");
+            } else {
+                this.dir = dir;
+                discard();
+                Files.createDirectories(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

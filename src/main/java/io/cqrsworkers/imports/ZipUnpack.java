@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -57,13 +58,26 @@ public final class ZipUnpack {
                     messageId, jobId);
             return null;
         }
-        return new Run(jobId, ZipImportRequest.fromAttributes(before.path("attributes")), before.has("files"));
+        boolean unpacked = before.has("files");
+        if (ImportStatus.PROCESSING.name().equals(before.path("status").asText())) {
+            // the same message again: the service stopped (or a transient failure) while it ran
+            LOG.info("ZIP import {} resumed by its start message {}: {}", jobId, messageId, unpacked
+                    ? "its files are recorded, the orchestrator is started (or found started)"
+                    : "unpacking again from the first entry (the same objects under the same keys)");
+        }
+        return new Run(jobId, ZipImportRequest.fromAttributes(before.path("attributes")), unpacked);
     }
 
-    /** The archive's entries, to be uploaded one at a time. */
+    /**
+     * The archive's entries, to be uploaded one at a time. On disk in the job's own folder under java.io.tmpdir
+     * ({@code zip-import-<zip unique>}): a run resumed after a kill deletes what the killed one left there.
+     */
     public ZipEntries entries(InputStream archive, Run run) {
-        String prefix = "csv-imports/" + run.request().tenantCode() + "/" + ZipJobs.unique(run.jobId()) + "/";
-        return new ZipEntries(archive, limits, prefix, run.request().tableName() == null);
+        String unique = ZipJobs.unique(run.jobId());
+        String prefix = "csv-imports/" + run.request().tenantCode() + "/" + unique + "/";
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "zip-import-" + unique.replaceAll("[^A-Za-z0-9_-]",
+                "-"));
+        return new ZipEntries(archive, limits, prefix, run.request().tableName() == null, dir);
     }
 
     /** Every entry is in the bucket: the files, in import order, go on the job. */

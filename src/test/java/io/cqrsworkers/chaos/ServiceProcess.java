@@ -34,16 +34,16 @@ public final class ServiceProcess implements AutoCloseable {
             "[/\\\\](org[/\\\\](junit|opentest4j|apiguardian|assertj|awaitility|hamcrest)[/\\\\]"
                     + "|org[/\\\\]apache[/\\\\]camel[/\\\\]camel-test)");
 
-    static final String PREFIX = "chaos-";
-    static final String ACCOUNT = "000000000000";
+    public static final String PREFIX = "chaos-";
+    public static final String ACCOUNT = "000000000000";
 
     final Path workDir;
     public final int serverPort = FreePort.find("127.0.0.1");
     public final int managementPort = FreePort.find("127.0.0.1");
-    final int sqsPort;
-    final int s3Port;
-    final int dynamoDbPort;
-    final int stepFunctionsPort;
+    public final int sqsPort;
+    public final int s3Port;
+    public final int dynamoDbPort;
+    public final int stepFunctionsPort;
     /** null: the local profile with the ports above; else the whole environment of the child beyond PATH etc. */
     private final Map<String, String> environment;
 
@@ -53,7 +53,7 @@ public final class ServiceProcess implements AutoCloseable {
     private int starts;
 
     /** The local profile with its embedded AWS, prefix {@value #PREFIX}. */
-    ServiceProcess(Path workDir) {
+    public ServiceProcess(Path workDir) {
         this.workDir = workDir;
         this.environment = null;
         this.sqsPort = FreePort.find("127.0.0.1");
@@ -224,7 +224,7 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + serverPort + "/api";
     }
 
-    URI endpoint(int port) {
+    public URI endpoint(int port) {
         return URI.create("http://127.0.0.1:" + port);
     }
 

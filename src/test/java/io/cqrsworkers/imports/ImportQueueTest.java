@@ -487,8 +487,9 @@ class ImportQueueTest {
         assertThat(deliveries.stream().filter(d -> d.contains(sk))).hasSize(1);
         assertThat(imports.commands().latest("sample", "SAMPLE#restream", "re1").orElseThrow()
                 .get("version").asLong()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(sk).contains("COMPLETED"));
-        assertThat(statuses(sk)).containsExactly("QUEUED", "PROCESSING", "COMPLETED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(sk).size() >= 3);
+        // each announced once; in any order: the notifications route has two pollers (app.notifications.pollers)
+        assertThat(statuses(sk)).containsExactlyInAnyOrder("QUEUED", "PROCESSING", "COMPLETED");
     }
 
     /** The import-status notifications of an import, in order. */

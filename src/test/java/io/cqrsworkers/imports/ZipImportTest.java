@@ -5,16 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.aws.AwsClients;
 import io.cqrsworkers.command.CommandStore;
 import io.cqrsworkers.config.AppConfiguration;
+import io.cqrsworkers.callback.SfnTaskHeaders;
 import io.cqrsworkers.json.Jackson;
 import io.cqrsworkers.support.Http;
 import io.cqrsworkers.testkit.EmbeddedAws;
 import io.cqrsworkers.testkit.EmbeddedAwsClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.Builder;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.ByteArrayOutputStream;
@@ -30,6 +35,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -259,6 +265,66 @@ class ZipImportTest {
                 + "\"status\":\"PROCESSING\",\"attributes\":{\"taskToken\":\"tok\"}}"))).isNull();
         assertThat(orchestration.fileEnd(read(base.replace("CSV_IMPORT#", "IMPORT#")
                 + "\"status\":\"COMPLETED\",\"attributes\":{\"taskToken\":\"tok\"}}"))).isNull();
+    }
+
+    // ------------------------------------------------------------------------------------------- stream filter
+
+    /** What reached import-zip-file-ended (the ids of the jobs whose records entered it) and the tokens answered. */
+    private final List<String> fileEndedEntries = new CopyOnWriteArrayList<>();
+    private final List<String> answeredTokens = new CopyOnWriteArrayList<>();
+    private boolean fileEndedAdvised;
+
+    /**
+     * Records every exchange entering import-zip-file-ended, and answers the tokens of this test ({@code filter-})
+     * here instead of through sfn-task:success (no execution waits for them). Other tests' records go on as usual.
+     */
+    private synchronized void recordFileEnded() throws Exception {
+        if (fileEndedAdvised) {
+            return;
+        }
+        AdviceWith.adviceWith(context, "import-zip-file-ended", a -> {
+            a.weaveAddFirst().process(e -> {
+                Record record = e.getMessage().getBody(Record.class);
+                fileEndedEntries.add(record.dynamodb().keys().get("pk").s() + "#"
+                        + record.dynamodb().keys().get("sk").s());
+            });
+            a.interceptSendToEndpoint("sfn-task:success")
+                    .when(Builder.header(SfnTaskHeaders.TOKEN).startsWith("filter-"))
+                    .skipSendToOriginalEndpoint()
+                    .process(e -> answeredTokens.add(e.getMessage().getHeader(SfnTaskHeaders.TOKEN, String.class)));
+        });
+        fileEndedAdvised = true;
+    }
+
+    /**
+     * The import stream takes INSERT and MODIFY records of import_tmp, and a CSV job's counters change with every
+     * batch (a MODIFY each, and a marker's INSERT): none of that reaches the ZIP route, only the job's end does. The
+     * records of one item arrive in the order they were written, so once the end has reached the route the counters'
+     * records before it have been through the import stream: had they triggered anything, the route's entries would
+     * show them (before the filter every MODIFY entered it).
+     */
+    @Test
+    void aModifyThatDoesNotEndAJobTriggersNothing() throws Exception {
+        recordFileEnded();
+        String sk = "sample#filter-" + System.nanoTime();
+        ObjectNode job = Jackson.MAPPER.createObjectNode().put("pk", "CSV_IMPORT#zipfilter").put("sk", sk)
+                .put("id", "CSV_IMPORT#zipfilter#" + sk).put("type", "CSV_MASTER_JOB").put("tenantCode", "zipfilter")
+                .put("status", "PROCESSING");
+        job.putObject("attributes").put("key", "csv-imports/zipfilter/x/a.csv").put("taskToken", "filter-" + sk);
+        String id = job.get("id").asText();
+        // written PROCESSING (run by its creator): its INSERT is not queued either
+        jobs().put(job);
+        // two batches counted: their markers' INSERTs and the job's MODIFYs (lastRow, counters), status PROCESSING
+        jobs().count(id, "b0/read", new ImportJobs.Counts(2, 2, 2, 0, List.of(), 2));
+        jobs().count(id, "b1/read", new ImportJobs.Counts(1, 1, 1, 0, List.of(), 3));
+        assertThat(fileEndedEntries).doesNotContain(id);
+        ObjectNode result = Jackson.MAPPER.createObjectNode().put("total", 3).put("succeeded", 3).put("failed", 0);
+        assertThat(jobs().status(id, ImportStatus.COMPLETED, result, ImportStatus.PROCESSING)).isTrue();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> answeredTokens.contains("filter-" + sk));
+        assertThat(fileEndedEntries.stream().filter(id::equals)).as("records of the job that entered the ZIP route")
+                .hasSize(1);
+        assertThat(answeredTokens.stream().filter(("filter-" + sk)::equals)).hasSize(1);
     }
 
     // ------------------------------------------------------------------------------------------------ bad input
