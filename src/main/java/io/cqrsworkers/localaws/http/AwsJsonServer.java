@@ -211,7 +211,7 @@ public final class AwsJsonServer {
         }
         byte[] out;
         try {
-            out = mapper.writeValueAsBytes(response);
+            out = JsonTrees.write(response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -241,7 +241,7 @@ public final class AwsJsonServer {
         }
         JsonNode request;
         try {
-            request = body.length == 0 ? mapper.createObjectNode() : mapper.readTree(body);
+            request = body.length == 0 ? mapper.createObjectNode() : JsonTrees.read(body);
         } catch (IOException e) {
             request = null;
         }
@@ -261,7 +261,7 @@ public final class AwsJsonServer {
         JsonNode request = null;
         if (body.length > 0) {
             try {
-                request = mapper.readTree(body);
+                request = JsonTrees.read(body);
             } catch (IOException e) {
                 request = null;
             }

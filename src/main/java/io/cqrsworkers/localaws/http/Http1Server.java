@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -20,12 +19,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP/1.1 server for the AWS JSON emulators: one thread per connection, blocking sockets, keep-alive. A
@@ -40,8 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Http1Server {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http1Server.class);
-    /** Idle keep-alive connections are closed after this long (the JDK server's default is 30 s). */
-    private static final int IDLE_MILLIS = 60_000;
+    /**
+     * Idle keep-alive connections are closed after this long (the JDK server's default is 30 s). Not with a socket
+     * timeout: a timed read costs three system calls (a non-blocking read, a poll, the read), an untimed one one.
+     */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final long MAX_BODY_BYTES = 256L << 20;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -99,10 +102,12 @@ final class Http1Server {
 
     private final Handler handler;
     private final String threadName;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Open connections, each with the time it started waiting for a request (0 while a request is served). */
+    private final Map<Socket, AtomicLong> open = new ConcurrentHashMap<>();
     private ServerSocket serverSocket;
     private ThreadPoolExecutor connections;
     private Thread acceptor;
+    private Thread idleCloser;
     private volatile boolean stopped;
 
     Http1Server(Handler handler, String threadName) {
@@ -130,6 +135,9 @@ final class Http1Server {
         acceptor = new Thread(this::acceptLoop, threadName + "-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
+        idleCloser = new Thread(this::closeIdle, threadName + "-idle");
+        idleCloser.setDaemon(true);
+        idleCloser.start();
         return (InetSocketAddress) ss.getLocalSocketAddress();
     }
 
@@ -140,10 +148,11 @@ final class Http1Server {
         } catch (IOException ignored) {
             // closing anyway
         }
-        for (Socket s : open) {
+        for (Socket s : open.keySet()) {
             closeQuietly(s);
         }
         connections.shutdownNow();
+        idleCloser.interrupt();
         try {
             acceptor.join(5000);
             connections.awaitTermination(5, TimeUnit.SECONDS);
@@ -165,9 +174,9 @@ final class Http1Server {
             }
             try {
                 s.setTcpNoDelay(true);
-                s.setSoTimeout(IDLE_MILLIS);
-                open.add(s);
-                connections.execute(() -> serve(s));
+                AtomicLong idleSince = new AtomicLong(System.nanoTime());
+                open.put(s, idleSince);
+                connections.execute(() -> serve(s, idleSince));
             } catch (Exception e) {
                 open.remove(s);
                 closeQuietly(s);
@@ -183,14 +192,34 @@ final class Http1Server {
         }
     }
 
-    private void serve(Socket socket) {
+    /** Closes connections that have waited for a request longer than {@link #IDLE_NANOS}. */
+    private void closeIdle() {
+        while (!stopped) {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            open.forEach((s, since) -> {
+                long t = since.get();
+                if (t != 0 && now - t > IDLE_NANOS) {
+                    closeQuietly(s);
+                }
+            });
+        }
+    }
+
+    private void serve(Socket socket, AtomicLong idleSince) {
         try (socket) {
             Reader reader = new Reader(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (!stopped) {
                 Request request;
                 try {
+                    idleSince.lazySet(System.nanoTime());
                     request = reader.readHead();
+                    idleSince.lazySet(0);
                     if (request == null) {
                         return;
                     }
@@ -221,7 +250,7 @@ final class Http1Server {
                     return;
                 }
             }
-        } catch (SocketTimeoutException | SocketException e) {
+        } catch (SocketException e) {
             // idle for too long, or the client went away
         } catch (IOException e) {
             LOG.debug("connection failed: {}", e.getMessage());

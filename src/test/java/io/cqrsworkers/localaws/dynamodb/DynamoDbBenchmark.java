@@ -75,13 +75,16 @@ import java.util.function.IntFunction;
  */
 public final class DynamoDbBenchmark {
 
-    private static final String[] OPS = {"PutItem", "GetItem", "UpdateItem+condition", "Query", "GetRecords"};
+    private static final String[] OPS = System.getProperty("bench.ops",
+            "PutItem,GetItem,UpdateItem+condition,Query,GetRecords").split(",");
+    private static final int[] CLIENTS = Arrays.stream(System.getProperty("bench.clients", "1,8").split(","))
+            .mapToInt(Integer::parseInt).toArray();
     private static final int KEYS = 10_000;
     private static final double GOAL = 3.0;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private record Result(double opsPerSecond, double p99Millis, double serverCpuMicros, double clientCpuMicros,
-                          long errors) {
+                          long errors, double serverSystemShare) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -121,7 +124,7 @@ public final class DynamoDbBenchmark {
             }
             Map<String, List<Result>> ours = new LinkedHashMap<>();
             Map<String, List<Result>> theirs = new LinkedHashMap<>();
-            for (int threads : new int[] {1, 8}) {
+            for (int threads : CLIENTS) {
                 for (String op : OPS) {
                     String key = op + " x" + threads;
                     for (int round = 0; round < rounds; round++) {
@@ -131,9 +134,10 @@ public final class DynamoDbBenchmark {
                             }
                             Result r = run(s, op, threads, seconds);
                             (s.ours ? ours : theirs).computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-                            System.out.printf("  %-9s %-24s %9.0f op/s  p99 %6.2f ms  server %7.1f us/op  "
-                                            + "client %5.1f us/op%s%n", s.name, key, r.opsPerSecond(), r.p99Millis(),
-                                    r.serverCpuMicros(), r.clientCpuMicros(),
+                            System.out.printf("  %-9s %-24s %9.0f op/s  p99 %6.2f ms  server %7.1f us/op (%2.0f%% "
+                                            + "in the kernel)  client %5.1f us/op%s%n", s.name, key, r.opsPerSecond(),
+                                    r.p99Millis(), r.serverCpuMicros(), 100 * r.serverSystemShare(),
+                                    r.clientCpuMicros(),
                                     r.errors() > 0 ? "  ERRORS " + r.errors() : "");
                         }
                     }
@@ -168,7 +172,8 @@ public final class DynamoDbBenchmark {
         double[] srv = rs.stream().mapToDouble(Result::serverCpuMicros).sorted().toArray();
         double[] cli = rs.stream().mapToDouble(Result::clientCpuMicros).sorted().toArray();
         int m = rs.size() / 2;
-        return new Result(ops[m], p99[m], srv[m], cli[m], rs.stream().mapToLong(Result::errors).sum());
+        return new Result(ops[m], p99[m], srv[m], cli[m], rs.stream().mapToLong(Result::errors).sum(),
+                rs.get(m).serverSystemShare());
     }
 
     // ---------------------------------------------------------------- the servers
@@ -266,6 +271,17 @@ public final class DynamoDbBenchmark {
 
         long cpuNanos() {
             return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+
+        /** User and system CPU ticks of the process (/proc/pid/stat fields 14 and 15). */
+        long[] userSystemTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+            } catch (IOException | RuntimeException e) {
+                return new long[] {0, 0};
+            }
         }
 
         long rssKb() throws IOException {
@@ -492,7 +508,13 @@ public final class DynamoDbBenchmark {
 
     /** {@code threads} clients, each on its own connection, send random prepared requests of {@code op}. */
     private static Result run(Server server, String op, int threads, int seconds) throws Exception {
-        return run(server.port, server.requests.get(op), threads, seconds, server::cpuNanos);
+        long[] ticks0 = server.userSystemTicks();
+        Result r = run(server.port, server.requests.get(op), threads, seconds, server::cpuNanos);
+        long[] ticks1 = server.userSystemTicks();
+        long user = ticks1[0] - ticks0[0];
+        long system = ticks1[1] - ticks0[1];
+        return new Result(r.opsPerSecond(), r.p99Millis(), r.serverCpuMicros(), r.clientCpuMicros(), r.errors(),
+                user + system == 0 ? 0 : system / (double) (user + system));
     }
 
     private static Result run(int port, byte[][] requests, int threads, int seconds,
@@ -565,7 +587,7 @@ public final class DynamoDbBenchmark {
         Arrays.sort(all);
         double p99 = total == 0 ? 0 : all[Math.min(total - 1, (int) (total * 0.99))] / 1e6;
         return new Result(total / (elapsed / 1e9), p99, total == 0 ? 0 : cpu / 1e3 / total,
-                total == 0 ? 0 : Arrays.stream(clientCpu).sum() / 1e3 / total, Arrays.stream(errors).sum());
+                total == 0 ? 0 : Arrays.stream(clientCpu).sum() / 1e3 / total, Arrays.stream(errors).sum(), 0);
     }
 
     // ---------------------------------------------------------------- the client's own cost
