@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.json.JsonTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -60,15 +60,18 @@ import java.util.function.IntFunction;
  * </pre>
  *
  * <p>So that the SERVERS are measured: both run as child processes (ours a JVM with {@code -Xmx1g} and the JVM
- * options of {@code -Dbench.serverJvm=...}, e.g. {@code -XX:StartFlightRecording=filename=target/ours.jfr}; with
- * {@code -Dbench.dataDir=true} ours journals to a temporary data directory), and the client is raw HTTP/1.1 over
- * plain blocking sockets: one keep-alive connection per client thread, every request (headers, SigV4 signature and
- * body) serialized once before the clock starts, the response read up to its Content-Length and not parsed beyond
- * its status. {@code client} measures that client against a trivial server (a canned answer) to show its own
+ * options of {@code -Dbench.serverJvm=...}, e.g. {@code -XX:StartFlightRecording=filename=target/ours.jfr}), and the
+ * client is raw HTTP/1.1 over plain blocking sockets: one keep-alive connection per client thread, every request
+ * (headers, SigV4 signature and body) serialized once before the clock starts, the response read up to its
+ * Content-Length and not parsed beyond its status. {@code client} measures that client against a trivial server (a canned answer) to show its own
  * ceiling and CPU per request; every run also prints the client's CPU per request beside the server's (the
  * process's CPU time, read from the OS, over the requests served). The two servers take turns (ours, dynalite,
  * ours, dynalite, ...) on every operation, so load from elsewhere on the machine hits both alike; the table shows
  * the median of the rounds.
+ *
+ * <p>{@code -Dbench.servers=ours,ours+data,dynalite} (default {@code ours,dynalite}) picks the servers: ours+data is
+ * ours with a journal in a temporary data directory (dynalite keeps its data in memory by default, as ours does
+ * without a data directory). {@code -Dbench.ops=PutItem,GetItem} and {@code -Dbench.clients=1,8} narrow the runs.
  *
  * <p>dynalite is installed with npm into target/dynalite on first use; without npm or network it is skipped.
  * dynalite has no DynamoDB Streams, so GetRecords is measured here only.
@@ -104,11 +107,17 @@ public final class DynamoDbBenchmark {
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<Server> servers = new ArrayList<>();
         try {
-            servers.add(Server.ours(Boolean.getBoolean("bench.dataDir")));
-            Server dynalite = Boolean.parseBoolean(System.getProperty("bench.dynalite", "true")) ? Server.dynalite()
-                    : null;
-            if (dynalite != null) {
-                servers.add(dynalite);
+            List<String> wanted = List.of(System.getProperty("bench.servers", "ours,dynalite").split(","));
+            for (String name : wanted) {
+                Server s = switch (name) {
+                    case "ours" -> Server.ours(false);
+                    case "ours+data" -> Server.ours(true);
+                    case "dynalite" -> Server.dynalite();
+                    default -> throw new IllegalArgumentException("bench.servers: ours, ours+data, dynalite");
+                };
+                if (s != null) {
+                    servers.add(s);
+                }
             }
             for (Server s : servers) {
                 s.load();
@@ -122,8 +131,8 @@ public final class DynamoDbBenchmark {
                     }
                 }
             }
-            Map<String, List<Result>> ours = new LinkedHashMap<>();
-            Map<String, List<Result>> theirs = new LinkedHashMap<>();
+            // by operation and client count, then by server
+            Map<String, Map<String, List<Result>>> results = new LinkedHashMap<>();
             for (int threads : CLIENTS) {
                 for (String op : OPS) {
                     String key = op + " x" + threads;
@@ -133,7 +142,8 @@ public final class DynamoDbBenchmark {
                                 continue;
                             }
                             Result r = run(s, op, threads, seconds);
-                            (s.ours ? ours : theirs).computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                            results.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                                    .computeIfAbsent(s.name, k -> new ArrayList<>()).add(r);
                             System.out.printf("  %-9s %-24s %9.0f op/s  p99 %6.2f ms  server %7.1f us/op (%2.0f%% "
                                             + "in the kernel)  client %5.1f us/op%s%n", s.name, key, r.opsPerSecond(),
                                     r.p99Millis(), r.serverCpuMicros(), 100 * r.serverSystemShare(),
@@ -143,21 +153,28 @@ public final class DynamoDbBenchmark {
                     }
                 }
             }
-            System.out.printf("%nmedian of %d rounds of %d s, load average now %.1f%n", rounds, seconds,
+            System.out.printf("%nmedian of %d rounds of %d s, load average now %.1f; us/op: the server process's CPU "
+                            + "per request; ratio: op/s ours / dynalite; cpu: us/op dynalite / ours%n", rounds, seconds,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.printf("%-24s | %9s %7s %7s | %9s %7s %7s | %6s %6s | %s%n", "operation / clients",
-                    "ours op/s", "p99 ms", "us/op", "dyn. op/s", "p99 ms", "us/op", "ratio", "cpu", "goal 3x");
-            for (String key : ours.keySet()) {
-                Result a = median(ours.get(key));
-                Result b = theirs.containsKey(key) ? median(theirs.get(key)) : null;
-                System.out.printf("%-24s | %9.0f %7.2f %7.1f | %9s %7s %7s | %6s %6s | %s%n", key,
-                        a.opsPerSecond(), a.p99Millis(), a.serverCpuMicros(),
-                        b == null ? "n/a" : String.format("%.0f", b.opsPerSecond()),
-                        b == null ? "n/a" : String.format("%.2f", b.p99Millis()),
-                        b == null ? "n/a" : String.format("%.1f", b.serverCpuMicros()),
-                        b == null ? "" : String.format("%.1fx", a.opsPerSecond() / b.opsPerSecond()),
-                        b == null ? "" : String.format("%.1fx", b.serverCpuMicros() / a.serverCpuMicros()),
-                        b == null ? "" : a.opsPerSecond() / b.opsPerSecond() >= GOAL ? "met" : "NOT met");
+            System.out.printf("%-24s %-9s | %9s %7s %7s | %9s %7s %7s | %6s %6s | %s%n", "operation / clients",
+                    "server", "op/s", "p99 ms", "us/op", "dyn. op/s", "p99 ms", "us/op", "ratio", "cpu", "goal 3x");
+            for (Map.Entry<String, Map<String, List<Result>>> e : results.entrySet()) {
+                List<Result> dyn = e.getValue().get("dynalite");
+                Result b = dyn == null ? null : median(dyn);
+                for (Map.Entry<String, List<Result>> mine : e.getValue().entrySet()) {
+                    if (mine.getKey().equals("dynalite")) {
+                        continue;
+                    }
+                    Result a = median(mine.getValue());
+                    System.out.printf("%-24s %-9s | %9.0f %7.2f %7.1f | %9s %7s %7s | %6s %6s | %s%n", e.getKey(),
+                            mine.getKey(), a.opsPerSecond(), a.p99Millis(), a.serverCpuMicros(),
+                            b == null ? "n/a" : String.format("%.0f", b.opsPerSecond()),
+                            b == null ? "n/a" : String.format("%.2f", b.p99Millis()),
+                            b == null ? "n/a" : String.format("%.1f", b.serverCpuMicros()),
+                            b == null ? "" : String.format("%.1fx", a.opsPerSecond() / b.opsPerSecond()),
+                            b == null ? "" : String.format("%.1fx", b.serverCpuMicros() / a.serverCpuMicros()),
+                            b == null ? "" : a.opsPerSecond() / b.opsPerSecond() >= GOAL ? "met" : "NOT met");
+                }
             }
         } finally {
             servers.forEach(Server::close);

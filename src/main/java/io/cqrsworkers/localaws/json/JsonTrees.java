@@ -1,4 +1,4 @@
-package io.cqrsworkers.localaws.http;
+package io.cqrsworkers.localaws.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
