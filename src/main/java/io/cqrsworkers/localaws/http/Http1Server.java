@@ -50,26 +50,46 @@ final class Http1Server {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
-    /** A parsed request; header names are matched without regard to case. */
+    /**
+     * A parsed request; header names are matched without regard to case. The head is kept as bytes with the
+     * positions of each header's name and value; a value becomes a string only when asked for.
+     */
     static final class Request {
         final String method;
         final String target;
         final boolean http10;
-        private final List<String> headers;
+        private final byte[] head;
+        /** nameStart, nameEnd, valueStart, valueEnd per header, in {@link #head}. */
+        private final int[] spans;
+        private final int headerCount;
         byte[] body;
 
-        Request(String method, String target, boolean http10, List<String> headers) {
+        Request(String method, String target, boolean http10, byte[] head, int[] spans, int headerCount) {
             this.method = method;
             this.target = target;
             this.http10 = http10;
-            this.headers = headers;
+            this.head = head;
+            this.spans = spans;
+            this.headerCount = headerCount;
         }
 
         /** The first value of a header, or null. */
         String header(String name) {
-            for (int i = 0; i < headers.size(); i += 2) {
-                if (headers.get(i).equalsIgnoreCase(name)) {
-                    return headers.get(i + 1);
+            int length = name.length();
+            for (int h = 0; h < headerCount; h++) {
+                int ns = spans[4 * h];
+                if (spans[4 * h + 1] - ns != length) {
+                    continue;
+                }
+                boolean same = true;
+                for (int i = 0; i < length && same; i++) {
+                    int a = head[ns + i];
+                    int b = name.charAt(i);
+                    same = a == b || (a | 0x20) == (b | 0x20) && (a | 0x20) >= 'a' && (a | 0x20) <= 'z';
+                }
+                if (same) {
+                    return new String(head, spans[4 * h + 2], spans[4 * h + 3] - spans[4 * h + 2],
+                            StandardCharsets.UTF_8);
                 }
             }
             return null;
@@ -396,50 +416,82 @@ final class Http1Server {
         }
 
         private Request parseHead(int from, int end) throws BadRequest {
-            int lineEnd = lineEnd(from, end);
-            String line = new String(buf, from, lineEnd - from, StandardCharsets.ISO_8859_1);
-            int sp1 = line.indexOf(' ');
-            int sp2 = line.lastIndexOf(' ');
-            if (sp1 <= 0 || sp2 <= sp1) {
+            byte[] head = Arrays.copyOfRange(buf, from, end);
+            int n = head.length;
+            int lineEnd = lineEnd(head, 0, n);
+            int sp1 = indexOf(head, (byte) ' ', 0, lineEnd);
+            int sp2 = lastIndexOf(head, (byte) ' ', lineEnd);
+            if (sp1 <= 0 || sp2 <= sp1 || lineEnd - sp2 - 1 != 8 || head[sp2 + 1] != 'H' || head[sp2 + 5] != '/'
+                    || head[sp2 + 6] != '1' || head[sp2 + 7] != '.') {
                 throw new BadRequest(400, "bad request line");
             }
-            String version = line.substring(sp2 + 1);
-            if (!version.startsWith("HTTP/1.")) {
-                throw new BadRequest(400, "unsupported version " + version);
-            }
-            List<String> headers = new ArrayList<>(16);
+            boolean http10 = head[sp2 + 8] == '0';
+            int[] spans = new int[64];
+            int count = 0;
             int at = lineEnd + 2;
-            while (at < end - 2) {
-                int e = lineEnd(at, end);
-                int colon = -1;
-                for (int i = at; i < e; i++) {
-                    if (buf[i] == ':') {
-                        colon = i;
-                        break;
-                    }
-                }
+            while (at < n - 2) {
+                int e = lineEnd(head, at, n);
+                int colon = indexOf(head, (byte) ':', at, e);
                 if (colon <= at) {
                     throw new BadRequest(400, "bad header line");
                 }
                 int vs = colon + 1;
                 int ve = e;
-                while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t')) {
+                while (vs < ve && (head[vs] == ' ' || head[vs] == '\t')) {
                     vs++;
                 }
-                while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t')) {
+                while (ve > vs && (head[ve - 1] == ' ' || head[ve - 1] == '\t')) {
                     ve--;
                 }
-                headers.add(new String(buf, at, colon - at, StandardCharsets.ISO_8859_1));
-                headers.add(new String(buf, vs, ve - vs, StandardCharsets.UTF_8));
+                if (4 * count + 4 > spans.length) {
+                    spans = Arrays.copyOf(spans, spans.length * 2);
+                }
+                spans[4 * count] = at;
+                spans[4 * count + 1] = colon;
+                spans[4 * count + 2] = vs;
+                spans[4 * count + 3] = ve;
+                count++;
                 at = e + 2;
             }
-            return new Request(line.substring(0, sp1), line.substring(sp1 + 1, sp2), version.equals("HTTP/1.0"),
-                    headers);
+            return new Request(method(head, sp1), target(head, sp1 + 1, sp2), http10, head, spans, count);
         }
 
-        private int lineEnd(int from, int end) {
+        private static String method(byte[] head, int length) {
+            if (length == 4 && head[0] == 'P' && head[1] == 'O' && head[2] == 'S' && head[3] == 'T') {
+                return "POST";
+            }
+            if (length == 3 && head[0] == 'G' && head[1] == 'E' && head[2] == 'T') {
+                return "GET";
+            }
+            return new String(head, 0, length, StandardCharsets.ISO_8859_1);
+        }
+
+        private static String target(byte[] head, int from, int to) {
+            return to - from == 1 && head[from] == '/' ? "/" : new String(head, from, to - from,
+                    StandardCharsets.ISO_8859_1);
+        }
+
+        private static int indexOf(byte[] b, byte c, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (b[i] == c) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static int lastIndexOf(byte[] b, byte c, int to) {
+            for (int i = to - 1; i >= 0; i--) {
+                if (b[i] == c) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static int lineEnd(byte[] b, int from, int end) {
             for (int i = from; i + 1 < end; i++) {
-                if (buf[i] == '\r' && buf[i + 1] == '\n') {
+                if (b[i] == '\r' && b[i + 1] == '\n') {
                     return i;
                 }
             }

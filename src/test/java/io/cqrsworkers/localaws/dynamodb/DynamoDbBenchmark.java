@@ -266,7 +266,7 @@ public final class DynamoDbBenchmark {
         }
 
         private static void awaitPort(Process p, int port) throws Exception {
-            long deadline = System.currentTimeMillis() + 30_000;
+            long deadline = System.currentTimeMillis() + 120_000;
             while (System.currentTimeMillis() < deadline && p.isAlive()) {
                 try (Socket ignored = new Socket("127.0.0.1", port)) {
                     return;
