@@ -335,8 +335,9 @@ public final class DynamoDbBenchmark {
                     }
                 }
             }
-            requests.put("PutItem", many(KEYS, i -> request(port, "DynamoDB_20120810.PutItem",
-                    "{\"TableName\":\"bench\",\"Item\":" + item(i) + "}")));
+            // 8 versions of every item: 7 puts in 8 change the item (a put of the same item writes nothing)
+            requests.put("PutItem", many(8 * KEYS, i -> request(port, "DynamoDB_20120810.PutItem",
+                    "{\"TableName\":\"bench\",\"Item\":" + item(i % KEYS, i / KEYS) + "}")));
             requests.put("GetItem", many(KEYS, i -> request(port, "DynamoDB_20120810.GetItem",
                     "{\"TableName\":\"bench\",\"Key\":" + key(i) + "}")));
             requests.put("UpdateItem+condition", many(KEYS, i -> request(port, "DynamoDB_20120810.UpdateItem",
@@ -378,8 +379,12 @@ public final class DynamoDbBenchmark {
     }
 
     private static String item(int i) {
-        return "{\"pk\":{\"S\":\"user-" + (i % 100) + "\"},\"sk\":{\"N\":\"" + i + "\"},\"v\":{\"N\":\"0\"},"
-                + "\"data\":{\"S\":\"payload-" + i + "\"}}";
+        return item(i, 0);
+    }
+
+    private static String item(int i, int version) {
+        return "{\"pk\":{\"S\":\"user-" + (i % 100) + "\"},\"sk\":{\"N\":\"" + i + "\"},\"v\":{\"N\":\"" + version
+                + "\"},\"data\":{\"S\":\"payload-" + i + "\"}}";
     }
 
     private static byte[][] many(int n, IntFunction<byte[]> f) {
