@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
- * Throughput, p99 latency and server CPU per request of PutItem, GetItem, UpdateItem with a condition, Query (and
- * GetRecords, ours only) with 1 and 8 clients, this emulator against dynalite (npm) on the same machine; then, with
+ * Throughput, p99 latency and server CPU per request of PutItem, GetItem, UpdateItem with a condition, Query (and,
+ * ours only, PutItem on a table with a stream and GetRecords) with 1 and 8 clients, this emulator against dynalite (npm) on the same machine; then, with
  * {@code memory}, what 1,000,000 small items cost each. Not a test (surefire skips *Benchmark). Run with:
  *
  * <pre>
@@ -74,12 +74,13 @@ import java.util.function.IntFunction;
  * without a data directory). {@code -Dbench.ops=PutItem,GetItem} and {@code -Dbench.clients=1,8} narrow the runs.
  *
  * <p>dynalite is installed with npm into target/dynalite on first use; without npm or network it is skipped.
- * dynalite has no DynamoDB Streams, so GetRecords is measured here only.
+ * dynalite has no DynamoDB Streams: the compared operations run on a table without a stream on both; ours also runs
+ * PutItem on a second table with a NEW_AND_OLD_IMAGES stream (what a stream record costs) and GetRecords on it.
  */
 public final class DynamoDbBenchmark {
 
     private static final String[] OPS = System.getProperty("bench.ops",
-            "PutItem,GetItem,UpdateItem+condition,Query,GetRecords").split(",");
+            "PutItem,GetItem,UpdateItem+condition,Query,PutItem+stream,GetRecords").split(",");
     private static final int[] CLIENTS = Arrays.stream(System.getProperty("bench.clients", "1,8").split(","))
             .mapToInt(Integer::parseInt).toArray();
     private static final int KEYS = 10_000;
@@ -283,7 +284,7 @@ public final class DynamoDbBenchmark {
         }
 
         boolean supports(String op) {
-            return ours || !op.equals("GetRecords");
+            return requests.containsKey(op);
         }
 
         long cpuNanos() {
@@ -312,28 +313,41 @@ public final class DynamoDbBenchmark {
 
         /** Creates the table, writes {@link #KEYS} items and serializes every benchmark request. */
         void load() throws Exception {
+            // "bench" as dynalite has it (no stream); on ours also "streamed", with a stream, for PutItem+stream and
+            // GetRecords
+            List<String> tables = ours ? List.of("bench", "streamed") : List.of("bench");
             try (DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(TestSupport.CREDENTIALS).build()) {
-                var table = TestSupport.table("bench", ScalarAttributeType.N);
-                if (ours) {
-                    table.streamSpecification(StreamSpecification.builder().streamEnabled(true)
-                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build());
+                for (String name : tables) {
+                    var table = TestSupport.table(name, ScalarAttributeType.N);
+                    if (name.equals("streamed")) {
+                        table.streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build());
+                    }
+                    ddb.createTable(table.build());
+                    ddb.waiter().waitUntilTableExists(r -> r.tableName(name));
                 }
-                ddb.createTable(table.build());
-                ddb.waiter().waitUntilTableExists(r -> r.tableName("bench"));
             }
             try (RawClient c = new RawClient(port)) {
-                for (int i = 0; i < KEYS; i += 25) {
-                    StringBuilder b = new StringBuilder("{\"RequestItems\":{\"bench\":[");
-                    for (int j = i; j < i + 25; j++) {
-                        b.append(j > i ? "," : "").append("{\"PutRequest\":{\"Item\":").append(item(j)).append("}}");
-                    }
-                    int status = c.call(request(port, "DynamoDB_20120810.BatchWriteItem", b.append("]}}").toString()));
-                    if (status != 200) {
-                        throw new IllegalStateException(name + ": BatchWriteItem answered " + status + ": "
-                                + c.body());
+                for (String table : tables) {
+                    for (int i = 0; i < KEYS; i += 25) {
+                        StringBuilder b = new StringBuilder("{\"RequestItems\":{\"" + table + "\":[");
+                        for (int j = i; j < i + 25; j++) {
+                            b.append(j > i ? "," : "").append("{\"PutRequest\":{\"Item\":").append(item(j))
+                                    .append("}}");
+                        }
+                        int status = c.call(request(port, "DynamoDB_20120810.BatchWriteItem",
+                                b.append("]}}").toString()));
+                        if (status != 200) {
+                            throw new IllegalStateException(name + ": BatchWriteItem answered " + status + ": "
+                                    + c.body());
+                        }
                     }
                 }
+            }
+            if (ours) {
+                requests.put("PutItem+stream", many(8 * KEYS, i -> request(port, "DynamoDB_20120810.PutItem",
+                        "{\"TableName\":\"streamed\",\"Item\":" + item(i % KEYS, i / KEYS) + "}")));
             }
             // 8 versions of every item: 7 puts in 8 change the item (a put of the same item writes nothing)
             requests.put("PutItem", many(8 * KEYS, i -> request(port, "DynamoDB_20120810.PutItem",
@@ -352,7 +366,7 @@ public final class DynamoDbBenchmark {
                 // one TRIM_HORIZON iterator, read again and again: every call answers the same full page of 100
                 try (DynamoDbStreamsClient sc = DynamoDbStreamsClient.builder().endpointOverride(endpoint())
                         .region(Region.US_EAST_1).credentialsProvider(TestSupport.CREDENTIALS).build()) {
-                    String arn = sc.listStreams(r -> r.tableName("bench")).streams().get(0).streamArn();
+                    String arn = sc.listStreams(r -> r.tableName("streamed")).streams().get(0).streamArn();
                     String shard = sc.describeStream(r -> r.streamArn(arn)).streamDescription().shards().get(0)
                             .shardId();
                     String iterator = sc.getShardIterator(r -> r.streamArn(arn).shardId(shard)
