@@ -3,39 +3,38 @@ package io.cqrsworkers.localaws.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.cqrsworkers.localaws.json.JsonTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 
 /**
  * AWS JSON 1.0 over HTTP: POST with {@code X-Amz-Target: <prefix>.<Operation>}, a JSON body, answered with JSON.
- * Signatures are not checked. An operation may answer later ({@link Operation#handleAsync}): the exchange then stays
- * open without holding a pool thread, so long polls do not starve other requests.
+ * Signatures are not checked. Served by {@link Http1Server} (a thread per connection); an operation may answer later
+ * ({@link Operation#handleAsync}, a long poll): only its own connection waits, so long polls do not starve other
+ * requests.
  */
 public final class AwsJsonServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsJsonServer.class);
 
     static {
-        // Without TCP_NODELAY, headers and body leave in two segments and Nagle's algorithm meets the client's
-        // delayed ACK: every response waits ~40 ms. The JDK server reads this once, when its first instance starts.
+        // Not for this server (Http1Server sets TCP_NODELAY on its sockets and writes an answer in one piece), but
+        // for the JDK HTTP servers of this JVM (Step Functions): without TCP_NODELAY, headers and body leave in two
+        // segments and Nagle's algorithm meets the client's delayed ACK, ~40 ms a response. The JDK server reads
+        // this once, when its first instance starts.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
@@ -76,11 +75,12 @@ public final class AwsJsonServer {
 
     private static final char[] ID_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Operation> operations;
     private final Settings settings;
-    private HttpServer server;
-    private ExecutorService executor;
+    private Http1Server server;
 
     /** @param operations by full target, e.g. "DynamoDB_20120810.PutItem" */
     public AwsJsonServer(Map<String, Operation> operations, Settings settings) {
@@ -88,126 +88,100 @@ public final class AwsJsonServer {
         this.settings = settings;
     }
 
+    /**
+     * Binds and serves; {@code threads} connection threads are kept ready (a connection has its own thread while it
+     * is open, so a waiting long poll holds nothing another client needs).
+     */
     public InetSocketAddress start(String host, int port, int threads) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 256);
-        AtomicInteger n = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, settings.threadName() + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        return server.getAddress();
+        Http1Server starting = new Http1Server(this::handle, settings.threadName());
+        InetSocketAddress address = starting.start(host, port, threads);
+        server = starting;
+        return address;
     }
 
     public void stop() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            server.stop();
             server = null;
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readAllBytes();
+    private Http1Server.Response handle(Http1Server.Request ex) throws InterruptedException {
+        byte[] body = ex.body;
+        String method = ex.method;
+        if (settings.coralFront() && "OPTIONS".equals(method) && ex.header("Origin") != null) {
+            return answerCors(ex);
         }
-        String method = ex.getRequestMethod();
-        if (settings.coralFront() && "OPTIONS".equals(method)
-                && ex.getRequestHeaders().getFirst("Origin") != null) {
-            answerCors(ex);
-            return;
-        }
-        if ("GET".equals(method)) {
+        if ("GET".equals(method) || "HEAD".equals(method)) {
             // AWS answers a plain GET on the endpoint with a health line; load balancers and scripts use it
-            try (ex) {
-                byte[] ok = ("healthy: " + settings.healthName() + " ").getBytes(StandardCharsets.UTF_8);
-                if (settings.coralFront()) {
-                    ex.getResponseHeaders().set("x-amzn-RequestId", requestId());
-                    ex.getResponseHeaders().set("x-amz-crc32", crc32(ok));
-                }
-                ex.sendResponseHeaders(200, ok.length);
-                ex.getResponseBody().write(ok);
+            byte[] ok = ("healthy: " + settings.healthName() + " ").getBytes(StandardCharsets.UTF_8);
+            Http1Server.Response r = new Http1Server.Response(200, ok);
+            if (settings.coralFront()) {
+                r.header("x-amzn-RequestId", requestId());
+                r.header("x-amz-crc32", crc32(ok));
             }
-            return;
+            return r;
         }
         String contentType = null;
         if (settings.coralFront()) {
-            String ct = ex.getRequestHeaders().getFirst("Content-Type");
+            String ct = ex.header("Content-Type");
             ct = ct == null ? "" : ct.split(";", 2)[0].trim();
             boolean json = ct.equals("application/json") || ct.equals("application/x-amz-json-1.0");
             if (!"POST".equals(method) || body.length > 0 && !json) {
-                notFound(ex);
-                return;
+                return notFound();
             }
             contentType = ct.equals("application/json") ? ct : "application/x-amz-json-1.0";
         }
-        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        String target = ex.header("X-Amz-Target");
         CompletableFuture<ObjectNode> answer;
         try {
             answer = settings.coralFront() ? dispatchCoral(target, body) : dispatch(target, body);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        String responseType = contentType;
-        if (answer.isDone()) {
-            respond(ex, target, answer, responseType);
-        } else {
-            CompletableFuture<ObjectNode> pending = answer;
-            pending.whenCompleteAsync((r, e) -> {
-                try {
-                    respond(ex, target, pending, responseType);
-                } catch (IOException io) {
-                    LOG.debug("Answering {} failed: {}", target, io.getMessage());
-                }
-            }, executor);
+        // an answer still pending (a long poll) is awaited on this connection's own thread
+        try {
+            answer.get();
+        } catch (ExecutionException | CancellationException e) {
+            // answered as an error below
         }
+        return respond(target, answer, contentType);
     }
 
     /** A preflight request with an Origin: DynamoDB allows any origin and echoes the asked headers and method. */
-    private static void answerCors(HttpExchange ex) throws IOException {
-        try (ex) {
-            var in = ex.getRequestHeaders();
-            var out = ex.getResponseHeaders();
-            out.set("x-amzn-RequestId", requestId());
-            out.set("Access-Control-Allow-Origin", "*");
-            if (in.getFirst("Access-Control-Request-Headers") != null) {
-                out.set("Access-Control-Allow-Headers", in.getFirst("Access-Control-Request-Headers"));
-            }
-            if (in.getFirst("Access-Control-Request-Method") != null) {
-                out.set("Access-Control-Allow-Methods", in.getFirst("Access-Control-Request-Method"));
-            }
-            out.set("Access-Control-Max-Age", "172800");
-            ex.sendResponseHeaders(200, -1);
+    private static Http1Server.Response answerCors(Http1Server.Request in) {
+        Http1Server.Response out = new Http1Server.Response(200, EMPTY);
+        out.header("x-amzn-RequestId", requestId());
+        out.header("Access-Control-Allow-Origin", "*");
+        if (in.header("Access-Control-Request-Headers") != null) {
+            out.header("Access-Control-Allow-Headers", in.header("Access-Control-Request-Headers"));
         }
+        if (in.header("Access-Control-Request-Method") != null) {
+            out.header("Access-Control-Allow-Methods", in.header("Access-Control-Request-Method"));
+        }
+        out.header("Access-Control-Max-Age", "172800");
+        return out;
     }
 
-    private static void notFound(HttpExchange ex) throws IOException {
-        try (ex) {
-            byte[] out = "<UnknownOperationException/>\n".getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("x-amzn-RequestId", requestId());
-            ex.getResponseHeaders().set("x-amz-crc32", crc32(out));
-            ex.sendResponseHeaders(404, out.length);
-            ex.getResponseBody().write(out);
-        }
+    private static Http1Server.Response notFound() {
+        byte[] out = "<UnknownOperationException/>\n".getBytes(StandardCharsets.UTF_8);
+        return new Http1Server.Response(404, out).header("x-amzn-RequestId", requestId())
+                .header("x-amz-crc32", crc32(out));
     }
 
     /** DynamoDB's request ids: 52 characters of [0-9A-Z]. */
     static String requestId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[52];
+        byte[] id = new byte[52];
+        long bits = 0;
         for (int i = 0; i < id.length; i++) {
-            id[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
+            if (i % 10 == 0) {
+                bits = random.nextLong() >>> 1;
+            }
+            id[i] = (byte) ID_CHARS[(int) (bits % ID_CHARS.length)];
+            bits /= ID_CHARS.length;
         }
-        return new String(id);
+        return new String(id, StandardCharsets.ISO_8859_1);
     }
 
     private static String crc32(byte[] bytes) {
@@ -216,49 +190,48 @@ public final class AwsJsonServer {
         return Long.toString(crc.getValue());
     }
 
-    private void respond(HttpExchange ex, String target, CompletableFuture<ObjectNode> answer, String contentType)
-            throws IOException {
-        try (ex) {
-            int status = 200;
-            ObjectNode response;
-            String queryError = null;
-            try {
-                response = answer.join();
-            } catch (CompletionException wrapped) {
-                Throwable cause = wrapped.getCause();
-                if (cause instanceof AwsJsonException e) {
-                    LOG.debug("{} -> {}: {}", target, e.fullType(), e.getMessage());
-                    status = e.status();
-                    queryError = e.queryError();
-                    response = error(e);
-                } else {
-                    LOG.error("Internal error in {}", target, cause);
-                    status = 500;
-                    response = error(new AwsJsonException(settings.errorNamespace() + "InternalServerError",
-                            "Internal server error", 500, null, null));
-                }
-            }
-            byte[] out = mapper.writeValueAsBytes(response);
-            var headers = ex.getResponseHeaders();
-            headers.set("Content-Type", contentType != null ? contentType : "application/x-amz-json-1.0");
-            if (settings.coralFront()) {
-                headers.set("x-amzn-RequestId", requestId());
+    private Http1Server.Response respond(String target, CompletableFuture<ObjectNode> answer, String contentType) {
+        int status = 200;
+        ObjectNode response;
+        String queryError = null;
+        try {
+            response = answer.join();
+        } catch (CompletionException | CancellationException wrapped) {
+            Throwable cause = wrapped instanceof CompletionException ? wrapped.getCause() : wrapped;
+            if (cause instanceof AwsJsonException e) {
+                LOG.debug("{} -> {}: {}", target, e.fullType(), e.getMessage());
+                status = e.status();
+                queryError = e.queryError();
+                response = error(e);
             } else {
-                // request ids need no SecureRandom
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                headers.set("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
-            }
-            if (settings.crc32()) {
-                headers.set("x-amz-crc32", crc32(out));
-            }
-            if (queryError != null) {
-                headers.set("x-amzn-query-error", queryError);
-            }
-            ex.sendResponseHeaders(status, out.length);
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(out);
+                LOG.error("Internal error in {}", target, cause);
+                status = 500;
+                response = error(new AwsJsonException(settings.errorNamespace() + "InternalServerError",
+                        "Internal server error", 500, null, null));
             }
         }
+        byte[] out;
+        try {
+            out = JsonTrees.write(response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Http1Server.Response r = new Http1Server.Response(status, out);
+        r.header("Content-Type", contentType != null ? contentType : "application/x-amz-json-1.0");
+        if (settings.coralFront()) {
+            r.header("x-amzn-RequestId", requestId());
+        } else {
+            // request ids need no SecureRandom
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            r.header("x-amzn-RequestId", new UUID(random.nextLong(), random.nextLong()).toString());
+        }
+        if (settings.crc32()) {
+            r.header("x-amz-crc32", crc32(out));
+        }
+        if (queryError != null) {
+            r.header("x-amzn-query-error", queryError);
+        }
+        return r;
     }
 
     private CompletableFuture<ObjectNode> dispatch(String target, byte[] body) {
@@ -269,7 +242,7 @@ public final class AwsJsonServer {
         }
         JsonNode request;
         try {
-            request = body.length == 0 ? mapper.createObjectNode() : mapper.readTree(body);
+            request = body.length == 0 ? mapper.createObjectNode() : JsonTrees.read(body);
         } catch (IOException e) {
             request = null;
         }
@@ -289,7 +262,7 @@ public final class AwsJsonServer {
         JsonNode request = null;
         if (body.length > 0) {
             try {
-                request = mapper.readTree(body);
+                request = JsonTrees.read(body);
             } catch (IOException e) {
                 request = null;
             }

@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws.persist;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.json.JsonTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -40,6 +42,14 @@ public final class JsonLinesLog implements AutoCloseable {
     private final long minJournalBytes;
     private int generation;
     private OutputStream out;
+    /** Held while writing to {@link #out} or replacing it; taken before this log's own monitor, never after. */
+    private final Object writeLock = new Object();
+    /** Lines queued and not yet written, and how many lines were ever queued / written (the tickets). */
+    private byte[] pending = new byte[4096];
+    private byte[] spare;
+    private int pendingLength;
+    private long queued;
+    private volatile long written;
     private long bytesSinceCompaction;
     private long snapshotBytes;
     private int linesReplayed;
@@ -127,18 +137,76 @@ public final class JsonLinesLog implements AutoCloseable {
         return linesReplayed;
     }
 
-    /** Appends one line with a single write call. */
-    public synchronized void append(ObjectNode entry) {
+    /** Appends one line and hands it to the operating system before returning. */
+    public void append(ObjectNode entry) {
+        flush(enqueue(entry));
+    }
+
+    /**
+     * Queues one line and returns its ticket for {@link #flush}. Lines reach the file in the order they were queued;
+     * a caller that queues under its own lock (a table's) thus keeps that lock's order in the journal.
+     */
+    public long enqueue(ObjectNode entry) {
+        byte[] line;
         try {
-            byte[] line = mapper.writeValueAsBytes(entry);
-            byte[] buf = new byte[line.length + 1];
-            System.arraycopy(line, 0, buf, 0, line.length);
-            buf[line.length] = '\n';
-            out.write(buf);
-            bytesSinceCompaction += buf.length;
+            line = JsonTrees.write(entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException("journal line not serializable", e);
+        }
+        synchronized (this) {
+            int need = pendingLength + line.length + 1;
+            if (need > pending.length) {
+                pending = Arrays.copyOf(pending, Math.max(need, pending.length * 2));
+            }
+            System.arraycopy(line, 0, pending, pendingLength, line.length);
+            pending[pendingLength + line.length] = '\n';
+            pendingLength = need;
+            return ++queued;
+        }
+    }
+
+    /**
+     * Returns once the line of {@code ticket}, and every line queued before it, has been handed to the operating
+     * system. Group commit: the first caller writes all the lines queued so far with one write call, and the callers
+     * whose lines that write carried find them written. Nothing is fsynced (see the class comment).
+     */
+    public void flush(long ticket) {
+        if (written >= ticket) {
+            return;
+        }
+        synchronized (writeLock) {
+            writePending();
+        }
+    }
+
+    /** Writes what is queued; the caller holds {@link #writeLock}. */
+    private void writePending() {
+        byte[] batch;
+        int length;
+        long upTo;
+        synchronized (this) {
+            if (pendingLength == 0) {
+                return;
+            }
+            batch = pending;
+            length = pendingLength;
+            upTo = queued;
+            pending = spare != null && spare.length >= 4096 ? spare : new byte[4096];
+            spare = null;
+            pendingLength = 0;
+        }
+        try {
+            out.write(batch, 0, length);
         } catch (IOException e) {
             throw new UncheckedIOException("journal write failed", e);
         }
+        synchronized (this) {
+            bytesSinceCompaction += length;
+            if (batch.length <= 1 << 20) {
+                spare = batch;
+            }
+        }
+        written = upTo;
     }
 
     /**
@@ -155,14 +223,18 @@ public final class JsonLinesLog implements AutoCloseable {
      */
     public void compact(Consumer<Consumer<ObjectNode>> writeState) throws IOException {
         int next;
-        synchronized (this) {
-            next = generation + 1;
-            // open the new journal first: if that fails, appends go on to the current one
-            OutputStream fresh = new FileOutputStream(journalFile(next).toFile(), true);
-            out.close();
-            out = fresh;
-            generation = next;
-            bytesSinceCompaction = 0;
+        synchronized (writeLock) {
+            // lines queued before the switch go to the old journal: the snapshot, taken after, has their changes
+            writePending();
+            synchronized (this) {
+                next = generation + 1;
+                // open the new journal first: if that fails, appends go on to the current one
+                OutputStream fresh = new FileOutputStream(journalFile(next).toFile(), true);
+                out.close();
+                out = fresh;
+                generation = next;
+                bytesSinceCompaction = 0;
+            }
         }
         Path tmp = dir.resolve("snapshot-" + next + ".tmp");
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
@@ -194,7 +266,18 @@ public final class JsonLinesLog implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (writeLock) {
+            try {
+                writePending();
+            } catch (UncheckedIOException e) {
+                LOG.warn("Writing the last journal lines in {} failed", dir, e);
+            }
+            closeFile();
+        }
+    }
+
+    private synchronized void closeFile() {
         try {
             out.close();
         } catch (IOException e) {

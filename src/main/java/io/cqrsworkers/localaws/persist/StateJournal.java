@@ -52,8 +52,23 @@ public abstract class StateJournal implements AutoCloseable {
     /** Writes the whole state as lines, for a snapshot. */
     protected abstract void writeState(Consumer<ObjectNode> line);
 
+    /** Appends a line and returns once it has been handed to the operating system. */
     protected final void append(ObjectNode line) {
         log.append(line);
+    }
+
+    /**
+     * Queues a line and returns its ticket: the line is in the journal once {@link #flush} of that ticket (or a later
+     * one) has returned. Lets a change be logged under the owner's lock and written after it, batched with other
+     * threads' lines (group commit).
+     */
+    protected final long enqueue(ObjectNode line) {
+        return log.enqueue(line);
+    }
+
+    /** Returns once the line of {@code ticket} and all before it have been handed to the operating system. */
+    protected final void flush(long ticket) {
+        log.flush(ticket);
     }
 
     /** Whether a snapshot is due (see {@link JsonLinesLog#worthCompacting}). */

@@ -24,18 +24,28 @@ public final class Operations {
     private Operations() {
     }
 
-    private static Operation checked(String name, Operation op) {
+    private static Operation checked(String name, Operation op, Database db) {
         return new Operation() {
             @Override
             public ObjectNode handle(JsonNode request) {
-                check(request);
-                return op.handle(request);
+                try {
+                    check(request);
+                    return op.handle(request);
+                } finally {
+                    db.changeLog().sync();
+                }
             }
 
             @Override
             public CompletableFuture<ObjectNode> handleAsync(JsonNode request) {
-                check(request);
-                return op.handleAsync(request);
+                try {
+                    check(request);
+                    return op.handleAsync(request);
+                } finally {
+                    // the journal lines of this request's changes are written before it is answered (the item
+                    // operations answer at once)
+                    db.changeLog().sync();
+                }
             }
 
             private void check(JsonNode request) {
@@ -76,7 +86,7 @@ public final class Operations {
         ops.put(STREAMS + "DescribeStream", new DescribeStream(db));
         ops.put(STREAMS + "GetShardIterator", new GetShardIterator(db));
         ops.put(STREAMS + "GetRecords", new GetRecords(db));
-        ops.replaceAll((target, op) -> checked(target.substring(target.indexOf('.') + 1), op));
+        ops.replaceAll((target, op) -> checked(target.substring(target.indexOf('.') + 1), op, db));
         return ops;
     }
 }

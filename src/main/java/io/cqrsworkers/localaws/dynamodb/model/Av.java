@@ -121,6 +121,10 @@ public final class Av implements Comparable<Av> {
      * is UTF-16 order except where a surrogate (a code point above U+FFFF) meets a char from U+E000 up.
      */
     static int compareUtf8(String a, String b) {
+        if (a.equals(b)) {
+            // the common case of key lookups within one partition; equals is an intrinsic
+            return 0;
+        }
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i);

@@ -29,8 +29,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Durability for a data directory: every committed change becomes a line of the shared {@link JsonLinesLog} before
- * the client is answered. Every line carries a full item state and stream records are skipped when already present,
+ * Durability for a data directory: every committed change becomes a line of the shared {@link JsonLinesLog}, queued
+ * under the table's lock (so in commit order) and written, batched with other writers' lines, before the client is
+ * answered ({@link #sync}). Every line carries a full item state and stream records are skipped when already present,
  * so replaying a journal over a snapshot that already holds some of its changes gives the same final state.
  */
 public final class Journal extends StateJournal implements ChangeLog {
@@ -186,13 +187,27 @@ public final class Journal extends StateJournal implements ChangeLog {
 
     /** The item lines of the transaction this thread is committing, or null outside one. */
     private final ThreadLocal<ArrayNode> transaction = new ThreadLocal<>();
+    /** The ticket of the last line this thread queued (see {@link #sync}). */
+    private final ThreadLocal<long[]> lastTicket = ThreadLocal.withInitial(() -> new long[1]);
 
+    /**
+     * Queues a line; it is written by the next {@link #sync} of any thread (group commit: the lines of concurrent
+     * writers leave in one write call), and at the latest by this thread's own before its client is answered.
+     */
     private void write(ObjectNode entry) {
         ArrayNode tx = transaction.get();
         if (tx != null && "item".equals(entry.path("op").asText())) {
             tx.add(entry);
         } else {
-            append(entry);
+            lastTicket.get()[0] = enqueue(entry);
+        }
+    }
+
+    @Override
+    public void sync() {
+        long ticket = lastTicket.get()[0];
+        if (ticket > 0) {
+            flush(ticket);
         }
     }
 
@@ -208,7 +223,7 @@ public final class Journal extends StateJournal implements ChangeLog {
         if (!items.isEmpty()) {
             ObjectNode e = mapper.createObjectNode().put("op", "tx");
             e.set("items", items);
-            append(e);
+            lastTicket.get()[0] = enqueue(e);
         }
     }
 

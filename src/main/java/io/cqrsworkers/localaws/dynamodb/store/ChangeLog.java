@@ -5,7 +5,11 @@ import io.cqrsworkers.localaws.dynamodb.streams.Shard;
 import io.cqrsworkers.localaws.dynamodb.streams.Stream;
 import io.cqrsworkers.localaws.dynamodb.streams.StreamRecord;
 
-/** Receives every committed change, in commit order, before the client is answered (the durability hook). */
+/**
+ * Receives every committed change, in commit order (the durability hook). A change may be written after the lock
+ * it was committed under is released; {@link #sync} returns once every change of the calling thread is written, and
+ * is called before the client is answered.
+ */
 public interface ChangeLog {
 
     /** An item was written ({@code newItem} non-null) or deleted; {@code record} is its stream record or null. */
@@ -17,6 +21,10 @@ public interface ChangeLog {
     void tableDeleted(String tableName);
 
     void shardOpened(Stream stream, Shard shard);
+
+    /** Returns once every change this thread has logged is durable (written to the OS; see the journal). */
+    default void sync() {
+    }
 
     /** Runs {@code changes} (several item changes) so that they are kept all or none (TransactWriteItems). */
     default void atomically(Runnable changes) {

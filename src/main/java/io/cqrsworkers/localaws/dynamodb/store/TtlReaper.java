@@ -28,6 +28,8 @@ public final class TtlReaper implements Runnable {
             reap();
         } catch (RuntimeException e) {
             LOG.warn("TTL pass failed", e);
+        } finally {
+            db.changeLog().sync();
         }
     }
 
