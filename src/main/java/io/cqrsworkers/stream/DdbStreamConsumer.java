@@ -46,6 +46,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
     private volatile long startedNanos;
     private volatile DeadLetterQueue deadLetters;
     private volatile RecordDelivery delivery;
+    private AdaptivePolling polling;
 
     public DdbStreamConsumer(DdbStreamEndpoint endpoint, Processor processor, DdbStreamConfiguration config) {
         super(endpoint, processor);
@@ -78,8 +79,11 @@ public class DdbStreamConsumer extends DefaultConsumer {
                 : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
         RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
         this.delivery = delivery;
+        AdaptivePolling polling = new AdaptivePolling(table, config.getIdleTimeBetweenReadsMs(),
+                config.effectiveMaxIdleTimeBetweenReadsMs()).register();
+        this.polling = polling;
         Supplier<Scheduler> schedulers = () -> KclScheduler.create(config, clients, streamArn, workerId,
-                () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged);
+                () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged, polling);
 
         readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
@@ -217,6 +221,10 @@ public class DdbStreamConsumer extends DefaultConsumer {
         if (metrics != null) {
             metrics.close();
             metrics = null;
+        }
+        if (polling != null) {
+            polling.unregister();
+            polling = null;
         }
         if (clients != null) {
             clients.close();
