@@ -35,7 +35,11 @@ final class AdaptivePolling implements SleepTimeController {
     private final long maxMillis;
     private final ThreadLocal<Shard> shards = ThreadLocal.withInitial(Shard::new);
     /** Counts the writes to the table; a shard compares it with the value it last read. */
-    private long writes;
+    private final java.util.concurrent.atomic.AtomicLong writeCount = new java.util.concurrent.atomic.AtomicLong();
+    /** Shard threads in {@link #getSleepTimeMillis}'s wait. */
+    private volatile int waiting;
+    /** Set when the consumer stops: no long pauses that would hold up KCL's shutdown of a shard. */
+    private volatile boolean stopped;
 
     private static final class Shard {
         int emptyCalls;
@@ -71,13 +75,27 @@ final class AdaptivePolling implements SleepTimeController {
         }
     }
 
+    /** The consumer stops: every waiting shard thread goes on at once, and none waits any more. */
+    void stop() {
+        stopped = true;
+        unregister();
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
     static boolean anyRunning() {
         return !BY_TABLE.isEmpty();
     }
 
-    private synchronized void wake() {
-        writes++;
-        notifyAll();
+    private void wake() {
+        // under load every write comes here: no lock unless a shard thread waits
+        writeCount.incrementAndGet();
+        if (waiting > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
     }
 
     @Override
@@ -96,19 +114,32 @@ final class AdaptivePolling implements SleepTimeController {
             shard.emptyCalls = Math.min(shard.emptyCalls + 1, 30);
             pause = Math.min(maxMillis, Math.max(1, minMillis) << Math.min(shard.emptyCalls, 20));
         }
+        if (stopped) {
+            return minMillis;
+        }
         long since = last == null ? 0 : Math.max(0, Duration.between(last, Instant.now()).toMillis());
         try {
             synchronized (this) {
                 if (shard.writesSeen < 0) {
-                    shard.writesSeen = writes;
+                    shard.writesSeen = writeCount.get();
                 }
                 long deadline = System.nanoTime() + Math.max(0, pause - since) * 1_000_000;
                 long left;
-                while (writes == shard.writesSeen && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
-                    wait(left);
+                while (writeCount.get() == shard.writesSeen && !stopped
+                        && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
+                    waiting++;
+                    try {
+                        // a write after the check above notifies under this monitor, so it is not missed
+                        if (writeCount.get() == shard.writesSeen && !stopped) {
+                            wait(left);
+                        }
+                    } finally {
+                        waiting--;
+                    }
                 }
-                boolean woken = writes != shard.writesSeen;
-                shard.writesSeen = writes;
+                long seen = writeCount.get();
+                boolean woken = seen != shard.writesSeen;
+                shard.writesSeen = seen;
                 if (!woken) {
                     return 0;
                 }

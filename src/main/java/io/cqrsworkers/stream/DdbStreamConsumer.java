@@ -149,6 +149,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        stopPolling();
         Scheduler current = stopScheduling();
         if (current != null) {
             List<Lease> held = new ArrayList<>(current.leaseCoordinator().getAssignments());
@@ -174,11 +175,20 @@ public class DdbStreamConsumer extends DefaultConsumer {
      */
     public void halt() {
         halted = true;
+        stopPolling();
         Scheduler current = stopScheduling();
         if (current != null) {
             current.shutdown();
         }
         release();
+    }
+
+    /** Shards waiting out a long idle pause read at once, so KCL's shutdown does not wait for the pause. */
+    private void stopPolling() {
+        AdaptivePolling current = polling;
+        if (current != null) {
+            current.stop();
+        }
     }
 
     /** Ends supervision; returns the scheduler that is running, if any. */

@@ -56,6 +56,7 @@ public final class CommandPipelineBenchmark {
     private static int port;
     private static final AtomicInteger TOTAL = new AtomicInteger();
     private static final AtomicInteger FAILED = new AtomicInteger();
+    private static final Map<String, Integer> FAILURES = new ConcurrentHashMap<>();
     private static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
 
     public static void main(String[] args) throws Exception {
@@ -146,7 +147,7 @@ public final class CommandPipelineBenchmark {
             sampler.shutdown();
             sampler.awaitTermination(70, TimeUnit.SECONDS);
             if (FAILED.get() > 0) {
-                System.out.printf("%d publish requests failed%n", FAILED.get());
+                System.out.printf("%d publish requests failed: %s%n", FAILED.get(), FAILURES);
             }
             System.out.println();
             timelineTable("minute", 1, minutes, start, rate, publishedAt, keys, samples, threadTicks, snapshots, loads,
@@ -347,6 +348,8 @@ public final class CommandPipelineBenchmark {
                 .thenApply(r -> {
                     if (r.statusCode() != 201) {
                         FAILED.incrementAndGet();
+                        String reason = r.statusCode() + " " + r.body().replaceAll("[0-9]+", "N");
+                        FAILURES.merge(reason.substring(0, Math.min(120, reason.length())), 1, Integer::sum);
                         throw new IllegalStateException(r.statusCode() + " " + r.body());
                     }
                     return key;

@@ -67,6 +67,9 @@ public final class IdleBenchmark {
                                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
                 }
             }
+            long stop = System.nanoTime();
+            service.close();
+            System.out.printf("stopped (SIGTERM) in %.1f s%n", (System.nanoTime() - stop) / 1e9);
         }
         System.exit(0);
     }

@@ -249,6 +249,9 @@ final class PackagedService implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (!process.isAlive()) {
+            return;
+        }
         if (jmx != null) {
             try {
                 jmx.close();
@@ -257,7 +260,8 @@ final class PackagedService implements AutoCloseable {
             }
         }
         process.destroy();
-        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+        // a graceful stop takes up to camel.main.shutdown-timeout; a CDS dump at exit (-XX:ArchiveClassesAtExit) more
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
     }
