@@ -21,7 +21,7 @@ public class ImportActionRoutes extends RouteBuilder {
     public void configure() {
         // one message per poll: a consumer works through the messages it received one after the other, and a
         // csv-batch-process message is heavy (up to 100 rows), so they spread over the consumers
-        from("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "}}?waitTimeSeconds=5&maxMessagesPerPoll=1"
+        from("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "}}?waitTimeSeconds={{app.sqs.wait-time-seconds:10}}&maxMessagesPerPoll=1"
                 + "&greedy=true&delay=10&concurrentConsumers={{app.import.queue-concurrency:8}}"
                 + "&visibilityTimeout={{app.import.retry-delay-seconds:30}}&extendMessageVisibility=true")
                 .routeId("import-action")
@@ -73,7 +73,7 @@ public class ImportActionRoutes extends RouteBuilder {
                 .end();
 
         // messages that failed every delivery: their jobs end (see ImportActions.deadLetter)
-        from("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "-dlq}}?waitTimeSeconds=5")
+        from("aws2-sqs:{{queue:" + ImportActions.ACTION_QUEUE + "-dlq}}?waitTimeSeconds={{app.sqs.wait-time-seconds:10}}")
                 .routeId("import-action-dlq")
                 .bean(ImportActions.BEAN, "deadLetter(${body}, " + MESSAGE_ID + ")");
 

@@ -39,6 +39,7 @@ public class DdbStreamConfiguration implements Cloneable {
 
     // KCL timings
     private long idleTimeBetweenReadsMs = 500;
+    private long maxIdleTimeBetweenReadsMs;
     private long parentShardPollIntervalMs = 1_000;
     private long dispatchPollIntervalMs = 500;
     private long failoverTimeMs = 10_000;
@@ -245,9 +246,31 @@ public class DdbStreamConfiguration implements Cloneable {
         return idleTimeBetweenReadsMs;
     }
 
-    /** Pause between GetRecords calls on a shard (doubled when the last call was empty). */
+    /**
+     * Pause between GetRecords calls on a shard while they bring records; after an empty call it doubles, up to
+     * {@link #setMaxIdleTimeBetweenReadsMs}.
+     */
     public void setIdleTimeBetweenReadsMs(long idleTimeBetweenReadsMs) {
         this.idleTimeBetweenReadsMs = idleTimeBetweenReadsMs;
+    }
+
+    public long getMaxIdleTimeBetweenReadsMs() {
+        return maxIdleTimeBetweenReadsMs;
+    }
+
+    /** The longest pause between GetRecords calls on an idle shard (see {@link AdaptivePolling}). */
+    public long effectiveMaxIdleTimeBetweenReadsMs() {
+        return maxIdleTimeBetweenReadsMs > 0 ? Math.max(maxIdleTimeBetweenReadsMs, idleTimeBetweenReadsMs)
+                : 2 * idleTimeBetweenReadsMs;
+    }
+
+    /**
+     * The longest pause between GetRecords calls on an idle shard: each empty call doubles the pause up to this. A
+     * write to the table by an SDK client of this JVM ends the pause at once ({@link AdaptivePolling}). 0 (default):
+     * twice {@code idleTimeBetweenReadsMs}, the DynamoDB Streams adapter's own rule.
+     */
+    public void setMaxIdleTimeBetweenReadsMs(long maxIdleTimeBetweenReadsMs) {
+        this.maxIdleTimeBetweenReadsMs = maxIdleTimeBetweenReadsMs;
     }
 
     public long getParentShardPollIntervalMs() {

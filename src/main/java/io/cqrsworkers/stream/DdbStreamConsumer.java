@@ -46,6 +46,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
     private volatile long startedNanos;
     private volatile DeadLetterQueue deadLetters;
     private volatile RecordDelivery delivery;
+    private AdaptivePolling polling;
 
     public DdbStreamConsumer(DdbStreamEndpoint endpoint, Processor processor, DdbStreamConfiguration config) {
         super(endpoint, processor);
@@ -78,8 +79,11 @@ public class DdbStreamConsumer extends DefaultConsumer {
                 : DeadLetterQueue.open(config.getDeadLetterQueue(), config, clients);
         RecordDelivery delivery = new RecordDelivery(this, config, metrics, deadLetters, () -> stopping);
         this.delivery = delivery;
+        AdaptivePolling polling = new AdaptivePolling(table, config.getIdleTimeBetweenReadsMs(),
+                config.effectiveMaxIdleTimeBetweenReadsMs()).register();
+        this.polling = polling;
         Supplier<Scheduler> schedulers = () -> KclScheduler.create(config, clients, streamArn, workerId,
-                () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged);
+                () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged, polling);
 
         readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
@@ -145,6 +149,7 @@ public class DdbStreamConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        stopPolling();
         Scheduler current = stopScheduling();
         if (current != null) {
             List<Lease> held = new ArrayList<>(current.leaseCoordinator().getAssignments());
@@ -170,11 +175,20 @@ public class DdbStreamConsumer extends DefaultConsumer {
      */
     public void halt() {
         halted = true;
+        stopPolling();
         Scheduler current = stopScheduling();
         if (current != null) {
             current.shutdown();
         }
         release();
+    }
+
+    /** Shards waiting out a long idle pause read at once, so KCL's shutdown does not wait for the pause. */
+    private void stopPolling() {
+        AdaptivePolling current = polling;
+        if (current != null) {
+            current.stop();
+        }
     }
 
     /** Ends supervision; returns the scheduler that is running, if any. */
@@ -217,6 +231,10 @@ public class DdbStreamConsumer extends DefaultConsumer {
         if (metrics != null) {
             metrics.close();
             metrics = null;
+        }
+        if (polling != null) {
+            polling.unregister();
+            polling = null;
         }
         if (clients != null) {
             clients.close();

@@ -3,7 +3,6 @@ package io.cqrsworkers.stream;
 import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
 import com.amazonaws.services.dynamodbv2.streamsadapter.DynamoDBStreamsConsumerTaskFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.DynamoDBStreamsDataFetcher;
-import com.amazonaws.services.dynamodbv2.streamsadapter.DynamoDBStreamsSleepTimeController;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
 import software.amazon.kinesis.common.ConfigsBuilder;
@@ -28,7 +27,8 @@ final class KclScheduler {
     }
 
     static Scheduler create(DdbStreamConfiguration config, StreamClients clients, String streamArn, String workerId,
-                            ShardRecordProcessorFactory processors, WorkerStateChangeListener stateListener) {
+                            ShardRecordProcessorFactory processors, WorkerStateChangeListener stateListener,
+                            AdaptivePolling polling) {
         InitialPositionInStream start = config.getStartingPosition() == StartingPosition.LATEST
                 ? InitialPositionInStream.LATEST : InitialPositionInStream.TRIM_HORIZON;
         StreamTracker tracker = StreamsSchedulerFactory.createSingleStreamTracker(
@@ -64,14 +64,16 @@ final class KclScheduler {
                 .metricsFactory(new NullMetricsFactory())
                 .metricsLevel(MetricsLevel.NONE);
 
-        DynamoDBStreamsPollingConfig polling = new DynamoDBStreamsPollingConfig(adapter)
+        DynamoDBStreamsPollingConfig retrievalPolling = new DynamoDBStreamsPollingConfig(adapter)
                 .idleTimeBetweenReadsInMillis(config.getIdleTimeBetweenReadsMs());
-        polling.maxRecords(config.getBatchSize());
-        RetrievalConfig retrieval = configs.retrievalConfig().retrievalSpecificConfig(polling);
+        retrievalPolling.maxRecords(config.getBatchSize());
+        RetrievalConfig retrieval = configs.retrievalConfig().retrievalSpecificConfig(retrievalPolling);
 
         // what StreamsSchedulerFactory.createScheduler sets up, with the KCL 3.5 bridge as lease management factory
-        polling.dataFetcherProvider(fetcherConfig -> new DynamoDBStreamsDataFetcher(adapter, fetcherConfig));
-        polling.sleepTimeController(new DynamoDBStreamsSleepTimeController());
+        retrievalPolling.dataFetcherProvider(fetcherConfig -> new DynamoDBStreamsDataFetcher(adapter, fetcherConfig));
+        // instead of the adapter's DynamoDBStreamsSleepTimeController: long pauses on an idle stream, cut short by
+        // a write to the table
+        retrievalPolling.sleepTimeController(polling);
         // the factory copies the config when it is built, so settle the values first; without the 0 every shard
         // sync task idles 60 s (KCL's default interval) before the worker can start
         leases.consumerTaskFactory(new DynamoDBStreamsConsumerTaskFactory())

@@ -17,7 +17,7 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class TaskWorkerRoutes extends RouteBuilder {
 
-    private static final String CONSUMER = "?waitTimeSeconds=5&concurrentConsumers={{app.task.concurrency:8}}";
+    private static final String CONSUMER = "?waitTimeSeconds={{app.sqs.wait-time-seconds:10}}&concurrentConsumers={{app.task.concurrency:8}}";
 
     @Override
     public void configure() {

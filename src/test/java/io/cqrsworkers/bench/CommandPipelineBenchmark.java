@@ -55,9 +55,15 @@ public final class CommandPipelineBenchmark {
     private static final Map<String, Long> FINISHED = new ConcurrentHashMap<>();
     private static int port;
     private static final AtomicInteger TOTAL = new AtomicInteger();
+    private static final AtomicInteger FAILED = new AtomicInteger();
+    private static final Map<String, Integer> FAILURES = new ConcurrentHashMap<>();
     private static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("timeline")) {
+            timeline(args.length > 1 ? Integer.parseInt(args[1]) : 10, args.length > 2 ? Double.parseDouble(args[2]) : 50);
+            System.exit(0);
+        }
         int commands = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 50;
         if (Boolean.getBoolean("bench.count-calls")) {
@@ -83,6 +89,148 @@ public final class CommandPipelineBenchmark {
         }
         // KCL leaves non-daemon threads behind when its consumers stop
         System.exit(0);
+    }
+
+    /**
+     * The service from its start, as the README runs it: the packaged jar in a child process ({@link PackagedService},
+     * JVM options from {@code -Dbench.jvm-args}), then {@code rate} commands/s (100 entities, open loop) from the
+     * moment it is ready, for {@code minutes}. Prints a table per minute and one per 2-minute window: commands/s
+     * finished, p50/p99/max latency of the commands published in it, the service's CPU per command, the JIT
+     * compiler's time (CompilationMXBean: wall time of the compiler threads) and their CPU (/proc), GC time, count
+     * and longest pause (the collectors' notifications); per window also its slowest commands, its long GC pauses and
+     * the emulators' journal snapshots written in it, to tell what the p99 is made of.
+     */
+    private static void timeline(int minutes, double rate) throws Exception {
+        try (PackagedService service = PackagedService.start()) {
+            port = service.serverPort;
+            long ready = service.awaitReady(java.time.Duration.ofMinutes(5));
+            subscribe();
+            Thread.sleep(200);
+            System.out.printf("service: java %s -jar target/cqrs-workers.jar (local profile, embedded AWS), pid %d%n",
+                    String.join(" ", service.jvmArgs), service.pid());
+            System.out.printf("ready %.1f s after the launch (its own line: %d ms); then %.0f commands/s for %d min; "
+                    + "load %s%n", ready / 1e3, service.readyLineMillis(), rate, minutes, IdleBenchmark.load());
+            long start = System.nanoTime();
+            long interval = (long) (1e9 / rate);
+            int count = (int) (minutes * 60 * rate);
+            long[] publishedAt = new long[count];
+            String[] keys = new String[count];
+            List<Probe.Sample> samples = new ArrayList<>();
+            List<Map<String, Long>> threadTicks = new ArrayList<>();
+            List<Map<String, Long>> snapshots = new ArrayList<>();
+            List<String> loads = new ArrayList<>();
+            samples.add(service.sample());
+            threadTicks.add(service.threadTicks());
+            snapshots.add(service.snapshots());
+            java.util.concurrent.ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            for (int m = 1; m <= minutes; m++) {
+                sampler.schedule(() -> {
+                    samples.add(service.sample());
+                    threadTicks.add(service.threadTicks());
+                    snapshots.add(service.snapshots());
+                    loads.add(IdleBenchmark.load());
+                }, start + m * 60_000_000_000L - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+            String run = Long.toString(System.nanoTime(), 36);
+            Map<String, Long> published = new ConcurrentHashMap<>();
+            for (int i = 0; i < count; i++) {
+                long due = start + i * interval;
+                while (System.nanoTime() < due) {
+                    LockSupport.parkNanos(Math.max(1, due - System.nanoTime()));
+                }
+                String sk = "T" + run + "#" + (i % 100);
+                keys[i] = sk + "@" + (i / 100 + 1);
+                publishedAt[i] = System.nanoTime();
+                publish(sk, i / 100, published).exceptionally(e -> null);
+            }
+            awaitFinished(published, TimeUnit.MINUTES.toNanos(2));
+            sampler.shutdown();
+            sampler.awaitTermination(70, TimeUnit.SECONDS);
+            if (FAILED.get() > 0) {
+                System.out.printf("%d publish requests failed: %s%n", FAILED.get(), FAILURES);
+            }
+            System.out.println();
+            timelineTable("minute", 1, minutes, start, rate, publishedAt, keys, samples, threadTicks, snapshots, loads,
+                    service, false);
+            System.out.println();
+            timelineTable("2-minute window", 2, minutes, start, rate, publishedAt, keys, samples, threadTicks, snapshots,
+                    loads, service, true);
+            System.out.printf("%nservice log: %s; data: %s%n", service.log, service.dataDir);
+        } finally {
+            CLIENTS.shutdownNow();
+        }
+    }
+
+    private static void timelineTable(String unit, int width, int minutes, long start, double rate, long[] publishedAt,
+                                      String[] keys, List<Probe.Sample> samples, List<Map<String, Long>> threadTicks,
+                                      List<Map<String, Long>> snapshots, List<String> loads, PackagedService service,
+                                      boolean details) {
+        System.out.printf("| %s (from readiness) | commands/s finished | p50 ms | p99 ms | max ms | unfinished | "
+                + "CPU ms per command | CPU %% of machine | JIT s (compiler CPU s) | GC ms (collections, longest "
+                + "pause ms) | classes loaded | load |%n", unit);
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int from = 0; from + width <= minutes && from + width < samples.size(); from += width) {
+            long t0 = start + from * 60_000_000_000L;
+            long t1 = start + (from + width) * 60_000_000_000L;
+            List<Long> latencies = new ArrayList<>();
+            List<long[]> slowest = new ArrayList<>();
+            int unfinished = 0;
+            int finishedIn = 0;
+            for (int i = 0; i < publishedAt.length; i++) {
+                Long end = keys[i] == null ? null : FINISHED.get(keys[i]);
+                if (end != null && end >= t0 && end < t1) {
+                    finishedIn++;
+                }
+                if (publishedAt[i] < t0 || publishedAt[i] >= t1) {
+                    continue;
+                }
+                if (end == null) {
+                    unfinished++;
+                } else {
+                    latencies.add(end - publishedAt[i]);
+                    slowest.add(new long[]{publishedAt[i], end - publishedAt[i]});
+                }
+            }
+            Collections.sort(latencies);
+            Probe.Sample a = samples.get(from);
+            Probe.Sample b = samples.get(from + width);
+            Map<String, Long> threads = PackagedService.threadCpuMillis(threadTicks.get(from), threadTicks.get(from + width));
+            long compilerCpu = threads.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            List<long[]> pauses = service.gcPauses(a.nanos(), b.nanos());
+            long longest = pauses.stream().mapToLong(p -> p[1]).max().orElse(0);
+            double seconds = (b.nanos() - a.nanos()) / 1e9;
+            double cpuMs = (b.cpuNanos() - a.cpuNanos()) / 1e6;
+            System.out.printf("| %d-%d | %.1f | %.0f | %.0f | %.0f | %d | %.1f | %.0f%% | %.1f (%.1f) | %d (%d, %d) | %d | %s |%n",
+                    from, from + width, finishedIn / seconds, percentile(latencies, 50), percentile(latencies, 99),
+                    latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1) / 1e6, unfinished,
+                    cpuMs / Math.max(1, finishedIn), 100 * cpuMs / 1000 / seconds / cores, (b.jitMs() - a.jitMs()) / 1e3,
+                    compilerCpu / 1e3, b.gcMs() - a.gcMs(), b.gcCount() - a.gcCount(), longest,
+                    b.classes() - a.classes(), loads.get(from + width - 1).split(" ")[0]);
+            if (details) {
+                slowest.sort((x, y) -> Long.compare(y[1], x[1]));
+                StringBuilder line = new StringBuilder("    slowest (published at s from readiness: latency ms):");
+                slowest.stream().limit(6).forEach(x -> line.append(String.format(" %.1f: %.0f;", (x[0] - start) / 1e9,
+                        x[1] / 1e6)));
+                StringBuilder gc = new StringBuilder("    GC pauses over 50 ms (ended at s: ms):");
+                pauses.stream().filter(p -> p[1] > 50).forEach(p -> gc.append(String.format(" %.1f: %d;",
+                        (p[0] - start) / 1e9, p[1])));
+                Map<String, Long> before = snapshots.get(from);
+                StringBuilder snaps = new StringBuilder("    journal snapshots written:");
+                snapshots.get(from + width).forEach((file, size) -> {
+                    if (!before.containsKey(file)) {
+                        snaps.append(String.format(" %s (%.1f MB);", file, size / 1e6));
+                    }
+                });
+                System.out.println(line);
+                System.out.println(gc);
+                System.out.println(snaps);
+                System.out.println("    CPU by thread (s): " + threads.entrySet().stream().limit(12)
+                        .map(e -> e.getKey() + " " + String.format("%.1f", e.getValue() / 1e3))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
     }
 
     /**
@@ -199,6 +347,9 @@ public final class CommandPipelineBenchmark {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> {
                     if (r.statusCode() != 201) {
+                        FAILED.incrementAndGet();
+                        String reason = r.statusCode() + " " + r.body().replaceAll("[0-9]+", "N");
+                        FAILURES.merge(reason.substring(0, Math.min(120, reason.length())), 1, Integer::sum);
                         throw new IllegalStateException(r.statusCode() + " " + r.body());
                     }
                     return key;
@@ -206,7 +357,11 @@ public final class CommandPipelineBenchmark {
     }
 
     private static void awaitFinished(Map<String, Long> published) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        awaitFinished(published, TimeUnit.MINUTES.toNanos(15));
+    }
+
+    private static void awaitFinished(Map<String, Long> published, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
         while (!FINISHED.keySet().containsAll(published.keySet()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
