@@ -1,6 +1,6 @@
 package io.cqrsworkers.bench;
 
-import io.cqrsworkers.localaws.FreePort;
+import io.cqrsworkers.support.FreePort;
 
 import javax.management.MBeanServerConnection;
 import javax.management.Notification;
