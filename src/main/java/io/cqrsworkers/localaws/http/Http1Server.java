@@ -172,6 +172,10 @@ final class Http1Server {
             closeQuietly(s);
         }
         connections.shutdownNow();
+        // a connection accepted while the first round closed the others
+        for (Socket s : open.keySet()) {
+            closeQuietly(s);
+        }
         idleCloser.interrupt();
         try {
             acceptor.join(5000);
@@ -189,6 +193,12 @@ final class Http1Server {
             } catch (IOException e) {
                 if (!stopped) {
                     LOG.warn("accept failed: {}", e.getMessage());
+                    try {
+                        // e.g. out of file descriptors: not in a busy loop
+                        Thread.sleep(100);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
                 continue;
             }
