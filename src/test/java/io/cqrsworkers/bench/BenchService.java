@@ -124,4 +124,24 @@ final class BenchService {
             unstarted().run();
         }
     }
+
+    private static final java.net.http.HttpClient READINESS = java.net.http.HttpClient.newHttpClient();
+
+    /** Waits up to 60 s for the readiness check of the service started in this JVM (its management port). */
+    static void awaitReady() throws Exception {
+        int management = Integer.parseInt(System.getProperty("camel.management.port"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (READINESS.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + management
+                        + "/observe/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("service not ready after 60 s");
+    }
 }

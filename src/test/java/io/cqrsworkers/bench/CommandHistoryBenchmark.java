@@ -10,7 +10,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +57,7 @@ public final class CommandHistoryBenchmark {
         Path dataDir = Path.of(System.getProperty("app.local.data-dir")).resolve("stepfunctions");
         int port = Integer.parseInt(System.getProperty("camel.server.port"));
         try {
-            awaitReady();
+            BenchService.awaitReady();
             AwsClients aws = main.getCamelContext().getRegistry().findSingleByType(AwsClients.class);
             SfnClient sfn = aws.sfn();
             String machine = sfn.listStateMachines().stateMachines().stream()
@@ -194,20 +193,4 @@ public final class CommandHistoryBenchmark {
         }
     }
 
-    private static void awaitReady() throws Exception {
-        int management = Integer.parseInt(System.getProperty("camel.management.port"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
-                        + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("service not ready after 60 s");
-    }
 }

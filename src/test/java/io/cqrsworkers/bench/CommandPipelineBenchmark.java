@@ -80,7 +80,7 @@ public final class CommandPipelineBenchmark {
         Main main = separateAws == null ? BenchService.start() : BenchService.startWithSeparateAws(separateAws);
         port = Integer.parseInt(System.getProperty("camel.server.port"));
         subscribe();
-        awaitReady();
+        BenchService.awaitReady();
         try {
             int paced = (int) Math.min(commands / 2, rate * 120);
             warmUp(rate, Long.getLong("bench.warmup-seconds", 300));
@@ -445,22 +445,6 @@ public final class CommandPipelineBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
     }
 
-    private static void awaitReady() throws Exception {
-        int management = Integer.parseInt(System.getProperty("camel.management.port"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
-                        + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("service not ready after 60 s");
-    }
 
     private static void subscribe() {
         HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
