@@ -5,6 +5,11 @@
 #   bash infra/synth.sh -c existingVpc=true
 set -euo pipefail
 cd "$(dirname "$0")"
+# one synth at a time per checkout: the service's tests run in two JVMs and two of them may synth at once (npm ci and
+# cdk.out are shared)
+mkdir -p target
+exec 9>target/synth.lock
+flock 9
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 [ -x node_modules/.bin/cdk ] || npm ci --no-audit --no-fund
 start=$(date +%s)
