@@ -48,7 +48,7 @@ public final class JsonLinesLog implements AutoCloseable {
     private byte[] pending = new byte[4096];
     private byte[] spare;
     private int pendingLength;
-    private long queued;
+    private volatile long queued;
     private volatile long written;
     private long bytesSinceCompaction;
     private long snapshotBytes;
@@ -177,6 +177,11 @@ public final class JsonLinesLog implements AutoCloseable {
         synchronized (writeLock) {
             writePending();
         }
+    }
+
+    /** As {@link #flush(long)} for every line queued so far; returns at once when there is none. */
+    public void flush() {
+        flush(queued);
     }
 
     /** Writes what is queued; the caller holds {@link #writeLock}. */

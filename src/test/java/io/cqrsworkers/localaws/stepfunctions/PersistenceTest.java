@@ -2,6 +2,8 @@ package io.cqrsworkers.localaws.stepfunctions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrsworkers.localaws.emulator.ManualClock;
+import io.cqrsworkers.localaws.persist.JsonLinesLog;
+import io.cqrsworkers.localaws.stepfunctions.store.EngineJournal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,6 +214,49 @@ class PersistenceTest {
             assertThat(awaitEnd(sfn, waitArn).output()).isEqualTo("\"woke\"");
         } finally {
             second.close();
+        }
+    }
+
+    /**
+     * Entries are written in groups, but never after an answer that acknowledged them: the data directory copied
+     * the moment SendTaskHeartbeat answers (what a kill -9 then leaves) holds the heartbeat, which no worker step
+     * follows to write it.
+     */
+    @Test
+    void anAcknowledgedHeartbeatIsOnDiskWhenTheAnswerComes(@TempDir Path crashCopy) throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+        String queueUrl = sqs.client.createQueue(b -> b.queueName("acknowledged")).queueUrl();
+        StepFunctionsEmulator first = emulator(clock);
+        try (SfnClient sfn = SfnTestSupport.client(first)) {
+            String machine = createMachine(sfn, "ack", """
+                    {"StartAt":"Ask","States":{
+                      "Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","HeartbeatSeconds":60,
+                        "Parameters":{"QueueUrl":"%s","MessageBody":{"token.$":"$$.Task.Token"}},"End":true}}}""".formatted(queueUrl));
+            String arn = sfn.startExecution(b -> b.stateMachineArn(machine).name("a1").input("{}")).executionArn();
+            List<Message> m = await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sqs.client.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)).messages(), l -> !l.isEmpty());
+            String token = MAPPER.readTree(m.get(0).body()).path("token").asText();
+            sfn.sendTaskHeartbeat(b -> b.taskToken(token));
+            copyTree(dataDir, crashCopy);
+            try (EngineJournal journal = EngineJournal.open(crashCopy, JsonLinesLog.MIN_JOURNAL_BYTES)) {
+                assertThat(journal.takeRecovered().executions.get(arn).entries)
+                        .anyMatch(entry -> entry.path("k").asText().equals("heartbeat"));
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 }

@@ -32,22 +32,30 @@ public final class Operations {
                 new SendTaskHeartbeat(engine), new CreateActivity(engine), new DescribeActivity(engine),
                 new DeleteActivity(engine), new ListActivities(engine), new GetActivityTask(engine),
                 new DescribeMapRun(engine), new ListMapRuns(engine), new TestState(engine)}) {
-            ops.put(TARGET_PREFIX + a.getClass().getSimpleName(), operation(a));
+            ops.put(TARGET_PREFIX + a.getClass().getSimpleName(), operation(engine, a));
         }
         return ops;
     }
 
-    /** An action as the server's operation: its answer is always a JSON object. */
-    private static Operation operation(Action action) {
+    /**
+     * An action as the server's operation: its answer is always a JSON object, given once the journal entries the
+     * action made are written (an acknowledged callback or stop survives a crash).
+     */
+    private static Operation operation(Engine engine, Action action) {
         return new Operation() {
             @Override
             public ObjectNode handle(JsonNode request) {
-                return (ObjectNode) action.handle(request);
+                try {
+                    return (ObjectNode) action.handle(request);
+                } finally {
+                    engine.flushJournal();
+                }
             }
 
             @Override
             public CompletableFuture<ObjectNode> handleAsync(JsonNode request) {
-                return action.handleAsync(request).thenApply(ObjectNode.class::cast);
+                return action.handleAsync(request).whenComplete((answer, failure) -> engine.flushJournal())
+                        .thenApply(ObjectNode.class::cast);
             }
         };
     }

@@ -134,6 +134,7 @@ public final class Activities {
             poll(a, p.workerName()).thenAccept(p.future()::complete);
             return;
         }
+        engine.flushJournal(); // the worker sees the task: its scheduled entry must be durable
         if (!p.future().complete(task)) {
             synchronized (a) {
                 a.pending.addFirst(task);

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,11 +71,17 @@ public final class Engine implements AutoCloseable {
         this.arns = new Arns(region, account);
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
+        this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Worker(r, "sfn-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        }) {
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+                // what the step wrote to the journal, in one write call for all of its entries
+                flushJournal();
+            }
+        };
         this.timers = new Timers(clock, workers);
         this.tasks = new Tasks(this);
         this.activities = new Activities(this);
@@ -184,6 +191,17 @@ public final class Engine implements AutoCloseable {
             return millis;
         }
         return Math.max(1, Math.round(millis * timeScale));
+    }
+
+    /**
+     * Writes the journal entries queued so far. Called after every worker step and before anything leaves the
+     * engine (an API answer, a call to a service, an activity task handed out), so a crash never loses an entry
+     * whose effect was seen outside.
+     */
+    public void flushJournal() {
+        if (journal != null) {
+            journal.flush();
+        }
     }
 
     /** Runs {@code r} on the worker pool; whatever it throws is logged, and the worker lives on. */

@@ -85,6 +85,7 @@ public final class Tasks {
             attempt.parkOn(run.taskToken());
         }
         JsonNode response;
+        engine.flushJournal(); // the call is seen outside: the entries before it must be durable
         try {
             response = integration.call(action, args, attempt);
         } catch (StatesError e) {

@@ -245,13 +245,34 @@ public final class EngineJournal implements AutoCloseable {
         return MAPPER.createObjectNode().put("t", "e").put("x", arn).put("q", seq);
     }
 
-    /** Appends an entry line ({@link #entryLine}), in the compact form of {@link EntryCodec} for a running execution. */
+    /**
+     * Queues an entry line ({@link #entryLine}), in the compact form of {@link EntryCodec} for a running execution;
+     * {@link #flush} writes it (group commit: one write call for all the entries a worker step made). The engine
+     * flushes before anything leaves it (an answer, a call to a service, a task handed to a worker), so what a
+     * crash loses was never seen outside. Encoded and queued under the execution's writer, so an entry that refers
+     * to an earlier one is always behind it in the journal.
+     */
     public void entry(ObjectNode entryLine) {
         EntryCodec.Writer writer = writers.get(entryLine.path("x").asText());
-        if (writer == null) {
-            append(entryLine);
-        } else if (!append(writer.encode(entryLine))) {
-            writer.forgetRecent();
+        try {
+            if (writer == null) {
+                log.enqueue(entryLine);
+            } else {
+                synchronized (writer) {
+                    log.enqueue(writer.encode(entryLine));
+                }
+            }
+        } catch (UncheckedIOException e) {
+            failed(e);
+        }
+    }
+
+    /** Writes every queued entry line; a failure is logged and counted, as for every line. */
+    public void flush() {
+        try {
+            log.flush();
+        } catch (UncheckedIOException e) {
+            failed(e);
         }
     }
 
@@ -298,16 +319,20 @@ public final class EngineJournal implements AutoCloseable {
         append(MAPPER.createObjectNode().put("t", "mrforget").put("arn", arn));
     }
 
-    private boolean append(ObjectNode line) {
+    private void append(ObjectNode line) {
         try {
             log.append(line);
-            return true;
         } catch (UncheckedIOException e) {
-            long n = writeFailures.incrementAndGet();
-            if (n == 1 || n % 1000 == 0) {
-                LOG.error("The Step Functions journal could not be written ({} failures so far); executions go on in memory: {}", n, e.getCause().toString());
-            }
-            return false;
+            failed(e);
+        }
+    }
+
+    /** Lines were lost: later entry lines must not refer to what they held. */
+    private void failed(UncheckedIOException e) {
+        writers.values().forEach(EntryCodec.Writer::forgetRecent);
+        long n = writeFailures.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            LOG.error("The Step Functions journal could not be written ({} failures so far); executions go on in memory: {}", n, e.getCause().toString());
         }
     }
 
