@@ -21,6 +21,9 @@ public abstract class State {
 
     public final String name;
     public final String type;
+    /** The types of the history events of entering and leaving this state ({@code PassStateEntered}, ...). */
+    public final String enteredEvent;
+    public final String exitedEvent;
     public final QueryLanguage language;
     public final String next;
     public final boolean end;
@@ -40,6 +43,8 @@ public abstract class State {
     protected State(String name, Fields f, QueryLanguage inherited, Set<String> ownFields, boolean transitions) {
         this.name = name;
         this.type = f.node.path("Type").asText();
+        this.enteredEvent = type + "StateEntered";
+        this.exitedEvent = type + "StateExited";
         this.language = QueryLanguage.parse(f.string("QueryLanguage", false), inherited, f.problems, f.path);
         Set<String> allowed = new HashSet<>(ownFields);
         allowed.addAll(Set.of("Type", "Comment", "QueryLanguage"));

@@ -30,6 +30,11 @@ public final class JsonPaths {
             .build();
 
     private static final BoundedCache<Compiled> CACHE = new BoundedCache<>(20_000, Compiled::compile);
+    /** ResultPaths as steps (an empty array: not a valid reference path); parsed once, not at every transition. */
+    private static final BoundedCache<Object[]> RESULT_PATHS = new BoundedCache<>(20_000, path -> {
+        Object[] steps = path.startsWith("$$") ? null : parseSimple(path, 1);
+        return steps == null ? new Object[0] : steps;
+    });
 
     private static final Pattern FUNCTION_CALL = Pattern.compile("\\.([A-Za-z]\\w*\\(\\))$");
 
@@ -118,8 +123,8 @@ public final class JsonPaths {
         if (resultPath.equals("$")) {
             return result;
         }
-        Object[] steps = parseSimple(resultPath, 1);
-        if (resultPath.startsWith("$$") || steps == null) {
+        Object[] steps = RESULT_PATHS.get(resultPath);
+        if (steps.length == 0) {
             throw new StatesError(StatesError.RUNTIME, "The value '" + resultPath + "' is not a valid ReferencePath");
         }
         JsonNode out = place(stateInput, steps, 0, result);

@@ -95,8 +95,11 @@ public final class Flow {
         return event(type, detailsKey, details, null);
     }
 
-    /** Appends an event; {@code resume} is kept in the log beside it for a restart, never shown by the API. */
-    long event(String type, String detailsKey, ObjectNode details, ObjectNode resume) {
+    /**
+     * Appends an event; {@code details} is an ObjectNode or a {@link History.Payload}; {@code resume} (an ObjectNode,
+     * or the name of the next state) is kept in the log beside it for a restart, never shown by the API.
+     */
+    long event(String type, String detailsKey, Object details, Object resume) {
         long eventId;
         synchronized (this) {
             eventId = execution.history.addWithin(engine.historyLimitOf(execution), engine.clock().millis(), type,

@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.stepfunctions.core.Json;
 
@@ -16,41 +17,88 @@ import java.util.function.Supplier;
  */
 public final class History {
     /**
-     * One entry: an API event ({@code event} set, {@code marker} null) or a marker. {@code data} is what a resume
-     * needs beyond the event (the next state of an exit, a task token), or the marker's content. The event is its
-     * JSON text in a journaled execution (a tenth of the heap of the tree: a million parked executions fit), else
-     * the tree.
+     * One entry: an API event ({@code event} set, {@code marker} null) or a marker. {@link #data} is what a resume
+     * needs beyond the event (the next state of an exit, a task token), or the marker's content; {@code resume}
+     * holds it, or only the name of the next state (the common case, made an object when read). The event is kept
+     * as its JSON text in a journaled execution (written for the journal anyway, and a tenth of the heap of the tree:
+     * a million parked executions fit), as its {@link Fields} in one kept in the heap only (nothing is serialised
+     * or copied: the payloads are the states' own values), or as the tree parsed from either ({@link #parsed}).
      */
-    public record Entry(long seq, String flow, Object eventForm, String marker, ObjectNode data) {
+    public record Entry(long seq, String flow, Object eventForm, String marker, Object resume) {
+        public ObjectNode data() {
+            return resume instanceof String next ? Json.object().put(Recovery.NEXT, next) : (ObjectNode) resume;
+        }
+
         public boolean isEvent() {
             return marker == null;
         }
 
-        /** The event as a tree (parsed from its text when kept as text). */
+        /** The event as a tree (parsed from its text, or built from its fields). */
         public ObjectNode event() {
-            return eventForm instanceof String text ? (ObjectNode) Json.parseUnchecked(text) : (ObjectNode) eventForm;
+            if (eventForm instanceof String text) {
+                return (ObjectNode) Json.parseUnchecked(text);
+            }
+            return eventForm instanceof Fields f ? f.tree() : (ObjectNode) eventForm;
         }
 
-        /** The event's JSON text, or null when it is kept as a tree. */
+        /** The event's JSON text, or null when it is not kept as text. */
         public String eventText() {
             return eventForm instanceof String text ? text : null;
         }
 
         /** The same entry with its event as a tree, for code that reads it several times. */
         Entry parsed() {
-            return eventForm instanceof String ? new Entry(seq, flow, event(), marker, data) : this;
+            return eventForm instanceof ObjectNode ? this : new Entry(seq, flow, event(), marker, resume);
         }
 
         public String type() {
-            return marker != null ? marker : event().path("type").asText();
+            if (marker != null) {
+                return marker;
+            }
+            return eventForm instanceof Fields f ? f.type : event().path("type").asText();
         }
 
         public long eventId() {
-            return eventForm == null ? 0 : event().path("id").asLong();
+            if (eventForm == null) {
+                return 0;
+            }
+            return eventForm instanceof Fields f ? f.id : event().path("id").asLong();
         }
 
         public long millis() {
-            return eventForm != null ? (long) (event().path("timestamp").asDouble() * 1000) : data.path("at").asLong();
+            if (eventForm == null) {
+                return data().path("at").asLong();
+            }
+            return eventForm instanceof Fields f ? f.millis : (long) (event().path("timestamp").asDouble() * 1000);
+        }
+    }
+
+    /**
+     * An event as its parts. {@code details} is an ObjectNode, or a {@link Payload} for the events of a state
+     * entered or exited (the hot path: one per transition), which becomes the same object when read.
+     */
+    record Fields(long millis, String type, long id, long previousEventId, String detailsKey, Object details) {
+        ObjectNode tree() {
+            ObjectNode e = Json.object();
+            e.put("timestamp", Json.epochSeconds(millis));
+            e.put("type", type);
+            e.put("id", id);
+            e.put("previousEventId", previousEventId);
+            if (detailsKey != null) {
+                e.set(detailsKey, details instanceof Payload p ? p.tree() : (ObjectNode) details);
+            }
+            return e;
+        }
+    }
+
+    /** The details of a state's entry or exit: {@code {"name", <key>: text of value, <key>Details: not truncated}}. */
+    record Payload(String name, String key, JsonNode value) {
+        ObjectNode tree() {
+            ObjectNode d = Json.object();
+            d.put("name", name);
+            d.set(key, Json.lazyText(value));
+            d.set(key + "Details", Json.NOT_TRUNCATED);
+            return d;
         }
     }
 
@@ -71,18 +119,12 @@ public final class History {
         return add(millis, type, previousEventId, detailsKey, details, "", null);
     }
 
-    synchronized long add(long millis, String type, long previousEventId, String detailsKey, ObjectNode details,
-                          String flow, ObjectNode data) {
+    /** {@code details}: an ObjectNode or a {@link Payload}; {@code resume}: see {@link Entry}. */
+    synchronized long add(long millis, String type, long previousEventId, String detailsKey, Object details,
+                          String flow, Object resume) {
         long id = ++size;
-        ObjectNode e = Json.object();
-        e.put("timestamp", Json.epochSeconds(millis));
-        e.put("type", type);
-        e.put("id", id);
-        e.put("previousEventId", previousEventId);
-        if (detailsKey != null) {
-            e.set(detailsKey, details);
-        }
-        append(new Entry(++seq, flow, sink == null ? e : Json.write(e), null, data));
+        Fields e = new Fields(millis, type, id, previousEventId, detailsKey, details);
+        append(new Entry(++seq, flow, sink == null ? e : Json.write(e.tree()), null, resume));
         return id;
     }
 
@@ -95,11 +137,11 @@ public final class History {
      * history's lock, so of two branches racing for the last id exactly one finds it full.
      */
     synchronized long addWithin(int limit, long millis, String type, long previousEventId, String detailsKey,
-                                ObjectNode details, String flow, ObjectNode data) {
+                                Object details, String flow, Object resume) {
         if (size >= limit - 1) {
             return FULL;
         }
-        return add(millis, type, previousEventId, detailsKey, details, flow, data);
+        return add(millis, type, previousEventId, detailsKey, details, flow, resume);
     }
 
     /** Appends a marker of the engine's own. */

@@ -62,11 +62,7 @@ public final class StateRun implements StateContext {
     }
 
     void begin() {
-        ObjectNode d = Json.object();
-        d.put("name", state.name);
-        d.set("input", Json.lazyText(input));
-        d.set("inputDetails", Json.NOT_TRUNCATED);
-        enteredEventId = flow.event(state.type + "StateEntered", "stateEnteredEventDetails", d);
+        enteredEventId = flow.event(state.enteredEvent, "stateEnteredEventDetails", new History.Payload(state.name, "input", input), null);
         inspect("input", input);
         attempt();
     }
@@ -456,9 +452,12 @@ public final class StateRun implements StateContext {
             fail("States.DataLimitExceeded", "The state/task '" + state.name + "' returned a result with a size exceeding the maximum number of bytes service limit.");
             return;
         }
-        ObjectNode d = Json.object();
-        d.put("name", state.name);
-        if (assigned != null) {
+        Object details;
+        if (assigned == null) {
+            details = new History.Payload(state.name, "output", out);
+        } else {
+            ObjectNode d = Json.object();
+            d.put("name", state.name);
             Map<String, JsonNode> vars = new HashMap<>(flow.variables);
             vars.putAll(assigned);
             flow.variables = vars;
@@ -468,12 +467,13 @@ public final class StateRun implements StateContext {
             vars.forEach(all::set);
             inspect("variables", all);
             d.set("assignedVariablesDetails", Json.object().put("truncated", false));
+            d.set("output", Json.lazyText(out));
+            d.set("outputDetails", Json.NOT_TRUNCATED);
+            details = d;
         }
-        d.set("output", Json.lazyText(out));
-        d.set("outputDetails", Json.NOT_TRUNCATED);
         boolean goesOn = next != null && !state.terminal();
         // the transition taken (a Choice's pick, a Catch's Next) is not in the event: a restart reads it from here
-        flow.event(state.type + "StateExited", "stateExitedEventDetails", d, goesOn ? Json.object().put(Recovery.NEXT, next) : null);
+        flow.event(state.exitedEvent, "stateExitedEventDetails", details, goesOn ? next : null);
         if (goesOn) {
             flow.enter(next, out);
         } else {
