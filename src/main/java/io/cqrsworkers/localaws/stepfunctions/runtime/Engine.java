@@ -359,7 +359,7 @@ public final class Engine implements AutoCloseable {
         }
         ObjectNode d = Json.object();
         d.put("input", inputText);
-        d.set("inputDetails", Json.object().put("truncated", false));
+        d.set("inputDetails", Json.NOT_TRUNCATED);
         d.put("roleArn", m.roleArn());
         long startedId = e.history.add(e.startMillis, "ExecutionStarted", 0, "executionStartedEventDetails", d);
         armMachineTimeout(e);

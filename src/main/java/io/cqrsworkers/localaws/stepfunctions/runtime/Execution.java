@@ -56,7 +56,6 @@ public final class Execution {
         this.startMillis = startMillis;
         this.mapRunArn = mapRunArn;
         this.history = new History(journal == null ? null : entry -> journal.accept(this, entry));
-        this.contextExecution = context(input);
     }
 
     private ObjectNode context(JsonNode parsedInput) {
@@ -81,10 +80,16 @@ public final class Execution {
         contextExecution = null;
     }
 
-    /** The $$.Execution object. */
+    /** The $$.Execution object, built when a state first reads the context (many executions never do). */
     ObjectNode contextExecution() {
         ObjectNode c = contextExecution;
-        return c != null ? c : context(input());
+        if (c == null) {
+            c = context(input());
+            if (isRunning()) {
+                contextExecution = c;
+            }
+        }
+        return c;
     }
 
     public Status status() {

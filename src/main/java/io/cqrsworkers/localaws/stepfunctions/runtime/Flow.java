@@ -96,7 +96,7 @@ public final class Flow {
     }
 
     /**
-     * Appends an event; {@code details} is an ObjectNode or a {@link History.Payload}; {@code resume} (an ObjectNode,
+     * Appends an event; {@code details} is an ObjectNode or {@link History.Details}; {@code resume} (an ObjectNode,
      * or the name of the next state) is kept in the log beside it for a restart, never shown by the API.
      */
     long event(String type, String detailsKey, Object details, Object resume) {

@@ -74,8 +74,8 @@ public final class History {
     }
 
     /**
-     * An event as its parts. {@code details} is an ObjectNode, or a {@link Payload} for the events of a state
-     * entered or exited (the hot path: one per transition), which becomes the same object when read.
+     * An event as its parts. {@code details} is an ObjectNode, or {@link Details} for the events every transition or
+     * Map iteration logs (the hot path), which become the same object when read.
      */
     record Fields(long millis, String type, long id, long previousEventId, String detailsKey, Object details) {
         ObjectNode tree() {
@@ -85,20 +85,34 @@ public final class History {
             e.put("id", id);
             e.put("previousEventId", previousEventId);
             if (detailsKey != null) {
-                e.set(detailsKey, details instanceof Payload p ? p.tree() : (ObjectNode) details);
+                e.set(detailsKey, details instanceof Details d ? d.tree() : (ObjectNode) details);
             }
             return e;
         }
     }
 
+    /** Event details kept as their parts until read. */
+    sealed interface Details permits Payload, Iteration {
+        ObjectNode tree();
+    }
+
     /** The details of a state's entry or exit: {@code {"name", <key>: text of value, <key>Details: not truncated}}. */
-    record Payload(String name, String key, JsonNode value) {
-        ObjectNode tree() {
+    record Payload(String name, String key, JsonNode value) implements Details {
+        @Override
+        public ObjectNode tree() {
             ObjectNode d = Json.object();
             d.put("name", name);
             d.set(key, Json.lazyText(value));
             d.set(key + "Details", Json.NOT_TRUNCATED);
             return d;
+        }
+    }
+
+    /** The details of a Map iteration's event: {@code {"name", "index"}}. */
+    record Iteration(String name, int index) implements Details {
+        @Override
+        public ObjectNode tree() {
+            return Json.object().put("name", name).put("index", index);
         }
     }
 
@@ -119,7 +133,7 @@ public final class History {
         return add(millis, type, previousEventId, detailsKey, details, "", null);
     }
 
-    /** {@code details}: an ObjectNode or a {@link Payload}; {@code resume}: see {@link Entry}. */
+    /** {@code details}: an ObjectNode or {@link Details}; {@code resume}: see {@link Entry}. */
     synchronized long add(long millis, String type, long previousEventId, String detailsKey, Object details,
                           String flow, Object resume) {
         long id = ++size;

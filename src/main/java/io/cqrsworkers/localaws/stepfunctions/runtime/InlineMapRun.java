@@ -99,9 +99,9 @@ public final class InlineMapRun extends FanOut {
     private Flow iterationFlow(int index, long iterationStartedId) {
         return run.flow.child(startedId, index, state.processor, item(index), iterationStartedId, o -> {
             if (!o.failed()) {
-                run.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", iteration(index));
+                run.eventOf("MapIterationSucceeded", "mapIterationSucceededEventDetails", iteration(index));
             } else {
-                run.event("MapIterationFailed", "mapIterationFailedEventDetails", iteration(index));
+                run.eventOf("MapIterationFailed", "mapIterationFailedEventDetails", iteration(index));
             }
             childDone(index, o);
         });
@@ -109,7 +109,7 @@ public final class InlineMapRun extends FanOut {
 
     @Override
     Flow startChild(int index) {
-        long id = run.event("MapIterationStarted", "mapIterationStartedEventDetails", iteration(index));
+        long id = run.eventOf("MapIterationStarted", "mapIterationStartedEventDetails", iteration(index));
         Flow f = iterationFlow(index, id);
         JsonNode input;
         try {
@@ -122,13 +122,13 @@ public final class InlineMapRun extends FanOut {
         return f;
     }
 
-    private ObjectNode iteration(int index) {
-        return Json.object().put("name", state.name).put("index", index);
+    private History.Iteration iteration(int index) {
+        return new History.Iteration(state.name, index);
     }
 
     @Override
     void aborted(int index) {
-        run.event("MapIterationAborted", "mapIterationAbortedEventDetails", iteration(index));
+        run.eventOf("MapIterationAborted", "mapIterationAbortedEventDetails", iteration(index));
     }
 
     @Override

@@ -379,6 +379,10 @@ public final class StateRun implements StateContext {
         return flow.event(type, detailsKey, details);
     }
 
+    long eventOf(String type, String detailsKey, History.Details details) {
+        return flow.event(type, detailsKey, details, null);
+    }
+
     long event(String type, String detailsKey, ObjectNode details, ObjectNode resume) {
         return flow.event(type, detailsKey, details, resume);
     }
