@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * Prints engine throughput and memory: transitions/s of a Pass chain, a 10,000-item inline Map at MaxConcurrency
  * 0 and 40, a distributed Map over a 100,000-row CSV in batches of 100, and the heap held by 10,000 executions
  * parked on task tokens. The same Pass/Map definitions run on the npm package aws-local-stepfunctions (installed
- * into target/npm) and the ratio is printed. Both sides: one warm-up run, then the best of three. Run: mvn -o test-compile, then java -cp with the test classpath.
+ * into target/npm) and the ratio is printed. Both sides: one warm-up run, then the best of three. Arguments: {@code pass}
+ * (the Pass chain only), {@code journaled} (the engine with a data directory). Run: mvn -o test-compile, then java -cp
+ * with the test classpath.
  */
 public final class StepFunctionsBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,11 +43,17 @@ public final class StepFunctionsBenchmark {
 
     public static void main(String[] args) throws Exception {
         LocalS3 s3 = new LocalS3();
+        List<String> options = List.of(args);
+        // journaled: the engine writes its journal and the closed histories to a data directory, as the service's
+        // local profile runs it; else everything stays in the heap, as the peer keeps it
+        Path dataDir = options.contains("journaled") ? Files.createTempDirectory("sfn-bench") : null;
         // a 10,000-item inline Map logs 40,002 events: past AWS's 25,000, which the peer does not enforce
-        StepFunctionsEmulator sfn = StepFunctionsEmulator.builder().s3Endpoint(s3.endpoint).historyLimit(100_000).build();
+        StepFunctionsEmulator sfn = StepFunctionsEmulator.builder().s3Endpoint(s3.endpoint).historyLimit(100_000)
+                .dataDir(dataDir).build();
         sfn.start();
+        System.out.println(dataDir == null ? "engine in memory" : "engine journaled to " + dataDir);
         try (SfnClient client = SfnTestSupport.client(sfn)) {
-            List<Case> cases = args.length > 0 && args[0].equals("pass") ? List.of(passChain()) : List.of(passChain(), map(0), map(40));
+            List<Case> cases = options.contains("pass") ? List.of(passChain()) : List.of(passChain(), map(0), map(40));
             Map<String, Double> javaMillis = new LinkedHashMap<>();
             for (Case c : cases) {
                 String arn = client.createStateMachine(b -> b.name(c.name).definition(c.definition.toString()).roleArn(ROLE)).stateMachineArn();

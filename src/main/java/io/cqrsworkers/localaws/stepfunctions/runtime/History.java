@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.stepfunctions.core.Json;
@@ -89,11 +90,40 @@ public final class History {
             }
             return e;
         }
+
+        /**
+         * The event's JSON text, the same as {@code Json.write(tree())}, written straight: one payload text per
+         * event and no generator inside another (the journal writes it for every transition).
+         */
+        String text() {
+            StringBuilder b = new StringBuilder(192).append("{\"timestamp\":").append(Json.epochSeconds(millis))
+                    .append(",\"type\":\"").append(type).append("\",\"id\":").append(id)
+                    .append(",\"previousEventId\":").append(previousEventId);
+            if (detailsKey != null) {
+                b.append(",\"").append(detailsKey).append("\":");
+                if (details instanceof Details d) {
+                    d.appendTo(b);
+                } else {
+                    b.append(Json.write((ObjectNode) details));
+                }
+            }
+            return b.append('}').toString();
+        }
     }
 
     /** Event details kept as their parts until read. */
     sealed interface Details permits Payload, Iteration {
         ObjectNode tree();
+
+        /** Appends the JSON text of {@link #tree}. */
+        void appendTo(StringBuilder b);
+    }
+
+    /** Appends {@code text} as a JSON string, escaped as Jackson's generator escapes it. */
+    private static void quoted(StringBuilder b, String text) {
+        b.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, b);
+        b.append('"');
     }
 
     /** The details of a state's entry or exit: {@code {"name", <key>: text of value, <key>Details: not truncated}}. */
@@ -106,6 +136,15 @@ public final class History {
             d.set(key + "Details", Json.NOT_TRUNCATED);
             return d;
         }
+
+        @Override
+        public void appendTo(StringBuilder b) {
+            b.append("{\"name\":");
+            quoted(b, name);
+            b.append(",\"").append(key).append("\":");
+            quoted(b, Json.write(value));
+            b.append(",\"").append(key).append("Details\":{\"truncated\":false}}");
+        }
     }
 
     /** The details of a Map iteration's event: {@code {"name", "index"}}. */
@@ -113,6 +152,13 @@ public final class History {
         @Override
         public ObjectNode tree() {
             return Json.object().put("name", name).put("index", index);
+        }
+
+        @Override
+        public void appendTo(StringBuilder b) {
+            b.append("{\"name\":");
+            quoted(b, name);
+            b.append(",\"index\":").append(index).append('}');
         }
     }
 
@@ -138,7 +184,7 @@ public final class History {
                           String flow, Object resume) {
         long id = ++size;
         Fields e = new Fields(millis, type, id, previousEventId, detailsKey, details);
-        append(new Entry(++seq, flow, sink == null ? e : Json.write(e.tree()), null, resume));
+        append(new Entry(++seq, flow, sink == null ? e : e.text(), null, resume));
         return id;
     }
 

@@ -7,11 +7,11 @@ import io.cqrsworkers.localaws.persist.JsonLinesLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -351,14 +351,15 @@ public final class EngineJournal implements AutoCloseable {
     private boolean writeHistory(String arn, List<String> events) {
         Path file = historyFile(arn);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 14) {
+        try (OutputStream w = new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 14) {
             {
                 // a tenth of the text at half the CPU of the default level (6 gives 9 %)
                 def.setLevel(3);
             }
-        }, StandardCharsets.UTF_8), 1 << 14)) {
+        }, 1 << 14)) {
+            // each event encoded whole (a string's own fast path), not char by char through a Writer
             for (String e : events) {
-                w.write(e);
+                w.write(e.getBytes(StandardCharsets.UTF_8));
                 w.write('\n');
             }
         } catch (IOException e) {

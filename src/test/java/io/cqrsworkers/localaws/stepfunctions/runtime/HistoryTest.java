@@ -1,0 +1,46 @@
+package io.cqrsworkers.localaws.stepfunctions.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.localaws.stepfunctions.core.Json;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An event kept as its parts reads back, as a tree and as text, exactly as the API shows it. */
+class HistoryTest {
+
+    /** Names and payloads that need escaping: quotes, backslashes, control characters, non-ASCII, a slash. */
+    private static final String NAME = "Step \"1\" \\ a/b \t\n\u0001 é 日本";
+
+    @Test
+    void aStateEventsTextIsTheTextOfItsTree() throws Exception {
+        ObjectNode payload = Json.object().put("text", NAME).put("n", 1.5);
+        payload.putArray("list").add(1).add("x\u001fy");
+        History.Fields entered = new History.Fields(1_700_000_000_123L, "PassStateEntered", 7, 6,
+                "stateEnteredEventDetails", new History.Payload(NAME, "input", payload));
+        History.Fields exited = new History.Fields(1_700_000_000_000L, "PassStateExited", 8, 7,
+                "stateExitedEventDetails", new History.Payload(NAME, "output", payload));
+        for (History.Fields f : new History.Fields[] {entered, exited}) {
+            assertThat(f.text()).isEqualTo(Json.write(f.tree()));
+            ObjectNode read = (ObjectNode) Json.parse(f.text());
+            String key = f.detailsKey();
+            assertThat(read.path(key).path("name").asText()).isEqualTo(NAME);
+            String payloadKey = f.type().endsWith("Entered") ? "input" : "output";
+            assertThat(Json.parse(read.path(key).path(payloadKey).asText())).isEqualTo(payload);
+            assertThat(read.path(key).path(payloadKey + "Details").path("truncated").asBoolean(true)).isFalse();
+            assertThat(read.path("timestamp").asDouble()).isEqualTo(f.millis() / 1000.0);
+        }
+    }
+
+    @Test
+    void iterationAndPlainEventsTextIsTheTextOfTheirTree() {
+        History.Fields iteration = new History.Fields(1_700_000_000_999L, "MapIterationStarted", 12, 11,
+                "mapIterationStartedEventDetails", new History.Iteration(NAME, 41));
+        History.Fields plain = new History.Fields(1_700_000_000_001L, "TaskScheduled", 3, 2,
+                "taskScheduledEventDetails", Json.object().put("resource", NAME).put("timeoutInSeconds", 30));
+        History.Fields bare = new History.Fields(1_700_000_000_010L, "MapStateSucceeded", 4, 3, null, null);
+        for (History.Fields f : new History.Fields[] {iteration, plain, bare}) {
+            assertThat(f.text()).isEqualTo(Json.write(f.tree()));
+        }
+    }
+}
