@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.chaos.ServiceProcess;
 import io.cqrsworkers.security.TestIssuer;
+import io.cqrsworkers.support.SynthesizedStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,7 +77,7 @@ class AwsProfileEndToEndTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private SynthesizedTemplate template;
+    private SynthesizedStack template;
     private StandInAws aws;
     private CloudFormationApplier stack;
     private TestIssuer issuer;
@@ -95,13 +96,8 @@ class AwsProfileEndToEndTest {
         Files.createDirectories(ROOT);
         long t = System.nanoTime();
         // the synth (when needed) and the stand-ins' start overlap
-        CompletableFuture<SynthesizedTemplate> synth = CompletableFuture.supplyAsync(() -> {
-            try {
-                return SynthesizedTemplate.load(ROOT);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<SynthesizedStack> synth = CompletableFuture.supplyAsync(
+                () -> SynthesizedStack.load(Path.of("").toAbsolutePath(), ROOT));
         aws = StandInAws.start(ROOT.resolve("aws"), Duration.ofSeconds(60));
         lap("stand-ins started (4 processes)", t);
         template = synth.join();

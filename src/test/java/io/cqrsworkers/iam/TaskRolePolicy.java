@@ -2,22 +2,18 @@ package io.cqrsworkers.iam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrsworkers.support.SynthesizedStack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The ECS task role's permissions as the synthesized template (infra/cdk.out) states them, and an IAM evaluation of a
@@ -92,107 +88,18 @@ final class TaskRolePolicy {
 
     // ------------------------------------------------------------------ the template
 
-    /**
-     * The stack template in infra/cdk.out: synthesized first ({@code bash infra/synth.sh}) when it is missing or
-     * older than what it is made from (the CDK app, infra/resources.yaml, the state machines, the properties files).
-     */
+    /** The task role of the service's stack in infra/cdk.out, synthesized first when needed ({@link SynthesizedStack}). */
     static TaskRolePolicy load(Path repoRoot) {
-        Path out = repoRoot.resolve("infra/cdk.out");
-        Optional<Path> found = findTemplate(out);
-        FileTime sources = newest(repoRoot, List.of("infra/src/main", "infra/resources.yaml", "infra/statemachines",
-                "infra/appsync", "infra/cdk.json", "infra/pom.xml", "infra/app.sh", "application.properties",
-                "application-aws.properties"));
-        if (found.isEmpty() || mtime(found.get()).compareTo(sources) < 0) {
-            synth(repoRoot);
-            found = findTemplate(out);
+        SynthesizedStack stack = SynthesizedStack.load(repoRoot, repoRoot.resolve("target/iam"));
+        synthMillis = Math.max(0, stack.synthMillis());
+        if (!stack.json().path("Resources").has(POLICY_ID)) {
+            throw new AssertionError(stack.file() + " has no " + POLICY_ID);
         }
-        Path file = found.orElseThrow(() -> new AssertionError("bash infra/synth.sh wrote no template with "
-                + POLICY_ID + " to " + out));
-        String name = file.getFileName().toString();
-        String prefix = name.substring(0, name.length() - "cqrs-workers.template.json".length());
-        try {
-            return new TaskRolePolicy(file, JSON.readTree(file.toFile()), prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TaskRolePolicy(stack.file(), stack.json(), stack.prefix());
     }
 
     /** How long the last synth took (0 when the template was fresh). */
     static volatile long synthMillis;
-
-    private static void synth(Path repoRoot) {
-        long started = System.nanoTime();
-        try {
-            Path log = Files.createDirectories(repoRoot.resolve("target/iam")).resolve("synth.log");
-            Process p = new ProcessBuilder("bash", "infra/synth.sh").directory(repoRoot.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("bash infra/synth.sh took more than 10 minutes; see " + log);
-            }
-            if (p.exitValue() != 0) {
-                throw new AssertionError("bash infra/synth.sh failed (" + p.exitValue() + "):\n"
-                        + Files.readString(log));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        synthMillis = (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static Optional<Path> findTemplate(Path out) {
-        if (!Files.isDirectory(out)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.list(out)) {
-            List<Path> templates = files.filter(f -> f.getFileName().toString().endsWith("cqrs-workers.template.json"))
-                    .filter(f -> {
-                        try {
-                            return JSON.readTree(f.toFile()).path("Resources").has(POLICY_ID);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    }).toList();
-            if (templates.size() > 1) {
-                throw new AssertionError("several stacks in " + out + " (" + templates + "): synth one environment");
-            }
-            return templates.stream().findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static FileTime newest(Path root, List<String> paths) {
-        FileTime newest = FileTime.fromMillis(0);
-        for (String path : paths) {
-            Path p = root.resolve(path);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(p)) {
-                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                    FileTime t = mtime(f);
-                    if (t.compareTo(newest) > 0) {
-                        newest = t;
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return newest;
-    }
-
-    private static FileTime mtime(Path f) {
-        try {
-            return Files.getLastModifiedTime(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     // ------------------------------------------------------------------ statements
 

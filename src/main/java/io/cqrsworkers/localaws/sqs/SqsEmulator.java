@@ -72,6 +72,14 @@ public final class SqsEmulator extends AwsJsonEmulator {
         return SqsJournal.open(dataDir, queues);
     }
 
+    /**
+     * How many ReceiveMessage calls are parked on the queue at {@code queueUrl}, waiting for a message: lets a test
+     * send only once its long poll is waiting, instead of sleeping and hoping it is.
+     */
+    public int waitingReceives(String queueUrl) {
+        return queues.byUrl(queueUrl).waitingReceives();
+    }
+
     /** Starts the emulator alone: {@code [port (default 9324)] [dataDir]}. */
     public static void main(String[] args) throws Exception {
         EmulatorBuilder.runAlone(builder().args(args, 9324).build());

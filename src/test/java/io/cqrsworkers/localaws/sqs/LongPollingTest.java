@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.sqs;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,7 +25,7 @@ class LongPollingTest extends SqsTestSupport {
         String url = createQueue("wake");
         CompletableFuture<List<Message>> waiting = CompletableFuture.supplyAsync(() ->
                 sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(10)).messages());
-        Thread.sleep(300);
+        awaitWaiting(url, 1);
         long t0 = System.nanoTime();
         sqs.sendMessage(r -> r.queueUrl(url).messageBody("wake up"));
         assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(Message::body).containsExactly("wake up");
@@ -62,7 +63,7 @@ class LongPollingTest extends SqsTestSupport {
                 polls.add(CompletableFuture.supplyAsync(() ->
                         wide.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(20)), callers));
             }
-            Thread.sleep(500);
+            awaitWaiting(url, pollers);
             long t0 = System.nanoTime();
             for (int i = 0; i < pollers; i++) {
                 int n = i;
@@ -85,10 +86,15 @@ class LongPollingTest extends SqsTestSupport {
             String url = async.createQueue(r -> r.queueName(name("async"))).get().queueUrl();
             CompletableFuture<ReceiveMessageResponse> waiting =
                     async.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(10));
-            Thread.sleep(200);
+            awaitWaiting(url, 1);
             async.sendMessage(r -> r.queueUrl(url).messageBody("async")).get();
             assertThat(waiting.get(5, TimeUnit.SECONDS).messages()).extracting(Message::body)
                     .containsExactly("async");
         }
+    }
+
+    /** Returns once {@code n} long polls are parked on the queue (what a send must find to prove it wakes them). */
+    static void awaitWaiting(String url, int n) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> emulator.waitingReceives(url) == n);
     }
 }

@@ -51,7 +51,7 @@ class RedriveTest extends SqsTestSupport {
         assertThat(sqs.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(0)).messages()).hasSize(1);
         var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(10)).messages());
-        Thread.sleep(200);
+        LongPollingTest.awaitWaiting(dlqUrl, 1);
         long t0 = System.nanoTime();
         assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).isEmpty();
         assertThat(waiting.get()).extracting(Message::body).containsExactly("once");
