@@ -117,13 +117,18 @@ public final class DirectImport {
         }
     }
 
-    /** @return the job's backlog once it is at most maxPendingRows */
+    /** @return the job's backlog once it is at most maxPendingRows; the job shows the wait while it lasts */
     private long awaitBacklog(String jobId) {
         try {
-            long pending;
+            long pending = jobs.pendingRows(jobId);
+            if (pending <= maxPendingRows) {
+                return pending;
+            }
+            jobs.readerWaiting(jobId, pending);
             while ((pending = jobs.pendingRows(jobId)) > maxPendingRows) {
                 Thread.sleep(100);
             }
+            jobs.readerResumed(jobId);
             return pending;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

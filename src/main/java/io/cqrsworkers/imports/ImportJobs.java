@@ -308,6 +308,33 @@ public final class ImportJobs {
     }
 
     /**
+     * The DIRECT reader pauses: {@code pending} of the job's rows are queued and not applied, more than it lets
+     * wait. Shown on the job as {@code readerWaitingRows} until {@link #readerResumed}, so a slow import says why.
+     */
+    public void readerWaiting(String id, long pending) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
+                    .updateExpression("SET readerWaitingRows = :n, updatedAt = :now")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":n", n(pending), ":now", now())));
+        } catch (ConditionalCheckFailedException gone) {
+            // the job was deleted: nothing to show it on
+        }
+    }
+
+    /** The DIRECT reader goes on: the backlog is back under its limit. */
+    public void readerResumed(String id) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
+                    .updateExpression("REMOVE readerWaitingRows SET updatedAt = :now")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":now", now())));
+        } catch (ConditionalCheckFailedException gone) {
+            // the job was deleted: nothing to show it on
+        }
+    }
+
+    /**
      * The reader has read every row: the total is known, and it agrees with the last row number the reader gave (else
      * the reader failed, see the class); the job completes now if every row is processed.
      */

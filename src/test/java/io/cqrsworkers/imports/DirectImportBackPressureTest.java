@@ -54,15 +54,23 @@ class DirectImportBackPressureTest {
         CompletableFuture<Void> run = CompletableFuture.runAsync(() -> imports.readDirect(job, false));
         // it looks at the backlog every 100 batches: at the 100th, 100 rows wait (more than 50); it waits until
         // rows are applied, which the reader's own progress cannot bring about
-        await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 100);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> read.get() == 100);
+        // the job says the reader waits, with the backlog it saw (over 50): it has handed out exactly 100 rows
+        await().atMost(Duration.ofSeconds(20)).until(() -> waitingRows(imports, id) > 50);
+        await().atMost(Duration.ofSeconds(5)).until(() -> read.get() == 100);
         imports.jobs().count(id, "applied-1", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 200);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> read.get() == 200);
+        // it went on, and waits again after the next 100
+        await().atMost(Duration.ofSeconds(20)).until(() -> read.get() >= 101);
+        await().atMost(Duration.ofSeconds(20)).until(() -> waitingRows(imports, id) > 50 && read.get() == 200);
         assertThat(run).isNotDone();
         imports.jobs().count(id, "applied-2", new ImportJobs.Counts(0, 0, 100, 0, List.of()));
         run.get(20, TimeUnit.SECONDS);
         assertThat(read.get()).isEqualTo(300);
         assertThat(imports.jobs().get(id).orElseThrow().get("readerDone").asBoolean()).isTrue();
+        assertThat(imports.jobs().get(id).orElseThrow().has("readerWaitingRows")).isFalse();
+    }
+
+    /** The backlog the job shows its reader waiting for; -1 while it does not wait. */
+    private static long waitingRows(ImportTestSupport imports, String id) {
+        return imports.jobs().get(id).orElseThrow().path("readerWaitingRows").asLong(-1);
     }
 }
