@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +33,8 @@ class AwsJsonServerTest {
     private AwsJsonServer server;
     private int port;
     private final CompletableFuture<ObjectNode> parked = new CompletableFuture<>();
+    /** Counted down when a Test.Wait request reached its operation (and now waits for {@link #parked}). */
+    private final CountDownLatch waitArrived = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -48,6 +51,7 @@ class AwsJsonServerTest {
 
             @Override
             public CompletableFuture<ObjectNode> handleAsync(JsonNode request) {
+                waitArrived.countDown();
                 return parked;
             }
         };
@@ -196,7 +200,7 @@ class AwsJsonServerTest {
         Socket idle = connect();
         Socket waiting = connect();
         waiting.getOutputStream().write(post("{}").replace("Test.Echo", "Test.Wait").getBytes(StandardCharsets.UTF_8));
-        Thread.sleep(200);
+        assertThat(waitArrived.await(5, TimeUnit.SECONDS)).isTrue();
         long t0 = System.nanoTime();
         server.stop();
         assertThat(idle.getInputStream().read()).isEqualTo(-1);
