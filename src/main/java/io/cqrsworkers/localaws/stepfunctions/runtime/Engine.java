@@ -615,7 +615,9 @@ public final class Engine implements AutoCloseable {
         for (TaskAttempt t : e.openTasks) {
             t.abandon();
         }
-        if (persistent(e) && journal.ended(endLine(e), e.history.eventTexts())) {
+        if (!persistent(e)) {
+            e.history.close();
+        } else if (journal.ended(endLine(e), e.history.eventTexts())) {
             e.history.release(() -> journal.history(e.arn));
         }
         e.fireEnded();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An event kept as its parts reads back, as a tree and as text, exactly as the API shows it. */
@@ -42,5 +44,30 @@ class HistoryTest {
         for (History.Fields f : new History.Fields[] {iteration, plain, bare}) {
             assertThat(f.text()).isEqualTo(Json.write(f.tree()));
         }
+    }
+
+    @Test
+    void aClosedHistoryReadsAsBeforeWithoutItsMarkers() {
+        History h = new History(null);
+        ObjectNode input = Json.object().put("id", 1);
+        long started = h.add(1_700_000_000_000L, "ExecutionStarted", 0, "executionStartedEventDetails",
+                Json.object().put("input", "{\"id\":1}").put("roleArn", "arn:aws:iam::1:role/r"));
+        long entered = h.add(1_700_000_000_005L, "PassStateEntered", started, "stateEnteredEventDetails",
+                new History.Payload(NAME, "input", input), "", null);
+        h.mark("", "retry", Json.object().put("due", 5));
+        long iteration = h.add(1_700_000_000_007L, "MapIterationStarted", entered, "mapIterationStartedEventDetails",
+                new History.Iteration(NAME, 3), "/2.0", null);
+        h.add(1_700_000_000_009L, "PassStateExited", iteration, "stateExitedEventDetails",
+                new History.Payload(NAME, "output", input.deepCopy().put("last", 2)), "", "Next");
+        h.add(1_700_000_000_010L, "ExecutionSucceeded", 4, null, null);
+        // as the API writes them (the payloads are written when read, so the trees compare by their text)
+        List<String> before = h.snapshot().stream().map(Json::write).toList();
+        assertThat(before).hasSize(5);
+
+        h.close();
+
+        assertThat(h.snapshot().stream().map(Json::write).toList()).isEqualTo(before);
+        assertThat(h.entries()).isEmpty();
+        assertThat(h.size()).isEqualTo(5);
     }
 }
