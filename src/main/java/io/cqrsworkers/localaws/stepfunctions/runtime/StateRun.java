@@ -137,7 +137,13 @@ public final class StateRun implements StateContext {
     /** After a restart: the state goes on with the attempt {@code r} describes (see {@link State#resume}). */
     void resume(Resumption r) {
         resumption = r;
-        state.resume(this);
+        try {
+            state.resume(this);
+        } finally {
+            // the replayed log is read while the state resumes; kept, it would hold every parsed event of the
+            // execution for as long as the state then waits
+            resumption = null;
+        }
     }
 
     @Override
