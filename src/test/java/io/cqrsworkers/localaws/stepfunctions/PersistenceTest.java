@@ -18,7 +18,10 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -143,8 +146,8 @@ class PersistenceTest {
         }
     }
 
-    private long countHistoryFiles() throws java.io.IOException {
-        try (var dirs = java.nio.file.Files.list(dataDir.resolve("histories"))) {
+    private long countHistoryFiles() throws IOException {
+        try (var dirs = Files.list(dataDir.resolve("histories"))) {
             return dirs.count();
         }
     }
@@ -247,14 +250,14 @@ class PersistenceTest {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var files = java.nio.file.Files.walk(from)) {
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(target);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
                 } else {
-                    java.nio.file.Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

@@ -296,10 +296,6 @@ public final class Queue {
         return deduplication.get(deduplicationId);
     }
 
-    /**
-     * Receives up to {@code max} messages. With {@code waitSeconds} > 0 and nothing visible, the future completes
-     * when a message becomes visible or the wait ends (with no messages).
-     */
     /** How many ReceiveMessage calls wait on this queue for a message (long polls parked now). */
     public int waitingReceives() {
         lock.lock();
@@ -310,6 +306,10 @@ public final class Queue {
         }
     }
 
+    /**
+     * Receives up to {@code max} messages. With {@code waitSeconds} > 0 and nothing visible, the future completes
+     * when a message becomes visible or the wait ends (with no messages).
+     */
     public CompletableFuture<List<Delivery>> receive(int max, int visibilitySeconds, int waitSeconds) {
         lock.lock();
         try {

@@ -49,7 +49,7 @@ public final class History {
 
         /** The same entry with its event as a tree, for code that reads it several times. */
         Entry parsed() {
-            return eventForm instanceof ObjectNode ? this : new Entry(seq, flow, event(), marker, resume);
+            return eventForm == null || eventForm instanceof ObjectNode ? this : new Entry(seq, flow, event(), marker, resume);
         }
 
         public String type() {
@@ -250,8 +250,7 @@ public final class History {
 
     /** A closed history's events as arrays of their parts; ids run 1..n in order. */
     private static final class Closed {
-        private final long start;
-        private final int[] millis;
+        private final long[] millis;
         private final int[] previous;
         private final String[] types;
         private final String[] detailsKeys;
@@ -259,16 +258,16 @@ public final class History {
 
         Closed(List<Fields> events) {
             int n = events.size();
-            start = n == 0 ? 0 : events.get(0).millis();
-            millis = new int[n];
+            millis = new long[n];
             previous = new int[n];
             types = new String[n];
             detailsKeys = new String[n];
             details = new Object[n];
             for (int i = 0; i < n; i++) {
                 Fields f = events.get(i);
-                millis[i] = Math.toIntExact(f.millis() - start);
-                previous[i] = Math.toIntExact(f.previousEventId());
+                millis[i] = f.millis();
+                // ids are below the history limit, an int
+                previous[i] = (int) f.previousEventId();
                 types[i] = f.type();
                 detailsKeys[i] = f.detailsKey();
                 details[i] = f.details();
@@ -278,7 +277,7 @@ public final class History {
         List<ObjectNode> trees() {
             List<ObjectNode> out = new ArrayList<>(types.length);
             for (int i = 0; i < types.length; i++) {
-                out.add(new Fields(start + millis[i], types[i], i + 1, previous[i], detailsKeys[i], details[i]).tree());
+                out.add(new Fields(millis[i], types[i], i + 1, previous[i], detailsKeys[i], details[i]).tree());
             }
             return out;
         }
