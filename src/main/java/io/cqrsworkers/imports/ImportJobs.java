@@ -341,7 +341,9 @@ public final class ImportJobs {
     public void readerFinished(String id) {
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
-                    .updateExpression("SET totalRows = readRows, readerDone = :t, updatedAt = :now")
+                    // a reader stopped while it waited (kill -9, a stop) left readerWaitingRows behind
+                    .updateExpression("SET totalRows = readRows, readerDone = :t, updatedAt = :now "
+                            + "REMOVE readerWaitingRows")
                     .conditionExpression("#s = :p AND (lastRow = readRows OR (attribute_not_exists(lastRow) "
                             + "AND readRows = :zero))")
                     .expressionAttributeNames(Map.of("#s", "status"))
@@ -367,7 +369,7 @@ public final class ImportJobs {
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(id))
                     .updateExpression("SET #s = :p, totalRows = readRows, readerDone = :t, readerError = :e, "
-                            + "updatedAt = :now")
+                            + "updatedAt = :now REMOVE readerWaitingRows")
                     .conditionExpression("#s IN (:p, :q)")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":now", now(),

@@ -69,6 +69,21 @@ class DirectImportBackPressureTest {
         assertThat(imports.jobs().get(id).orElseThrow().has("readerWaitingRows")).isFalse();
     }
 
+    @Test
+    void aWaitLeftBehindByAStoppedReaderEndsWhenTheReaderFinishes() {
+        // the job service alone: ImportTestSupport would advise the import route a second time
+        ImportJobs jobs = context.getRegistry().lookupByNameAndType(ImportJobs.BEAN, ImportJobs.class);
+        String bucket = context.resolvePropertyPlaceholders("{{bucket:bucket}}");
+        String id = jobs.create(new ImportRequest("DIRECT", bucket, "stopped.csv", "sample", "t8", null),
+                ImportStatus.PROCESSING).get("id").asText();
+        // a reader killed while it waited never said it went on
+        jobs.readerWaiting(id, 80);
+        assertThat(jobs.get(id).orElseThrow().path("readerWaitingRows").asLong()).isEqualTo(80);
+        jobs.readerFinished(id);
+        assertThat(jobs.get(id).orElseThrow().get("readerDone").asBoolean()).isTrue();
+        assertThat(jobs.get(id).orElseThrow().has("readerWaitingRows")).isFalse();
+    }
+
     /** The backlog the job shows its reader waiting for; -1 while it does not wait. */
     private static long waitingRows(ImportTestSupport imports, String id) {
         return imports.jobs().get(id).orElseThrow().path("readerWaitingRows").asLong(-1);
