@@ -1,5 +1,7 @@
 // Runs the benchmark definitions on the npm package aws-local-stepfunctions, printing one JSON line per case.
-// Usage: node aws-local-sfn.mjs cases.json   (cases: [{name, definition, input, executions}])
+// Usage: node aws-local-sfn.mjs cases.json warmUpRounds rounds   (cases: [{name, definition, input, executions}])
+// Prints the first (cold) round, then the mean and the best of `rounds` after `warmUpRounds` in all, as the Java side
+// measures itself.
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -13,12 +15,24 @@ for (const c of cases) {
     }
     await Promise.all(runs);
   };
-  await runAll(); // warm-up, then the best of three, like the Java side
-  let millis = Infinity;
-  for (let round = 0; round < 3; round++) {
+  const warmUp = Number(process.argv[3] ?? 30);
+  const rounds = Number(process.argv[4] ?? 20);
+  const time = async () => {
     const start = process.hrtime.bigint();
     await runAll();
-    millis = Math.min(millis, Number(process.hrtime.bigint() - start) / 1e6);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const first = await time();
+  for (let round = 1; round < warmUp; round++) {
+    await runAll();
   }
-  console.log(JSON.stringify({ name: c.name, millis }));
+  let total = 0;
+  let best = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    const millis = await time();
+    total += millis;
+    best = Math.min(best, millis);
+  }
+  const mean = total / rounds;
+  console.log(JSON.stringify({ name: c.name, first, mean, best }));
 }

@@ -55,7 +55,12 @@ public final class Execution {
         this.input = input;
         this.startMillis = startMillis;
         this.mapRunArn = mapRunArn;
-        this.history = new History(journal == null ? null : entry -> journal.accept(this, entry));
+        this.history = new History(journal == null ? null : entry -> journal.accept(this, entry), expectedEntries(machine));
+    }
+
+    /** A run through the top-level states once: an entry and an exit each, the start and the end (at most 256). */
+    private static int expectedEntries(StateMachine machine) {
+        return Math.min(256, 2 * machine.definition().graph.states.size() + 2);
     }
 
     private ObjectNode context(JsonNode parsedInput) {

@@ -48,7 +48,7 @@ class HistoryTest {
 
     @Test
     void aClosedHistoryReadsAsBeforeWithoutItsMarkers() {
-        History h = new History(null);
+        History h = new History(null, 4);
         ObjectNode input = Json.object().put("id", 1);
         long started = h.add(1_700_000_000_000L, "ExecutionStarted", 0, "executionStartedEventDetails",
                 Json.object().put("input", "{\"id\":1}").put("roleArn", "arn:aws:iam::1:role/r"));
@@ -57,17 +57,27 @@ class HistoryTest {
         h.mark("", "retry", Json.object().put("due", 5));
         long iteration = h.add(1_700_000_000_007L, "MapIterationStarted", entered, "mapIterationStartedEventDetails",
                 new History.Iteration(NAME, 3), "/2.0", null);
-        h.add(1_700_000_000_009L, "PassStateExited", iteration, "stateExitedEventDetails",
-                new History.Payload(NAME, "output", input.deepCopy().put("last", 2)), "", "Next");
-        h.add(1_700_000_000_010L, "ExecutionSucceeded", 4, null, null);
+        ObjectNode output = input.deepCopy().put("last", 2);
+        long exited = h.add(1_700_000_000_009L, "PassStateExited", iteration, "stateExitedEventDetails",
+                new History.Payload(NAME, "output", output), "", "Next");
+        // the next state's input is the same value: its text is kept once, and read back for both events
+        long next = h.add(1_700_000_000_009L, "PassStateEntered", exited, "stateEnteredEventDetails",
+                new History.Payload("Next", "input", output), "", null);
+        ObjectNode odd = Json.object().put("text", NAME).put("half", 1.5).put("big", new java.math.BigDecimal("1e400"))
+                .put("long", Long.MIN_VALUE).put("yes", true).putNull("none");
+        odd.putArray("list").add(1).add("x\u001fy").addObject();
+        h.add(1_700_000_000_010L, "PassStateExited", next, "stateExitedEventDetails",
+                new History.Payload("Next", "output", odd), "", null);
+        h.add(1_700_000_000_010L, "ExecutionSucceeded", 6, null, null);
         // as the API writes them (the payloads are written when read, so the trees compare by their text)
         List<String> before = h.snapshot().stream().map(Json::write).toList();
-        assertThat(before).hasSize(5);
+        assertThat(before).hasSize(7);
 
         h.close();
 
         assertThat(h.snapshot().stream().map(Json::write).toList()).isEqualTo(before);
+        assertThat(h.snapshot().get(5).path("stateExitedEventDetails").path("output").isTextual()).isTrue();
         assertThat(h.entries()).isEmpty();
-        assertThat(h.size()).isEqualTo(5);
+        assertThat(h.size()).isEqualTo(7);
     }
 }
