@@ -17,8 +17,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
@@ -56,7 +54,68 @@ public final class Json {
         }
     }
 
+    /**
+     * The JSON text of {@code node}, as Jackson's default writer writes it. Objects, arrays, strings, integers,
+     * booleans and nulls are written here directly (the engine writes a payload's text on every transition it
+     * journals, and a Jackson generator with its serializer provider costs several times the text itself); the rest
+     * (decimals, binary, POJOs such as {@link #lazyText}) by Jackson.
+     */
     public static String write(JsonNode node) {
+        StringBuilder b = new StringBuilder(64);
+        write(node, b);
+        return b.toString();
+    }
+
+    /** Appends the JSON text of {@code node}, the same as {@link #write(JsonNode)} returns. */
+    public static void write(JsonNode node, StringBuilder b) {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                b.append('{');
+                boolean first = true;
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!first) {
+                        b.append(',');
+                    }
+                    first = false;
+                    quoted(e.getKey(), b);
+                    b.append(':');
+                    write(e.getValue(), b);
+                }
+                b.append('}');
+            }
+            case ARRAY -> {
+                b.append('[');
+                for (int i = 0; i < node.size(); i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    write(node.get(i), b);
+                }
+                b.append(']');
+            }
+            case STRING -> quoted(node.textValue(), b);
+            case BOOLEAN -> b.append(node.booleanValue());
+            case NULL -> b.append("null");
+            case NUMBER -> {
+                if (node.isInt() || node.isLong() || node.isShort()) {
+                    b.append(node.longValue());
+                } else {
+                    b.append(jackson(node));
+                }
+            }
+            default -> b.append(jackson(node));
+        }
+    }
+
+    /** Appends {@code text} as a JSON string, escaped as Jackson's generator escapes it. */
+    public static void quoted(String text, StringBuilder b) {
+        b.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, b);
+        b.append('"');
+    }
+
+    private static String jackson(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -96,152 +155,6 @@ public final class Json {
                 text = write(value);
             }
             return text;
-        }
-    }
-
-    /**
-     * JSON texts written one after another into one growing byte array, each the UTF-8 of what {@link #write}
-     * returns. Objects, arrays, strings, integers, booleans and nulls are written here directly, the rest (decimals,
-     * binary, POJOs) by Jackson: a history's payloads are written without a generator and serializer provider each.
-     */
-    public static final class TextBuffer {
-        private byte[] bytes = new byte[512];
-        private int size;
-
-        public void write(JsonNode value) {
-            switch (value.getNodeType()) {
-                case OBJECT -> {
-                    append((byte) '{');
-                    boolean first = true;
-                    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        if (!first) {
-                            append((byte) ',');
-                        }
-                        first = false;
-                        string(e.getKey());
-                        append((byte) ':');
-                        write(e.getValue());
-                    }
-                    append((byte) '}');
-                }
-                case ARRAY -> {
-                    append((byte) '[');
-                    for (int i = 0; i < value.size(); i++) {
-                        if (i > 0) {
-                            append((byte) ',');
-                        }
-                        write(value.get(i));
-                    }
-                    append((byte) ']');
-                }
-                case STRING -> string(value.textValue());
-                case BOOLEAN -> ascii(value.booleanValue() ? "true" : "false");
-                case NULL -> ascii("null");
-                case NUMBER -> {
-                    if (value.isInt() || value.isLong() || value.isShort()) {
-                        digits(value.longValue());
-                    } else {
-                        ascii(Json.write(value));
-                    }
-                }
-                default -> raw(Json.write(value).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-
-        /** A string as Jackson quotes it: ASCII text that needs no escape is copied as it is. */
-        @SuppressWarnings("deprecation")
-        private void string(String text) {
-            int n = text.length();
-            for (int i = 0; i < n; i++) {
-                char c = text.charAt(i);
-                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                    append((byte) '"');
-                    raw(quotedUtf8(text));
-                    append((byte) '"');
-                    return;
-                }
-            }
-            ensure(n + 2);
-            bytes[size++] = '"';
-            text.getBytes(0, n, bytes, size);
-            size += n;
-            bytes[size++] = '"';
-        }
-
-        /** A lone surrogate becomes '?', as in the UTF-8 of the text {@link #write} returns. */
-        private static byte[] quotedUtf8(String text) {
-            try {
-                return JsonStringEncoder.getInstance().quoteAsUTF8(text);
-            } catch (IllegalArgumentException unpairedSurrogate) {
-                return new String(JsonStringEncoder.getInstance().quoteAsString(text)).getBytes(StandardCharsets.UTF_8);
-            }
-        }
-
-        /** An integer in decimal, as Long.toString writes it, without making the string. */
-        private void digits(long v) {
-            if (v == Long.MIN_VALUE) {
-                ascii(Long.toString(v));
-                return;
-            }
-            ensure(20);
-            if (v < 0) {
-                bytes[size++] = '-';
-                v = -v;
-            }
-            int count = 1;
-            for (long r = v; r >= 10; r /= 10) {
-                count++;
-            }
-            int end = size + count;
-            for (int i = end - 1; i >= size; i--) {
-                bytes[i] = (byte) ('0' + v % 10);
-                v /= 10;
-            }
-            size = end;
-        }
-
-        /** Text known to be ASCII (literals, numbers). */
-        @SuppressWarnings("deprecation")
-        private void ascii(String text) {
-            int n = text.length();
-            ensure(n);
-            text.getBytes(0, n, bytes, size);
-            size += n;
-        }
-
-        private void raw(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, bytes, size, b.length);
-            size += b.length;
-        }
-
-        private void append(byte b) {
-            ensure(1);
-            bytes[size++] = b;
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
-
-        public int size() {
-            return size;
-        }
-
-        public int capacity() {
-            return bytes.length;
-        }
-
-        /** Empties the buffer to write again; its array stays. */
-        public void clear() {
-            size = 0;
-        }
-
-        public byte[] toByteArray() {
-            return Arrays.copyOf(bytes, size);
         }
     }
 

@@ -1,11 +1,9 @@
 package io.cqrsworkers.localaws.stepfunctions.runtime;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrsworkers.localaws.stepfunctions.core.Json;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -120,13 +118,6 @@ public final class History {
         void appendTo(StringBuilder b);
     }
 
-    /** Appends {@code text} as a JSON string, escaped as Jackson's generator escapes it. */
-    private static void quoted(StringBuilder b, String text) {
-        b.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(text, b);
-        b.append('"');
-    }
-
     /** The details of a state's entry or exit: {@code {"name", <key>: text of value, <key>Details: not truncated}}. */
     record Payload(String name, String key, JsonNode value) implements Details {
         @Override
@@ -141,9 +132,9 @@ public final class History {
         @Override
         public void appendTo(StringBuilder b) {
             b.append("{\"name\":");
-            quoted(b, name);
+            Json.quoted(name, b);
             b.append(",\"").append(key).append("\":");
-            quoted(b, Json.write(value));
+            Json.quoted(Json.write(value), b);
             b.append(",\"").append(key).append("Details\":{\"truncated\":false}}");
         }
     }
@@ -158,7 +149,7 @@ public final class History {
         @Override
         public void appendTo(StringBuilder b) {
             b.append("{\"name\":");
-            quoted(b, name);
+            Json.quoted(name, b);
             b.append(",\"index\":").append(index).append('}');
         }
     }
@@ -253,13 +244,13 @@ public final class History {
 
     /**
      * A closed history's events as arrays of their parts; ids run 1..n in order. A state's input or output is kept
-     * as its JSON text (the text the API answers with anyway) in one byte array, written once per value (a state's
+     * as its JSON text (the text the API answers with anyway) in one string, written once per value (a state's
      * input is most often the previous state's output). The payload trees were most of a closed history: a 50-state
      * Pass chain kept 17 KB, now about 6 KB in a few arrays, which the garbage collector copies without walking them.
      */
     private static final class Closed {
         /** Each worker thread writes the payloads of the histories it closes into one buffer, copied out at the end. */
-        private static final ThreadLocal<Json.TextBuffer> TEXT_BUFFERS = ThreadLocal.withInitial(Json.TextBuffer::new);
+        private static final ThreadLocal<StringBuilder> TEXT_BUFFERS = ThreadLocal.withInitial(() -> new StringBuilder(1024));
         /** A buffer grown past this by a large history is not kept. */
         private static final int MAX_KEPT_BUFFER = 1 << 20;
 
@@ -274,7 +265,8 @@ public final class History {
         /** For a {@link Payload}: where its value's text starts in {@link #texts} and its length. */
         private final int[] textStart;
         private final int[] textLength;
-        private final byte[] texts;
+        /** The payloads' texts, one after another (a Latin-1 string: a byte a character for ASCII). */
+        private final String texts;
 
         Closed(List<Fields> events) {
             int n = events.size();
@@ -286,8 +278,8 @@ public final class History {
             payloadKeys = new String[n];
             textStart = new int[n];
             textLength = new int[n];
-            Json.TextBuffer buffer = TEXT_BUFFERS.get();
-            buffer.clear();
+            StringBuilder buffer = TEXT_BUFFERS.get();
+            buffer.setLength(0);
             JsonNode lastValue = null;
             int lastStart = 0;
             int lastLength = 0;
@@ -302,9 +294,9 @@ public final class History {
                     details[i] = p.name();
                     payloadKeys[i] = p.key();
                     if (p.value() != lastValue) {
-                        lastStart = buffer.size();
-                        buffer.write(p.value());
-                        lastLength = buffer.size() - lastStart;
+                        lastStart = buffer.length();
+                        Json.write(p.value(), buffer);
+                        lastLength = buffer.length() - lastStart;
                         lastValue = p.value();
                     }
                     textStart[i] = lastStart;
@@ -313,7 +305,7 @@ public final class History {
                     details[i] = f.details();
                 }
             }
-            texts = buffer.toByteArray();
+            texts = buffer.toString();
             if (buffer.capacity() > MAX_KEPT_BUFFER) {
                 TEXT_BUFFERS.remove();
             }
@@ -327,7 +319,7 @@ public final class History {
                     String key = payloadKeys[i];
                     ObjectNode p = Json.object();
                     p.put("name", (String) d);
-                    p.put(key, new String(texts, textStart[i], textLength[i], StandardCharsets.UTF_8));
+                    p.put(key, texts.substring(textStart[i], textStart[i] + textLength[i]));
                     p.set(key + "Details", Json.NOT_TRUNCATED);
                     d = p;
                 }
