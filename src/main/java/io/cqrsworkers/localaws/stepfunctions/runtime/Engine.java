@@ -615,15 +615,19 @@ public final class Engine implements AutoCloseable {
         for (TaskAttempt t : e.openTasks) {
             t.abandon();
         }
+        // AWS keeps no history of express executions: one outside a map run is forgotten below, not compacted first
+        boolean forgotten = e.machine.express() && e.mapRunArn == null;
         if (!persistent(e)) {
-            e.history.close();
+            if (!forgotten) {
+                e.history.close();
+            }
         } else if (journal.ended(endLine(e), e.history.eventTexts())) {
             e.history.release(() -> journal.history(e.arn));
         }
         e.fireEnded();
         e.releaseParsedInput();
-        if (e.machine.express() && e.mapRunArn == null) {
-            // AWS keeps no history of express executions: forget them once their caller has the result
+        if (forgotten) {
+            // forget them once their caller has the result
             executions.remove(e.arn);
         }
         LOG.debug("execution {} ended {}", e.arn, e.status());
