@@ -41,9 +41,11 @@ final class KclScheduler {
                 .parentShardPollIntervalMillis(config.getParentShardPollIntervalMs())
                 .shardConsumerDispatchPollIntervalMillis(config.getDispatchPollIntervalMs())
                 .skipShardSyncAtWorkerInitializationIfLeasesExist(true)
-                // give up early: DdbStreamConsumer starts a fresh scheduler, which also clears KCL state that a
-                // failed first attempt leaves behind
-                .maxInitializationAttempts(3)
+                // no retry inside a scheduler: KCL 3.5.1's migration state machine records its start before the
+                // steps that may fail (creating the lease table's LeaseOwnerToLeaseKeyIndex, which two replicas
+                // starting on a fresh lease table race to do), and a retry skips them, leaving a worker that reports
+                // no metrics and is never assigned a lease. DdbStreamConsumer starts a fresh scheduler instead
+                .maxInitializationAttempts(1)
                 .workerStateChangeListener(stateListener);
 
         LeaseManagementConfig leases = configs.leaseManagementConfig()

@@ -79,9 +79,11 @@ public final class DynamoDbEmulator extends AwsJsonEmulator {
         }
 
         /**
-         * How long a created or updated table stays CREATING / UPDATING before it is ACTIVE (default 0: ACTIVE at
-         * once; CreateTable still answers CREATING, as DynamoDB does). Item operations on a CREATING table answer
-         * ResourceNotFoundException.
+         * How long a created or updated table stays CREATING / UPDATING before it is ACTIVE, and a global secondary
+         * index that UpdateTable adds CREATING (default 0: ACTIVE at once; CreateTable still answers CREATING and
+         * UpdateTable UPDATING, as DynamoDB does). Item operations on a CREATING table answer
+         * ResourceNotFoundException; UpdateTable and DeleteTable on a CREATING or UPDATING table answer
+         * ResourceInUseException.
          */
         public Builder tableStatusDelay(Duration delay) {
             this.tableStatusDelay = delay;

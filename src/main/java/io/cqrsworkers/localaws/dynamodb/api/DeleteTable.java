@@ -35,7 +35,8 @@ final class DeleteTable implements AwsJsonServer.Operation {
             return out;
         }
         if ("CREATING".equals(status) || "UPDATING".equals(status)) {
-            // [dynalite] test/deleteTable.js "should eventually delete" (recorded) for CREATING; UPDATING worded alike
+            // [dynalite] test/deleteTable.js "should eventually delete" (recorded) for CREATING; UPDATING worded as
+            // AWS answers UpdateTable on an UPDATING table (sebdah/dynamic-dynamodb#36)
             throw DynamoDbException.inUse("Attempt to change a resource which is still in use: Table is being "
                     + ("CREATING".equals(status) ? "created: " : "updated: ") + name);
         }

@@ -14,7 +14,13 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** UpdateTable: streams on/off, GSIs added (backfilled at once) or removed, billing and protection settings. */
+/**
+ * UpdateTable: streams on/off, GSIs added (backfilled at once) or removed, billing and protection settings. One update
+ * of a table at a time, as in DynamoDB (API reference, UpdateTable: "While it's UPDATING, you can't issue another
+ * UpdateTable request"): the request runs under the table's lock, and with a status delay the table stays UPDATING
+ * (a GSI it adds CREATING) for the delay, refusing other updates with ResourceInUseException. The answer shows
+ * UPDATING (and the new GSI CREATING) whatever the delay, as CreateTable answers CREATING.
+ */
 final class UpdateTable implements AwsJsonServer.Operation {
 
     private final Database db;
@@ -25,7 +31,41 @@ final class UpdateTable implements AwsJsonServer.Operation {
 
     @Override
     public ObjectNode handle(JsonNode req) {
-        Table table = Requests.table(db, req);
+        String name = Requests.required(req, "TableName", "tableName");
+        Table table = db.findTable(name);
+        if (table == null) {
+            throw notFound(name);
+        }
+        table.lock().lock();
+        try {
+            // checked under the lock: the table may have been deleted meanwhile
+            if (db.findTable(name) != table || "DELETING".equals(table.status())) {
+                throw notFound(name);
+            }
+            return update(table, req);
+        } finally {
+            table.lock().unlock();
+        }
+    }
+
+    private static DynamoDbException notFound(String name) {
+        // [dynalite] test/updateTable.js "should return ResourceNotFoundException if table does not exist"
+        return DynamoDbException.notFound("Requested resource not found: Table: " + name + " not found");
+    }
+
+    private ObjectNode update(Table table, JsonNode req) {
+        String status = table.status();
+        if ("CREATING".equals(status)) {
+            // [dynalite] test/updateTable.js "should reject updates while table is in CREATING state" (recorded)
+            throw DynamoDbException.inUse("Attempt to change a resource which is still in use: Table is being created: "
+                    + table.name());
+        }
+        if ("UPDATING".equals(status)) {
+            // [capture] DynamoDB's answer quoted in sebdah/dynamic-dynamodb#36 ("... Table is being updated:
+            // prod-displays-20130426")
+            throw DynamoDbException.inUse("Attempt to change a resource which is still in use: Table is being updated: "
+                    + table.name());
+        }
         ArrayNode defs = (ArrayNode) table.attributeDefinitions().deepCopy();
         Set<String> known = new HashSet<>();
         defs.forEach(d -> known.add(d.path("AttributeName").asText()));
@@ -35,16 +75,19 @@ final class UpdateTable implements AwsJsonServer.Operation {
             }
         });
         Map<String, Av.Type> types = TableSpecs.attributeTypes(defs);
+        String created = null;
         for (JsonNode update : req.path("GlobalSecondaryIndexUpdates")) {
             if (update.has("Create")) {
                 JsonNode spec = update.get("Create");
                 if (table.index(spec.path("IndexName").asText()) != null) {
-                    throw DynamoDbException.validation("One or more parameter values were invalid: Index with name: "
-                            + spec.path("IndexName").asText() + " already exists");
+                    // [capture] haskell-mafia/spine src/Spine/Schema.hs, waiter indexExists: DynamoDB's text for an
+                    // index that exists and is no longer being created (while it is, the table is UPDATING: above)
+                    throw DynamoDbException.validation("Attempting to create an index which already exists");
                 }
                 IndexDef index = TableSpecs.index(spec, true, types, new HashSet<>());
                 table.attributeDefinitions(defs);
                 table.addIndex(index);
+                created = index.name();
             } else if (update.has("Delete")) {
                 String name = update.get("Delete").path("IndexName").asText();
                 if (table.index(name) == null) {
@@ -89,8 +132,8 @@ final class UpdateTable implements AwsJsonServer.Operation {
         table.settings(settings);
         db.changeLog().tableChanged(table);
         ObjectNode out = Requests.object();
-        table.beginTransition("UPDATING");
-        out.set("TableDescription", table.describe(table.status()));
+        table.beginTransition("UPDATING", created);
+        out.set("TableDescription", table.describe("UPDATING", created));
         return out;
     }
 }

@@ -39,6 +39,8 @@ public final class Table {
     /** CREATING or UPDATING until {@link #transitionEndsMillis}, then ACTIVE; DELETING until then, then gone. */
     private volatile String transition;
     private volatile long transitionEndsMillis;
+    /** The index the current UPDATING phase creates: CREATING while the table is UPDATING, then ACTIVE. */
+    private volatile String creatingIndex;
     private final AtomicLong itemCount = new AtomicLong();
     private final AtomicLong sizeBytes = new AtomicLong();
     private volatile Stream stream;
@@ -95,9 +97,18 @@ public final class Table {
 
     /** Starts a CREATING, UPDATING or DELETING phase of the database's status delay (none when the delay is 0). */
     public void beginTransition(String status) {
+        beginTransition(status, null);
+    }
+
+    /**
+     * Starts a phase of the status delay in which {@code newIndex} (the global secondary index an UpdateTable adds, or
+     * null) is CREATING: AWS keeps the table UPDATING while it allocates the new index's resources.
+     */
+    public void beginTransition(String status, String newIndex) {
         long delay = db.statusDelayMillis();
         if (delay > 0) {
             transitionEndsMillis = db.clock().millis() + delay;
+            creatingIndex = newIndex;
             transition = status;
         }
     }
@@ -120,6 +131,12 @@ public final class Table {
     /** True once a DELETING phase has run its course: the table is to be forgotten. */
     boolean deletionDone() {
         return DELETING.equals(transition) && db.clock().millis() >= transitionEndsMillis;
+    }
+
+    /** CREATING for the index an UpdateTable added while the table is still UPDATING, else ACTIVE. */
+    public String indexStatus(String indexName) {
+        String creating = creatingIndex;
+        return creating != null && creating.equals(indexName) && "UPDATING".equals(status()) ? "CREATING" : "ACTIVE";
     }
 
     public List<IndexDef> indexes() {
@@ -260,6 +277,14 @@ public final class Table {
     }
 
     public ObjectNode describe(String status) {
+        return describe(status, null);
+    }
+
+    /**
+     * The table's description with this TableStatus; {@code newIndex} is shown CREATING whatever the status delay
+     * (UpdateTable's answer), the other global secondary indexes as {@link #indexStatus} says.
+     */
+    public ObjectNode describe(String status, String newIndex) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode d = f.objectNode();
         d.set("AttributeDefinitions", attributeDefinitions.deepCopy());
@@ -292,7 +317,13 @@ public final class Table {
             i.put("ItemCount", map == null ? 0 : map.size());
             i.put("IndexArn", arn + "/index/" + index.name());
             if (index.global()) {
-                i.put("IndexStatus", "ACTIVE");
+                String indexStatus = index.name().equals(newIndex) ? "CREATING" : indexStatus(index.name());
+                i.put("IndexStatus", indexStatus);
+                if ("CREATING".equals(indexStatus)) {
+                    // [api] GlobalSecondaryIndexDescription: Backfilling appears for an index UpdateTable adds; false
+                    // while DynamoDB allocates its resources (the table UPDATING), which is all this emulator shows
+                    i.put("Backfilling", false);
+                }
                 ObjectNode ipt = i.putObject("ProvisionedThroughput");
                 ipt.put("NumberOfDecreasesToday", 0);
                 ipt.put("ReadCapacityUnits", index.spec().path("ProvisionedThroughput").path("ReadCapacityUnits").asLong(0));
