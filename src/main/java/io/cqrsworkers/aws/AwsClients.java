@@ -102,8 +102,10 @@ public final class AwsClients implements AutoCloseable {
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
             B builder, String service) {
         builder.region(region).credentialsProvider(credentials);
-        builder.httpClient(http);
         URI endpoint = endpoints.get(service);
+        // an embedded service of this JVM is called without a socket
+        InProcessHttpClient inProcess = InProcessHttpClient.forEndpoint(endpoint);
+        builder.httpClient(inProcess != null ? inProcess : http);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }

@@ -1,9 +1,11 @@
 package io.cqrsworkers.localaws;
 
 import io.cqrsworkers.embedded.EmbeddedAws;
+import io.cqrsworkers.embedded.InProcessEndpoints;
 import io.cqrsworkers.localaws.dynamodb.DynamoDbEmulator;
 import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
+import io.cqrsworkers.localaws.http.AwsJsonEmulator;
 import io.cqrsworkers.localaws.s3.S3ProxyService;
 import io.cqrsworkers.localaws.sqs.SqsEmulator;
 import io.cqrsworkers.localaws.stepfunctions.StepFunctionsEmulator;
@@ -74,6 +76,9 @@ public final class LocalAws implements EmbeddedAws {
         StepFunctionsEmulator stepFunctions = stepFunctionsBuilder.build();
         services.put(EmbeddedAws.STEP_FUNCTIONS, stepFunctions);
         startAll(local, List.of(stepFunctions));
+        if (Boolean.parseBoolean(setting(config, "app.local.in-process", "true"))) {
+            local.serveInProcess();
+        }
         LOG.debug("Embedded AWS started: {}", local.endpoints());
         return local;
     }
@@ -89,6 +94,18 @@ public final class LocalAws implements EmbeddedAws {
                 .dataDir(dataDir(config).resolve(service))
                 .region(setting(config, "aws.region", "us-east-1"))
                 .accountId(setting(config, "app.local.account-id", "000000000000"));
+    }
+
+    /**
+     * Lets this JVM's clients of SQS, DynamoDB and Step Functions call them without a socket (S3 stays on HTTP:
+     * S3Proxy has no such entry, and no step of a pipeline waits on it).
+     */
+    private void serveInProcess() {
+        services.values().forEach(service -> {
+            if (service instanceof AwsJsonEmulator emulator) {
+                InProcessEndpoints.register(emulator.endpoint(), emulator::call);
+            }
+        });
     }
 
     private static Path dataDir(Function<String, String> config) {
@@ -143,6 +160,9 @@ public final class LocalAws implements EmbeddedAws {
         List<EmbeddedService> reversed = new ArrayList<>(services.values());
         java.util.Collections.reverse(reversed);
         for (EmbeddedService service : reversed) {
+            if (service instanceof AwsJsonEmulator) {
+                InProcessEndpoints.unregister(service.endpoint());
+            }
             try {
                 service.close();
             } catch (RuntimeException e) {

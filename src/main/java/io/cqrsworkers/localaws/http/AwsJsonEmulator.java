@@ -1,5 +1,6 @@
 package io.cqrsworkers.localaws.http;
 
+import io.cqrsworkers.embedded.InProcessEndpoints;
 import io.cqrsworkers.localaws.emulator.EmbeddedService;
 import io.cqrsworkers.localaws.emulator.EmulatorBuilder;
 import io.cqrsworkers.localaws.persist.StateJournal;
@@ -7,11 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
 
 /**
  * The start, endpoint and stop shared by the emulators served by {@link AwsJsonServer} (SQS, DynamoDB, Step
@@ -23,7 +27,7 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
     private static final Logger LOG = LoggerFactory.getLogger(AwsJsonEmulator.class);
 
     protected final EmulatorBuilder.Settings settings;
-    private AwsJsonServer server;
+    private volatile AwsJsonServer server;
     private ScheduledExecutorService background;
     private volatile StateJournal journal;
     private volatile InetSocketAddress address;
@@ -80,6 +84,19 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
     public URI endpoint() {
         InetSocketAddress a = address;
         return URI.create("http://" + settings.host() + ":" + (a != null ? a.getPort() : settings.port()));
+    }
+
+    /**
+     * Answers a request inside this JVM as the server answers it on the wire ({@link InProcessEndpoints}); a stopped
+     * emulator fails the call as a closed port would.
+     */
+    public CompletableFuture<InProcessEndpoints.Answer> call(String method, Function<String, String> header,
+                                                            byte[] body) {
+        AwsJsonServer running = server;
+        if (running == null) {
+            return CompletableFuture.failedFuture(new ConnectException(name() + " emulator is not running"));
+        }
+        return running.call(method, header, body);
     }
 
     @Override

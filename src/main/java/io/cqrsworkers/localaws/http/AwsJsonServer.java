@@ -3,6 +3,7 @@ package io.cqrsworkers.localaws.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.embedded.InProcessEndpoints;
 import io.cqrsworkers.localaws.json.JsonTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 
 /**
@@ -106,11 +109,29 @@ public final class AwsJsonServer {
         }
     }
 
+    /**
+     * Answers a request without a socket, for a client in this JVM ({@link InProcessEndpoints}): the same answer, as
+     * bytes, that {@link #start} writes on the wire.
+     */
+    public CompletableFuture<InProcessEndpoints.Answer> call(String method, Function<String, String> header,
+                                                            byte[] body) {
+        return answer(method, header, body)
+                .thenApply(r -> new InProcessEndpoints.Answer(r.status, List.copyOf(r.headers), r.body));
+    }
+
     private Http1Server.Response handle(Http1Server.Request ex) throws InterruptedException {
-        byte[] body = ex.body;
-        String method = ex.method;
-        if (settings.coralFront() && "OPTIONS".equals(method) && ex.header("Origin") != null) {
-            return answerCors(ex);
+        try {
+            return answer(ex.method, ex::header, ex.body).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The answer to a request; completes later when an operation waits (a long poll), else at once. */
+    private CompletableFuture<Http1Server.Response> answer(String method, Function<String, String> header,
+                                                           byte[] body) {
+        if (settings.coralFront() && "OPTIONS".equals(method) && header.apply("Origin") != null) {
+            return CompletableFuture.completedFuture(answerCors(header));
         }
         if ("GET".equals(method) || "HEAD".equals(method)) {
             // AWS answers a plain GET on the endpoint with a health line; load balancers and scripts use it
@@ -120,44 +141,40 @@ public final class AwsJsonServer {
                 r.header("x-amzn-RequestId", requestId());
                 r.header("x-amz-crc32", crc32(ok));
             }
-            return r;
+            return CompletableFuture.completedFuture(r);
         }
         String contentType = null;
         if (settings.coralFront()) {
-            String ct = ex.header("Content-Type");
+            String ct = header.apply("Content-Type");
             ct = ct == null ? "" : ct.split(";", 2)[0].trim();
             boolean json = ct.equals("application/json") || ct.equals("application/x-amz-json-1.0");
             if (!"POST".equals(method) || body.length > 0 && !json) {
-                return notFound();
+                return CompletableFuture.completedFuture(notFound());
             }
             contentType = ct.equals("application/json") ? ct : "application/x-amz-json-1.0";
         }
-        String target = ex.header("X-Amz-Target");
+        String target = header.apply("X-Amz-Target");
         CompletableFuture<ObjectNode> answer;
         try {
             answer = settings.coralFront() ? dispatchCoral(target, body) : dispatch(target, body);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        // an answer still pending (a long poll) is awaited on this connection's own thread
-        try {
-            answer.get();
-        } catch (ExecutionException | CancellationException e) {
-            // answered as an error below
-        }
-        return respond(target, answer, contentType);
+        String type = contentType;
+        // an answer still pending (a long poll) is written when it completes
+        return answer.handle((done, failed) -> respond(target, done, failed, type));
     }
 
     /** A preflight request with an Origin: DynamoDB allows any origin and echoes the asked headers and method. */
-    private static Http1Server.Response answerCors(Http1Server.Request in) {
+    private static Http1Server.Response answerCors(Function<String, String> in) {
         Http1Server.Response out = new Http1Server.Response(200, EMPTY);
         out.header("x-amzn-RequestId", requestId());
         out.header("Access-Control-Allow-Origin", "*");
-        if (in.header("Access-Control-Request-Headers") != null) {
-            out.header("Access-Control-Allow-Headers", in.header("Access-Control-Request-Headers"));
+        if (in.apply("Access-Control-Request-Headers") != null) {
+            out.header("Access-Control-Allow-Headers", in.apply("Access-Control-Request-Headers"));
         }
-        if (in.header("Access-Control-Request-Method") != null) {
-            out.header("Access-Control-Allow-Methods", in.header("Access-Control-Request-Method"));
+        if (in.apply("Access-Control-Request-Method") != null) {
+            out.header("Access-Control-Allow-Methods", in.apply("Access-Control-Request-Method"));
         }
         out.header("Access-Control-Max-Age", "172800");
         return out;
@@ -190,14 +207,13 @@ public final class AwsJsonServer {
         return Long.toString(crc.getValue());
     }
 
-    private Http1Server.Response respond(String target, CompletableFuture<ObjectNode> answer, String contentType) {
+    private Http1Server.Response respond(String target, ObjectNode answer, Throwable failed, String contentType) {
         int status = 200;
-        ObjectNode response;
+        ObjectNode response = answer;
         String queryError = null;
-        try {
-            response = answer.join();
-        } catch (CompletionException | CancellationException wrapped) {
-            Throwable cause = wrapped instanceof CompletionException ? wrapped.getCause() : wrapped;
+        if (failed != null) {
+            Throwable cause = failed instanceof CompletionException && failed.getCause() != null
+                    ? failed.getCause() : failed;
             if (cause instanceof AwsJsonException e) {
                 LOG.debug("{} -> {}: {}", target, e.fullType(), e.getMessage());
                 status = e.status();

@@ -2,6 +2,7 @@ package io.cqrsworkers.localaws.stepfunctions.integrations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrsworkers.embedded.InProcessEndpoints;
 import io.cqrsworkers.localaws.stepfunctions.core.Json;
 import io.cqrsworkers.localaws.stepfunctions.data.StatesError;
 
@@ -10,12 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 
 /**
  * An AWS JSON 1.0 service (SQS, DynamoDB). A Task's arguments already are the API's request members
@@ -62,18 +66,17 @@ public final class AwsJsonIntegration implements Integration {
         }
         String op = Character.toUpperCase(action.charAt(0)) + action.substring(1);
         String date = ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE);
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .header("X-Amz-Target", targetPrefix + "." + op)
-                .header("X-Amz-Date", date)
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=local/" + date.substring(0, 8) + "/" + region + "/" + service
-                        + "/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .build();
-        HttpResponse<String> response;
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Content-Type", "application/x-amz-json-1.0");
+        headers.put("X-Amz-Target", targetPrefix + "." + op);
+        headers.put("X-Amz-Date", date);
+        headers.put("Authorization", "AWS4-HMAC-SHA256 Credential=local/" + date.substring(0, 8) + "/" + region + "/"
+                + service + "/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0");
+        Reply response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            InProcessEndpoints.Handler inProcess = InProcessEndpoints.find(endpoint);
+            response = inProcess != null ? callInProcess(inProcess, headers, Json.write(body))
+                    : callOverHttp(headers, Json.write(body));
         } catch (IOException e) {
             throw new StatesError(ERROR_PREFIX.get(service) + ".SdkClientException", "Unable to execute HTTP request: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -93,10 +96,42 @@ public final class AwsJsonIntegration implements Integration {
                 code = code + "Exception";
             }
             String message = result.has("message") ? result.get("message").asText() : result.path("Message").asText("");
-            String requestId = response.headers().firstValue("x-amzn-RequestId").orElse("");
+            String requestId = response.requestId();
             throw new StatesError(ERROR_PREFIX.get(service) + "." + code, message + " (Service: " + ERROR_PREFIX.get(service)
                     + ", Status Code: " + response.statusCode() + ", Request ID: " + requestId + ")");
         }
         return result;
+    }
+
+    /** What the service answered: status, the body as text, its request id. */
+    private record Reply(int statusCode, String body, String requestId) {
+    }
+
+    /** The service runs in this JVM and answers without a socket ({@link InProcessEndpoints}); headers without case. */
+    private static Reply callInProcess(InProcessEndpoints.Handler handler, Map<String, String> headers, String body)
+            throws IOException, InterruptedException {
+        InProcessEndpoints.Answer answer;
+        try {
+            answer = handler.call("POST", headers::get, body.getBytes(StandardCharsets.UTF_8)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        String requestId = "";
+        for (int i = 0; i + 1 < answer.headers().size(); i += 2) {
+            if (answer.headers().get(i).equalsIgnoreCase("x-amzn-RequestId")) {
+                requestId = answer.headers().get(i + 1);
+            }
+        }
+        return new Reply(answer.status(), new String(answer.body(), StandardCharsets.UTF_8), requestId);
+    }
+
+    private Reply callOverHttp(Map<String, String> headers, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve("/"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body(),
+                response.headers().firstValue("x-amzn-RequestId").orElse(""));
     }
 }
