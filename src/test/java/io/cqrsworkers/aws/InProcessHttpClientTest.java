@@ -19,10 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -143,6 +146,34 @@ class InProcessHttpClientTest {
             assertThatThrownBy(client::listTables)
                     .isInstanceOf(SdkClientException.class)
                     .hasMessageContaining("dynamodb emulator is not running");
+        }
+    }
+
+    @Test
+    void aLongPollStillWaitingWhenTheEmulatorStopsFailsAtOnce() throws Exception {
+        SqsEmulator stopping = SqsEmulator.builder().port(0).build();
+        stopping.start();
+        CountDownLatch parked = new CountDownLatch(1);
+        try (SqsClient client = SqsClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
+                .httpClient(new InProcessHttpClient((method, header, body) -> {
+                    CompletableFuture<InProcessEndpoints.Answer> answer = stopping.call(method, header, body);
+                    if (!answer.isDone()) {
+                        parked.countDown();
+                    }
+                    return answer;
+                })).build()) {
+            String queue = client.createQueue(c -> c.queueName("stopping")).queueUrl();
+            CompletableFuture<ReceiveMessageResponse> polling = CompletableFuture.supplyAsync(() ->
+                    client.receiveMessage(r -> r.queueUrl(queue).waitTimeSeconds(20)));
+            assertThat(parked.await(10, TimeUnit.SECONDS)).isTrue();
+            stopping.close();
+            // without the failure the caller would wait forever: the emulator's timers stopped with it
+            assertThatThrownBy(() -> polling.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasRootCauseInstanceOf(ConnectException.class)
+                    .hasStackTraceContaining("sqs emulator stopped");
         }
     }
 

@@ -12,7 +12,9 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
@@ -28,6 +30,8 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
 
     protected final EmulatorBuilder.Settings settings;
     private volatile AwsJsonServer server;
+    /** In-process calls still waiting for their answer (long polls). */
+    private final Set<CompletableFuture<InProcessEndpoints.Answer>> waiting = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService background;
     private volatile StateJournal journal;
     private volatile InetSocketAddress address;
@@ -96,7 +100,16 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
         if (running == null) {
             return CompletableFuture.failedFuture(new ConnectException(name() + " emulator is not running"));
         }
-        return running.call(method, header, body);
+        CompletableFuture<InProcessEndpoints.Answer> answer = running.call(method, header, body);
+        if (!answer.isDone()) {
+            // a long poll: failed at close, as the server's closed connection fails one on the wire
+            waiting.add(answer);
+            answer.whenComplete((done, failed) -> waiting.remove(answer));
+            if (server == null) {
+                answer.completeExceptionally(new ConnectException(name() + " emulator stopped"));
+            }
+        }
+        return answer;
     }
 
     @Override
@@ -109,6 +122,7 @@ public abstract class AwsJsonEmulator implements EmbeddedService {
         if (server != null) {
             server.stop();
             server = null;
+            waiting.forEach(call -> call.completeExceptionally(new ConnectException(name() + " emulator stopped")));
             stopBackground();
         }
     }
