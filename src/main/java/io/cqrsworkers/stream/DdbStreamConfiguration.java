@@ -47,6 +47,7 @@ public class DdbStreamConfiguration implements Cloneable {
     private long leaderLeaseDurationMs = 30_000;
     private long workerMetricsIntervalMs = 30_000;
     private long shutdownTimeoutMs = 30_000;
+    private long readinessLeaseWaitMs = 10_000;
     private LeaseAssignmentStrategy leaseAssignment = LeaseAssignmentStrategy.LEASE_COUNT_BASED;
 
     public DdbStreamConfiguration copy() {
@@ -310,6 +311,20 @@ public class DdbStreamConfiguration implements Cloneable {
      */
     public void setLeaseAssignmentIntervalMs(long leaseAssignmentIntervalMs) {
         this.leaseAssignmentIntervalMs = leaseAssignmentIntervalMs;
+    }
+
+    public long getReadinessLeaseWaitMs() {
+        return readinessLeaseWaitMs;
+    }
+
+    /**
+     * How long readiness waits, once the KCL worker has started, for this replica's first lease, so that a service
+     * reported ready reads its stream (on a first start the leader hands leases out a few seconds after the worker
+     * starts). A replica that gets none meanwhile (others hold every shard) is ready when the wait ends. 0: ready
+     * as soon as the worker has started.
+     */
+    public void setReadinessLeaseWaitMs(long readinessLeaseWaitMs) {
+        this.readinessLeaseWaitMs = readinessLeaseWaitMs;
     }
 
     public long getLeaderLeaseDurationMs() {

@@ -38,6 +38,8 @@ public class DdbStreamConsumer extends DefaultConsumer {
     private volatile boolean stopping;
     private volatile boolean halted;
     private volatile WorkerState state = WorkerState.CREATED;
+    /** When the worker last reached STARTED (readiness waits for a lease from then on). */
+    private volatile long workerStartedMillis;
     private volatile Scheduler scheduler;
     private StreamClients clients;
     private Thread schedulerThread;
@@ -85,7 +87,8 @@ public class DdbStreamConsumer extends DefaultConsumer {
         Supplier<Scheduler> schedulers = () -> KclScheduler.create(config, clients, streamArn, workerId,
                 () -> new ShardProcessor(delivery, metrics, () -> !halted), this::stateChanged, polling);
 
-        readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld);
+        readiness = new StreamReadinessCheck("ddb-stream-" + application + "-" + table, () -> state, this::leasesHeld,
+                () -> workerStartedMillis, System::currentTimeMillis, config.getReadinessLeaseWaitMs());
         HealthCheckRegistry health = HealthCheckRegistry.get(getEndpoint().getCamelContext());
         if (health != null) {
             health.register(readiness);
@@ -110,6 +113,9 @@ public class DdbStreamConsumer extends DefaultConsumer {
     }
 
     private void stateChanged(WorkerState next) {
+        if (next == WorkerState.STARTED) {
+            workerStartedMillis = System.currentTimeMillis();
+        }
         state = next;
         if (next == WorkerState.STARTED) {
             LOG.info("KCL worker for {} started {} ms after the consumer", config.getTableName(),

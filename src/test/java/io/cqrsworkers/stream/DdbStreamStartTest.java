@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.CamelContext;
@@ -47,7 +48,13 @@ class DdbStreamStartTest {
 
         CamelContext context = kit.startContext(kit.ddbStreamUri(table, "app-" + table, ""), got);
         DdbStreamConsumer consumer = StreamTestKit.consumer(context);
-        await().atMost(Duration.ofSeconds(40)).until(() -> consumer.readiness().call().getState() == HealthCheck.State.UP);
+        AtomicReference<HealthCheck.Result> ready = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            ready.set(consumer.readiness().call());
+            return ready.get().getState() == HealthCheck.State.UP;
+        });
+        // ready means reading: the leader has handed this replica its lease (a few seconds after the worker started)
+        assertThat(ready.get().getDetails()).containsEntry("leasesHeld", 1);
 
         // ready means initialised with the shard's lease written: the sync ran during initialisation
         assertThat(kit.ddb.scan(b -> b.tableName("app-" + table)).items())
