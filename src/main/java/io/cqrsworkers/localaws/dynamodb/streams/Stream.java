@@ -7,6 +7,7 @@ import io.cqrsworkers.localaws.dynamodb.model.Item;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
@@ -251,7 +252,13 @@ public final class Stream {
     }
 
     /** Every shard with a copy of its live records, oldest first, for snapshots. */
-    public synchronized void forEachShard(BiConsumer<Shard, List<StreamRecord>> visitor) {
-        shards.forEach(s -> visitor.accept(s, List.copyOf(s.records())));
+    public void forEachShard(BiConsumer<Shard, List<StreamRecord>> visitor) {
+        // copied under the lock, visited after it: a snapshot writes hundreds of MB through the visitor, and every
+        // write to the table appends here (it stalled the table's writers for seconds)
+        List<Map.Entry<Shard, List<StreamRecord>>> copy;
+        synchronized (this) {
+            copy = shards.stream().map(s -> Map.entry(s, List.copyOf(s.records()))).toList();
+        }
+        copy.forEach(e -> visitor.accept(e.getKey(), e.getValue()));
     }
 }
