@@ -227,6 +227,7 @@ public final class JsonLinesLog implements AutoCloseable {
      * and deletes the files the snapshot replaces.
      */
     public void compact(Consumer<Consumer<ObjectNode>> writeState) throws IOException {
+        long started = System.nanoTime();
         int next;
         synchronized (writeLock) {
             // lines queued before the switch go to the old journal: the snapshot, taken after, has their changes
@@ -268,6 +269,9 @@ public final class JsonLinesLog implements AutoCloseable {
                 }
             }
         }
+        // to match a latency outlier with the snapshot written meanwhile
+        LOG.info("Snapshot {} written in {} ms ({} MB)", snapshotFile(next), (System.nanoTime() - started) / 1_000_000,
+                String.format("%.1f", written / 1e6));
     }
 
     @Override
