@@ -37,8 +37,8 @@ public final class AwsJsonIntegration implements Integration {
     private final URI endpoint;
     private final String targetPrefix;
     private final String region;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built on the first call over HTTP: a JDK client keeps a selector thread, idle when the service is in-process. */
+    private volatile HttpClient http;
 
     public AwsJsonIntegration(String service, URI endpoint, String targetPrefix, String region) {
         this.service = service;
@@ -125,12 +125,26 @@ public final class AwsJsonIntegration implements Integration {
         return new Reply(answer.status(), new String(answer.body(), StandardCharsets.UTF_8), requestId);
     }
 
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(5)).build();
+                }
+                client = http;
+            }
+        }
+        return client;
+    }
+
     private Reply callOverHttp(Map<String, String> headers, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve("/"))
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http().send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body(),
                 response.headers().firstValue("x-amzn-RequestId").orElse(""));
     }
